@@ -1,0 +1,173 @@
+import type { CommitFacts } from './facts.js';
+
+/** Tools the built-in markers can name. `Assisted-by:` and config markers may name others. */
+export const KNOWN_TOOLS = [
+  'claude',
+  'copilot',
+  'cursor',
+  'codex',
+  'aider',
+  'jules',
+  'devin',
+  'amazon-q',
+  'gemini',
+] as const;
+
+export interface AiMarker {
+  /** Tool as reported (`claude`, `copilot`, ..., or the agent name from `Assisted-by:`). */
+  tool: string;
+  /** What matched, verbatim: the trailer line, the author, or the body line. */
+  marker: string;
+  kind: 'trailer' | 'author' | 'body' | 'custom';
+}
+
+export interface CustomMarker {
+  pattern: string;
+  tool?: string | undefined;
+  in: 'trailer' | 'author' | 'body' | 'any';
+}
+
+export interface AttributionRules {
+  custom: CustomMarker[];
+  /** Tool names or regular expressions whose markers are dropped. */
+  ignore: string[];
+}
+
+/** Maps a free-text agent or product name to a canonical tool name. */
+export function canonicalTool(text: string): string {
+  const t = text.toLowerCase();
+  if (/claude|anthropic/.test(t)) return 'claude';
+  if (/copilot/.test(t)) return 'copilot';
+  if (/cursor/.test(t)) return 'cursor';
+  if (/codex|openai|chatgpt/.test(t)) return 'codex';
+  if (/aider/.test(t)) return 'aider';
+  if (/jules/.test(t)) return 'jules';
+  if (/devin/.test(t)) return 'devin';
+  if (/amazon[ -]?q|amazon-q|codewhisperer/.test(t)) return 'amazon-q';
+  if (/gemini/.test(t)) return 'gemini';
+  const word = /[a-z0-9][a-z0-9._-]*/.exec(t)?.[0];
+  return word ?? 'unknown';
+}
+
+/** Identities of AI tools in `Co-authored-by:` values and author/committer fields. */
+const IDENTITIES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/noreply@anthropic\.com|\bclaude\b/i, 'claude'],
+  [/(?:\d+\+)?copilot@users\.noreply\.github\.com|copilot-swe-agent|\bcopilot\b/i, 'copilot'],
+  [/cursoragent@cursor\.com|\bcursor agent\b|^cursor\b/i, 'cursor'],
+  [/noreply@openai\.com|\bcodex\b/i, 'codex'],
+  [/@aider\.(?:chat|dev)|^aider \(|\(aider\)\s*(?:<|$)/i, 'aider'],
+  [/google-labs-jules|\bjules\b/i, 'jules'],
+  [/devin-ai-integration|\bdevin\b/i, 'devin'],
+  [/amazon-q-developer|\bamazon q\b/i, 'amazon-q'],
+  [/\bgemini\b|gemini-code-assist/i, 'gemini'],
+];
+
+const BOT_AUTHORS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^copilot-swe-agent\[bot\]$|^copilot$/i, 'copilot'],
+  [/^devin-ai-integration\[bot\]$/i, 'devin'],
+  [/^google-labs-jules\[bot\]$/i, 'jules'],
+  [/^amazon-q-developer\[bot\]$/i, 'amazon-q'],
+  [/^cursor(?:agent)?\[bot\]$/i, 'cursor'],
+  [/^gemini-code-assist\[bot\]$/i, 'gemini'],
+  [/\(aider\)$/i, 'aider'],
+];
+
+const BODY_MARKERS: ReadonlyArray<readonly [RegExp, string | null]> = [
+  [/generated with \[?claude code\]?/i, 'claude'],
+  [/generated (?:with|by) \[([^\]]+)\]/i, null],
+  [/^co-authored-by:/i, 'skip'],
+];
+
+function identityTool(value: string): string | null {
+  for (const [pattern, tool] of IDENTITIES) if (pattern.test(value)) return tool;
+  return null;
+}
+
+function trailerMarker(key: string, value: string): AiMarker | null {
+  const line = `${key}: ${value}`;
+  switch (key.toLowerCase()) {
+    case 'co-authored-by': {
+      const tool = identityTool(value);
+      return tool === null ? null : { tool, marker: line, kind: 'trailer' };
+    }
+    case 'assisted-by': {
+      // Linux kernel / Fedora / LLVM form: AGENT:MODEL [tool, tool]
+      const agent = value.split(/[:\s[]/)[0] ?? value;
+      return { tool: canonicalTool(agent === '' ? value : agent), marker: line, kind: 'trailer' };
+    }
+    case 'generated-by':
+      return { tool: canonicalTool(value), marker: line, kind: 'trailer' };
+    case 'ai-assisted': {
+      const v = value.trim().toLowerCase();
+      if (/^(false|no|none|0)$/.test(v)) return null;
+      return { tool: /^(true|yes|1)$/.test(v) ? 'unspecified' : canonicalTool(v), marker: line, kind: 'trailer' };
+    }
+    case 'made-with':
+      return { tool: canonicalTool(value), marker: line, kind: 'trailer' };
+    case 'claude-session':
+      return { tool: 'claude', marker: line, kind: 'trailer' };
+    case 'agent-logs-url':
+      return { tool: identityTool(value) ?? 'unspecified', marker: line, kind: 'trailer' };
+    default:
+      return null;
+  }
+}
+
+function compile(pattern: string): RegExp | null {
+  try {
+    return new RegExp(pattern, 'i');
+  } catch {
+    return null;
+  }
+}
+
+/** Validates user patterns; returns the first one that is not a valid regular expression. */
+export function invalidPattern(patterns: readonly string[]): string | null {
+  return patterns.find((pattern) => compile(pattern) === null) ?? null;
+}
+
+function ignored(marker: AiMarker, rules: AttributionRules): boolean {
+  return rules.ignore.some((rule) => {
+    if (rule.toLowerCase() === marker.tool) return true;
+    return compile(rule)?.test(marker.marker) ?? false;
+  });
+}
+
+/** All AI markers on a commit, in a stable order (trailers, author, body, custom). */
+export function findAiMarkers(commit: CommitFacts, rules: AttributionRules): AiMarker[] {
+  const found: AiMarker[] = [];
+  for (const { key, value } of commit.trailers) {
+    const marker = trailerMarker(key, value);
+    if (marker !== null) found.push(marker);
+  }
+  for (const person of [commit.author, commit.committer]) {
+    const who = `${person.name} <${person.email}>`;
+    for (const [pattern, tool] of BOT_AUTHORS) {
+      if (pattern.test(person.name) || pattern.test(person.email.split('@')[0] ?? '')) {
+        found.push({ tool, marker: `author: ${who}`, kind: 'author' });
+        break;
+      }
+    }
+  }
+  for (const line of commit.body.split('\n')) {
+    for (const [pattern, tool] of BODY_MARKERS) {
+      const match = pattern.exec(line);
+      if (match === null) continue;
+      if (tool === 'skip') break;
+      found.push({ tool: tool ?? canonicalTool(match[1] ?? ''), marker: line.trim(), kind: 'body' });
+      break;
+    }
+  }
+  for (const custom of rules.custom) {
+    const regex = compile(custom.pattern);
+    if (regex === null) continue;
+    const haystacks: string[] = [];
+    if (custom.in === 'trailer' || custom.in === 'any') haystacks.push(...commit.trailers.map((t) => `${t.key}: ${t.value}`));
+    if (custom.in === 'author' || custom.in === 'any')
+      haystacks.push(`${commit.author.name} <${commit.author.email}>`, `${commit.committer.name} <${commit.committer.email}>`);
+    if (custom.in === 'body' || custom.in === 'any') haystacks.push(commit.subject, ...commit.body.split('\n'));
+    const hit = haystacks.find((text) => regex.test(text));
+    if (hit !== undefined) found.push({ tool: custom.tool ?? 'custom', marker: hit.trim(), kind: 'custom' });
+  }
+  return found.filter((marker) => !ignored(marker, rules));
+}

@@ -1,0 +1,134 @@
+import picomatch from 'picomatch';
+import type { FactorId, Policy, RiskLevel, RiskZone } from '../config/schema.js';
+import { findAiMarkers, type AiMarker } from './ai-attribution.js';
+import type { CommitFacts, DiffFile, GitFacts } from './facts.js';
+
+export const RISK_POINTS: Record<RiskLevel, number> = { critical: 100, high: 70, medium: 40, low: 15 };
+
+export const DEFAULT_WEIGHTS: Record<FactorId, number> = {
+  zones: 30,
+  size: 20,
+  ai: 20,
+  tests: 15,
+  review: 15,
+  migrations: 30,
+};
+
+export function riskValue(zone: RiskZone): number {
+  return typeof zone.risk === 'number' ? zone.risk : RISK_POINTS[zone.risk];
+}
+
+export interface CommitView {
+  commit: CommitFacts;
+  markers: AiMarker[];
+  reviewed: boolean;
+  /** Lines added + deleted in files that are not low-risk. */
+  lines: number;
+  /** Code lines of this commit that land in zones at or above "high" risk. */
+  riskyZoneLines: number;
+  zones: Set<string>;
+}
+
+export interface ZoneTouch {
+  zone: RiskZone;
+  risk: number;
+  files: string[];
+}
+
+/** Everything the factors share, computed once from the facts and the policy. */
+export interface Context {
+  policy: Policy;
+  facts: GitFacts;
+  weights: Record<FactorId, number>;
+  isLowRisk: (path: string) => boolean;
+  zonesOf: (path: string) => RiskZone[];
+  codeFiles: DiffFile[];
+  commits: CommitView[];
+  zones: ZoneTouch[];
+}
+
+export function lineCount(file: { added: number | null; deleted: number | null }): number {
+  return (file.added ?? 0) + (file.deleted ?? 0);
+}
+
+export function buildContext(facts: GitFacts, policy: Policy): Context {
+  const isLowRisk = picomatch(policy.lowRiskPaths, { dot: true });
+  const zoneMatchers = policy.riskZones.map((zone) => ({ zone, match: picomatch(zone.paths, { dot: true }) }));
+  const zoneCache = new Map<string, RiskZone[]>();
+  const zonesOf = (path: string): RiskZone[] => {
+    let zones = zoneCache.get(path);
+    if (zones === undefined) {
+      zones = zoneMatchers.filter(({ match }) => match(path)).map(({ zone }) => zone);
+      zoneCache.set(path, zones);
+    }
+    return zones;
+  };
+  const reviewKeys = new Set(policy.review.trailers.map((key) => key.toLowerCase()));
+  const rules = {
+    custom: policy.ai.markers.map((marker) => (typeof marker === 'string' ? { pattern: marker, in: 'any' as const } : marker)),
+    ignore: policy.ai.ignore,
+  };
+
+  const commits = facts.commits.map((commit): CommitView => {
+    let lines = 0;
+    let riskyZoneLines = 0;
+    const zones = new Set<string>();
+    for (const file of commit.files) {
+      const touched = zonesOf(file.path);
+      for (const zone of touched) zones.add(zone.name);
+      if (isLowRisk(file.path)) continue;
+      const count = lineCount(file);
+      lines += count;
+      if (touched.some((zone) => riskValue(zone) >= RISK_POINTS.high)) riskyZoneLines += count;
+    }
+    return {
+      commit,
+      markers: findAiMarkers(commit, rules),
+      reviewed: commit.trailers.some((trailer) => reviewKeys.has(trailer.key.toLowerCase())),
+      lines,
+      riskyZoneLines,
+      zones,
+    };
+  });
+
+  const touches = new Map<string, ZoneTouch>();
+  for (const file of facts.diff) {
+    for (const zone of zonesOf(file.path)) {
+      const touch = touches.get(zone.name) ?? { zone, risk: riskValue(zone), files: [] };
+      touch.files.push(file.path);
+      touches.set(zone.name, touch);
+    }
+  }
+  const zones = [...touches.values()].sort((a, b) => b.risk - a.risk || a.zone.name.localeCompare(b.zone.name));
+
+  return {
+    policy,
+    facts,
+    weights: { ...DEFAULT_WEIGHTS, ...policy.weights },
+    isLowRisk,
+    zonesOf,
+    codeFiles: facts.diff.filter((file) => !isLowRisk(file.path)),
+    commits,
+    zones,
+  };
+}
+
+/** Short sha for evidence lines. */
+export function short(sha: string): string {
+  return sha.slice(0, 10);
+}
+
+/** Lists at most `limit` items, then "+N more". */
+export function listSome(items: readonly string[], limit = 3): string {
+  const shown = items.slice(0, limit).join(', ');
+  return items.length > limit ? `${shown}, +${items.length - limit} more` : shown;
+}
+
+export function percent(ratio: number): string {
+  return `${Math.round(ratio * 100)}%`;
+}
+
+/** Formats 12345 as "12,345" without locale data (output must not depend on the machine). */
+export function thousands(value: number): string {
+  return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

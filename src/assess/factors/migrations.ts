@@ -1,0 +1,52 @@
+import type { Factor, RollbackMigration } from '../plan-types.js';
+import type { Context } from '../context.js';
+import { classifyMigration, isDownStep } from '../migration-files.js';
+
+export interface MigrationFindings {
+  factor: Factor;
+  migrations: RollbackMigration[];
+  irreversible: RollbackMigration[];
+  alreadyApplied: string[];
+}
+
+export function migrationsFactor(ctx: Context): MigrationFindings {
+  const max = ctx.weights.migrations;
+  const relevant = ctx.facts.migrations.filter((file) => !isDownStep(file.path));
+  const alreadyApplied = relevant.filter((file) => file.presentInDeployedTree).map((file) => file.path);
+  const pending = relevant.filter((file) => !file.presentInDeployedTree);
+  const migrations = pending.map((file): RollbackMigration => {
+    const verdict = classifyMigration(file.path, file.content, file.downFile, ctx.policy.migrations.irreversiblePatterns);
+    const edited = file.status !== 'added' ? ' (edits an existing migration: environments that already ran it will not run it again)' : '';
+    return { path: file.path, reversible: verdict.reversible, down: verdict.down, reason: verdict.reason + edited };
+  });
+  const irreversible = migrations.filter((migration) => !migration.reversible);
+  const raw = Math.min(12, 6 * migrations.length) + 20 * irreversible.length;
+  const points = Math.round(Math.min(max, (raw * max) / 30));
+  const irreversiblePoints = Math.round(Math.min(max, ((Math.min(12, 6 * migrations.length) + 20 * irreversible.length) * max) / 30)) -
+    Math.round(Math.min(max, (Math.min(12, 6 * migrations.length) * max) / 30));
+  const evidence = [
+    ...migrations.map((m) => `${m.path}: ${m.reversible ? 'reversible' : 'IRREVERSIBLE'} (${m.reason})`),
+    ...alreadyApplied.map((path) => `${path}: already applied (present in the deployed tree), skipped`),
+  ];
+  const factor: Factor = {
+    id: 'migrations',
+    title: 'Database migrations',
+    max,
+    points,
+    summary:
+      migrations.length === 0
+        ? alreadyApplied.length > 0
+          ? `No new migrations; ${alreadyApplied.length} already applied in the deployed tree.`
+          : 'No database migrations in the range.'
+        : `${migrations.length} new migration(s), ${irreversible.length} irreversible.`,
+    evidence,
+    advice:
+      irreversible.length > 0
+        ? `Make ${irreversible.map((m) => m.path).join(', ')} reversible (add a down step; split destructive changes into expand-then-contract deploys): −${irreversiblePoints} points.`
+        : migrations.length > 0
+          ? 'Deploy the migrations on their own, before the code that needs them, so either can be rolled back alone.'
+          : null,
+    savings: irreversible.length > 0 ? irreversiblePoints : 0,
+  };
+  return { factor, migrations, irreversible, alreadyApplied };
+}

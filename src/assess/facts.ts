@@ -1,0 +1,89 @@
+/** The facts collectors hand to the assessor. Plain data only: no functions, no clocks. */
+
+export interface Person {
+  name: string;
+  email: string;
+  /** ISO-8601 as git printed it (with the original offset). */
+  date: string;
+}
+
+export interface Trailer {
+  key: string;
+  value: string;
+}
+
+/** One file a commit or a range changed. `added`/`deleted` are null for binary files. */
+export interface FileChange {
+  path: string;
+  /** Set when git detected a rename or copy. */
+  oldPath?: string;
+  added: number | null;
+  deleted: number | null;
+}
+
+export interface CommitFacts {
+  sha: string;
+  parents: string[];
+  author: Person;
+  committer: Person;
+  subject: string;
+  body: string;
+  /** Every `Key: value` line in the message after the subject (trailer block or not). */
+  trailers: Trailer[];
+  files: FileChange[];
+}
+
+/** A file in the range diff, with the line numbers (in the target version) that were added or changed. */
+export interface DiffFile extends FileChange {
+  status: 'added' | 'modified' | 'deleted' | 'renamed';
+  /** Inclusive [start, end] ranges of new-side line numbers. */
+  addedRanges: Array<[number, number]>;
+}
+
+export const BASE_SOURCES = ['from', 'ledger', 'deployedRef', 'merge-base', 'root'] as const;
+export type BaseSource = (typeof BASE_SOURCES)[number];
+
+export interface RangeBase {
+  /** null when the range starts at the root (everything reachable from the target). */
+  sha: string | null;
+  source: BaseSource;
+  /** The ref or glob the base came from, as the user wrote it. */
+  ref: string | null;
+  note: string;
+}
+
+export const DIAGNOSTIC_LEVELS = ['info', 'warning', 'error'] as const;
+export type DiagnosticLevel = (typeof DIAGNOSTIC_LEVELS)[number];
+
+export interface Diagnostic {
+  id: string;
+  level: DiagnosticLevel;
+  message: string;
+  remedy?: string;
+}
+
+/** A migration file added or changed in the range, with what the collector could read of it. */
+export interface MigrationFile {
+  path: string;
+  status: DiffFile['status'];
+  /** Content at the target, or null if it could not be read (binary, too large, deleted). */
+  content: string | null;
+  /** A paired down/undo file found beside it in the target tree, with its content. */
+  downFile: { path: string; content: string | null } | null;
+  /** True when the same path already exists in the tree that is deployed now. */
+  presentInDeployedTree: boolean;
+}
+
+export interface GitFacts {
+  repoRoot: string;
+  target: { ref: string; sha: string };
+  base: RangeBase;
+  /** The tree that is in the environment now (the deployedRef or base), for "already applied". */
+  deployedSha: string | null;
+  head: { detached: boolean; branch: string | null };
+  shallow: { isShallow: boolean; rangeTruncated: boolean };
+  commits: CommitFacts[];
+  diff: DiffFile[];
+  migrations: MigrationFile[];
+  diagnostics: Diagnostic[];
+}

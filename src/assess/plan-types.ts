@@ -1,0 +1,119 @@
+import type { Diagnostic } from './facts.js';
+
+export const VERDICTS = ['GO', 'WAIT', 'BLOCK', 'INCONCLUSIVE'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const FAIL_ON = ['wait', 'block', 'never'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export const WINDOW_KINDS = ['freeze', 'avoid', 'peak', 'staffed', 'preferred', 'overrun'] as const;
+export type WindowKind = (typeof WINDOW_KINDS)[number];
+
+/** One factor of the risk score: points with the evidence behind them and what would lower them. */
+export interface Factor {
+  id: string;
+  title: string;
+  points: number;
+  max: number;
+  /** One plain sentence. */
+  summary: string;
+  evidence: string[];
+  /** What would lower the points, and by how much; null when there is nothing to do. */
+  advice: string | null;
+  /** Points the advice would save if followed. */
+  savings: number;
+}
+
+/** A condition that decides the verdict on its own, whatever the score. */
+export interface Gate {
+  id: string;
+  kind: 'timing' | 'policy' | 'evidence';
+  level: 'wait' | 'block' | 'inconclusive';
+  title: string;
+  reason: string;
+  /** When the condition ends, if it ends by itself. */
+  until: string | null;
+}
+
+export interface Timing {
+  now: string;
+  nowLocal: string;
+  timezone: string;
+  deployMinutes: number;
+  risky: boolean;
+  active: Array<{ kind: WindowKind; label: string; until: string; untilLocal: string }>;
+  nextWindow: {
+    start: string;
+    end: string | null;
+    startLocal: string;
+    endLocal: string | null;
+    startsInMinutes: number;
+    latestStart: string | null;
+    open: boolean;
+  } | null;
+  horizonDays: number;
+}
+
+export interface RollbackMigration {
+  path: string;
+  reversible: boolean;
+  down: string | null;
+  reason: string;
+}
+
+export interface Rollback {
+  targetSha: string | null;
+  command: string | null;
+  steps: string[];
+  migrations: RollbackMigration[];
+  watch: string[];
+}
+
+export interface LineageSummary {
+  commits: number;
+  aiCommits: number;
+  /** Changed lines (added + deleted) in non-low-risk files, over all commits. */
+  lines: number;
+  aiLines: number;
+  /** aiLines / lines, or null when no lines changed. */
+  aiShare: number | null;
+  tools: Array<{ tool: string; commits: number; lines: number }>;
+  aiCommitList: Array<{ sha: string; subject: string; tool: string; marker: string; lines: number; reviewed: boolean }>;
+}
+
+export interface PlanRange {
+  from: string | null;
+  fromSource: string;
+  fromRef: string | null;
+  to: string;
+  toRef: string;
+  commits: number;
+  files: number;
+  note: string;
+}
+
+export interface Plan {
+  schemaVersion: 'deployadvisor.plan/1';
+  tool: { name: 'deployadvisor'; version: string };
+  env: string;
+  verdict: Verdict;
+  /** The verdict before an override, when one was applied. */
+  overridden: { from: Verdict; reason: string } | null;
+  exitCode: number;
+  failOn: FailOn;
+  score: number;
+  summary: string;
+  thresholds: { waitAt: number; blockAt: number; riskyAt: number };
+  factors: Factor[];
+  gates: Gate[];
+  timing: Timing;
+  rollback: Rollback;
+  lineage: LineageSummary;
+  coverage: { status: 'none'; reason: string };
+  sources: Array<{ name: string; status: 'ok' | 'degraded' | 'unavailable' | 'skipped'; reason: string }>;
+  range: PlanRange;
+  zones: Array<{ name: string; risk: number; files: string[]; owners: string[] }>;
+  policy: { source: string; path: string | null; ref: string | null; blobSha: string | null };
+  diagnostics: Diagnostic[];
+  inputsDigest: string;
+}

@@ -1,0 +1,195 @@
+import type { Policy } from '../config/schema.js';
+import type { GitFacts } from './facts.js';
+import { buildContext, lineCount, listSome } from './context.js';
+import { aiFactor, lineageSummary } from './factors/ai.js';
+import { migrationsFactor } from './factors/migrations.js';
+import { reviewFactor } from './factors/review.js';
+import { sizeFactor } from './factors/size.js';
+import { testsFactor } from './factors/tests.js';
+import { zonesFactor } from './factors/zones.js';
+import type { FailOn, Factor, Gate, Plan, Verdict } from './plan-types.js';
+import { planRollback } from './rollback.js';
+import { assessTiming } from './timing.js';
+import { decideVerdict, exitCodeFor } from './verdict.js';
+
+export interface PlanInput {
+  facts: GitFacts;
+  policy: Policy;
+  policySource: Plan['policy'];
+  env: string;
+  /** The instant to evaluate at, in epoch ms: `--now` or the clock, passed in. */
+  now: number;
+  failOn: FailOn;
+  override: string | undefined;
+  toolVersion: string;
+  inputsDigest: string;
+}
+
+function policyGates(
+  policy: Policy,
+  review: ReturnType<typeof reviewFactor>,
+  migrations: ReturnType<typeof migrationsFactor>,
+  zones: ReturnType<typeof buildContext>['zones'],
+): Gate[] {
+  const gates: Gate[] = [];
+  const hard = new Set(policy.thresholds.hardGates);
+  for (const violation of review.violations) {
+    gates.push({
+      id: 'review-required',
+      kind: 'policy',
+      level: hard.has('review') ? 'block' : 'wait',
+      title: `Review required in ${violation.zone}`,
+      reason: `Zone ${violation.zone} requires review, and ${violation.commits.length} commit(s) touching it have none (${violation.commits.map((sha) => sha.slice(0, 10)).join(', ')}).`,
+      until: null,
+    });
+  }
+  if (hard.has('migrations')) {
+    for (const migration of migrations.irreversible) {
+      gates.push({
+        id: 'irreversible-migration',
+        kind: 'policy',
+        level: 'block',
+        title: 'Irreversible migration',
+        reason: `${migration.path} cannot be rolled back (${migration.reason}); thresholds.hardGates lists migrations.`,
+        until: null,
+      });
+    }
+  }
+  if (hard.has('zones')) {
+    for (const touch of zones.filter((t) => t.risk >= 100)) {
+      gates.push({
+        id: 'critical-zone',
+        kind: 'policy',
+        level: 'block',
+        title: `Critical zone ${touch.zone.name}`,
+        reason: `The change touches the critical zone ${touch.zone.name} (${listSome(touch.files, 2)}); thresholds.hardGates lists zones, so a person decides.`,
+        until: null,
+      });
+    }
+  }
+  return gates;
+}
+
+function evidenceGates(input: PlanInput): Gate[] {
+  const { facts, policy } = input;
+  if (facts.shallow.rangeTruncated && policy.git.shallow === 'inconclusive') {
+    const diagnostic = facts.diagnostics.find((d) => d.id === 'shallow-clone');
+    return [
+      {
+        id: 'shallow-history',
+        kind: 'evidence',
+        level: 'inconclusive',
+        title: 'Shallow clone',
+        reason: `${diagnostic?.message ?? 'The history is cut off.'} ${diagnostic?.remedy ?? ''}`.trim(),
+        until: null,
+      },
+    ];
+  }
+  return [];
+}
+
+function describeWhen(plan: Pick<Plan, 'timing'>): string {
+  const next = plan.timing.nextWindow;
+  if (next === null) return `no window in the next ${plan.timing.horizonDays} days`;
+  if (next.open) return `window open now${next.endLocal === null ? '' : ` until ${next.endLocal}`}`;
+  const end = next.endLocal === null ? '' : `–${next.endLocal.slice(-5)}`;
+  return `next window ${next.startLocal}${end} ${plan.timing.timezone}`;
+}
+
+function summarise(verdict: Verdict, score: number, factors: readonly Factor[], gates: readonly Gate[], plan: Pick<Plan, 'timing'>): string {
+  const top = factors.filter((f) => f.points > 0).slice(0, 2).map((f) => `${f.title.toLowerCase()} ${f.points}`);
+  const why = top.length > 0 ? ` (mostly ${top.join(', ')})` : '';
+  const firstGate = gates[0];
+  switch (verdict) {
+    case 'GO':
+      return `Score ${score}/100${why}; no gate fires. Safe to deploy now.`;
+    case 'INCONCLUSIVE':
+      return `Required evidence is missing: ${firstGate?.title ?? 'see diagnostics'}. Score ${score}/100 is not trustworthy yet.`;
+    case 'BLOCK':
+      return firstGate?.level === 'block'
+        ? `${firstGate.title}: ${firstGate.reason} Score ${score}/100${why}.`
+        : `Score ${score}/100${why} is at or above blockAt; a person must decide (or --override).`;
+    case 'WAIT':
+      return `${firstGate?.title ?? 'Wait'}; ${describeWhen(plan)}. Score ${score}/100${why}.`;
+  }
+}
+
+/** Facts + policy + time → the deploy plan. Pure: same input, same plan. */
+export function assessPlan(input: PlanInput): Plan {
+  const ctx = buildContext(input.facts, input.policy);
+  const lineage = lineageSummary(ctx);
+  const review = reviewFactor(ctx);
+  const migrations = migrationsFactor(ctx);
+  const factors = [zonesFactor(ctx), sizeFactor(ctx), aiFactor(ctx, lineage), testsFactor(ctx), review.factor, migrations.factor].sort(
+    (a, b) => b.points - a.points || a.id.localeCompare(b.id),
+  );
+  const score = Math.min(100, factors.reduce((sum, factor) => sum + factor.points, 0));
+  const thresholds = input.policy.thresholds;
+  const envPolicy = input.policy.environments[input.env];
+  const { timing, gates: timingGates } = assessTiming({
+    policy: input.policy,
+    now: input.now,
+    deployMinutes: envPolicy?.deployMinutes ?? 15,
+    risky: score >= thresholds.riskyAt,
+    needsPreferred: score >= thresholds.waitAt && score < thresholds.blockAt,
+  });
+  const gates = [...evidenceGates(input), ...policyGates(input.policy, review, migrations, ctx.zones), ...timingGates].sort(
+    (a, b) => rank(b.level) - rank(a.level),
+  );
+  const decided = decideVerdict(gates, score, thresholds.blockAt);
+  const overridable = decided === 'WAIT' || decided === 'BLOCK';
+  const overridden = input.override !== undefined && overridable ? { from: decided, reason: input.override } : null;
+  const verdict: Verdict = overridden === null ? decided : 'GO';
+  const biggest = [...ctx.codeFiles].sort((a, b) => lineCount(b) - lineCount(a) || a.path.localeCompare(b.path));
+  const rollback = planRollback({
+    policy: input.policy,
+    env: input.env,
+    targetSha: input.facts.target.sha,
+    previousSha: input.facts.deployedSha ?? input.facts.base.sha,
+    migrations: migrations.migrations,
+    zones: ctx.zones,
+    riskiestFiles: biggest.slice(0, 3).map((file) => file.path),
+  });
+  const partial = { timing };
+  const summary =
+    overridden === null
+      ? summarise(verdict, score, factors, gates, partial)
+      : `OVERRIDDEN ${overridden.from} → GO: "${overridden.reason}". ${summarise(overridden.from, score, factors, gates, partial)}`;
+  return {
+    schemaVersion: 'deployadvisor.plan/1',
+    tool: { name: 'deployadvisor', version: input.toolVersion },
+    env: input.env,
+    verdict,
+    overridden,
+    exitCode: exitCodeFor(verdict, input.failOn),
+    failOn: input.failOn,
+    score,
+    summary,
+    thresholds: { waitAt: thresholds.waitAt, blockAt: thresholds.blockAt, riskyAt: thresholds.riskyAt },
+    factors,
+    gates,
+    timing,
+    rollback,
+    lineage,
+    coverage: { status: 'none', reason: 'Coverage reports are not read yet.' },
+    sources: [],
+    range: {
+      from: input.facts.base.sha,
+      fromSource: input.facts.base.source,
+      fromRef: input.facts.base.ref,
+      to: input.facts.target.sha,
+      toRef: input.facts.target.ref,
+      commits: input.facts.commits.length,
+      files: input.facts.diff.length,
+      note: input.facts.base.note,
+    },
+    zones: ctx.zones.map((touch) => ({ name: touch.zone.name, risk: touch.risk, files: touch.files, owners: touch.zone.owners })),
+    policy: input.policySource,
+    diagnostics: input.facts.diagnostics,
+    inputsDigest: input.inputsDigest,
+  };
+}
+
+function rank(level: Gate['level']): number {
+  return level === 'block' ? 3 : level === 'inconclusive' ? 2 : 1;
+}

@@ -1,0 +1,318 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import picomatch from 'picomatch';
+import type { Diagnostic, GitFacts, MigrationFile, RangeBase } from '../assess/facts.js';
+import { GitError } from '../errors.js';
+import type { Policy } from '../config/schema.js';
+import { findDownFile } from '../assess/migration-files.js';
+import { readCommits } from './git-log.js';
+import { readRangeDiff } from './range-diff.js';
+import type { GitRunner } from './git-runner.js';
+
+const GLOB_CHARS = /[*?[]/;
+const MAX_MIGRATION_BYTES = 512 * 1024;
+
+export interface GitFactsRequest {
+  target: string;
+  from: string | undefined;
+  env: string;
+  policy: Policy;
+  /** The last `succeeded` deploy of the env, from the ledger, when one exists. */
+  ledgerBase?: { sha: string; note: string } | undefined;
+}
+
+/** Resolves a user-supplied ref to a commit sha, or null when it does not exist. */
+export async function resolveCommit(git: GitRunner, ref: string): Promise<string | null> {
+  const { stdout, exitCode } = await git.run(
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+    { okExitCodes: [0, 1, 128] },
+  );
+  return exitCode === 0 ? stdout.trim() : null;
+}
+
+async function repoState(git: GitRunner) {
+  const { stdout } = await git.run([
+    'rev-parse',
+    '--show-toplevel',
+    '--is-shallow-repository',
+    '--git-path',
+    'shallow',
+  ]);
+  const [root = git.cwd, shallow = 'false', shallowFile = ''] = stdout.trim().split('\n');
+  const branch = await git.run(['symbolic-ref', '--quiet', '--short', 'HEAD'], { okExitCodes: [0, 1, 128] });
+  return {
+    root,
+    isShallow: shallow === 'true',
+    shallowFile,
+    branch: branch.exitCode === 0 ? branch.stdout.trim() : null,
+  };
+}
+
+async function newestMatchingRef(git: GitRunner, pattern: string): Promise<{ ref: string; sha: string } | null> {
+  const patterns = pattern.startsWith('refs/')
+    ? [pattern]
+    : [`refs/tags/${pattern}`, `refs/heads/${pattern}`, `refs/remotes/${pattern}`];
+  const { stdout } = await git.run([
+    'for-each-ref',
+    '--sort=-creatordate',
+    '--count=1',
+    '--format=%(refname:short)%00%(objectname)%00%(*objectname)',
+    ...patterns,
+  ]);
+  const line = stdout.split('\n')[0];
+  if (line === undefined || line === '') return null;
+  const [ref = '', object = '', peeled = ''] = line.split('\0');
+  return { ref, sha: peeled === '' ? object : peeled };
+}
+
+async function deployedRefBase(
+  git: GitRunner,
+  deployedRef: string,
+  diagnostics: Diagnostic[],
+): Promise<{ sha: string; ref: string } | null> {
+  if (GLOB_CHARS.test(deployedRef)) {
+    const found = await newestMatchingRef(git, deployedRef);
+    if (found === null) {
+      diagnostics.push({
+        id: 'deployed-ref-missing',
+        level: 'warning',
+        message: `No ref matches deployedRef "${deployedRef}", so the last deployed commit is unknown.`,
+        remedy: 'Fetch tags (`git fetch --tags`) or tag each deploy (`git tag deploy/production/<date> <sha>`).',
+      });
+      return null;
+    }
+    return found;
+  }
+  const sha = await resolveCommit(git, deployedRef);
+  if (sha === null) {
+    diagnostics.push({
+      id: 'deployed-ref-missing',
+      level: 'warning',
+      message: `deployedRef "${deployedRef}" does not exist in this clone.`,
+      remedy: `Fetch it (\`git fetch origin ${deployedRef}\`) or correct environments.<env>.deployedRef.`,
+    });
+    return null;
+  }
+  return { sha, ref: deployedRef };
+}
+
+async function upstreamOf(git: GitRunner, branch: string): Promise<string | null> {
+  for (const candidate of [`${branch}@{upstream}`, `refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
+    const sha = await resolveCommit(git, candidate);
+    if (sha !== null) return candidate.replace(/^refs\/(remotes|heads)\//, '');
+  }
+  return null;
+}
+
+async function findBase(
+  git: GitRunner,
+  request: GitFactsRequest,
+  targetSha: string,
+  diagnostics: Diagnostic[],
+): Promise<{ base: RangeBase; deployedSha: string | null }> {
+  const envPolicy = request.policy.environments[request.env];
+  const deployed =
+    envPolicy?.deployedRef === undefined ? null : await deployedRefBase(git, envPolicy.deployedRef, diagnostics);
+
+  if (request.from !== undefined) {
+    const sha = await resolveCommit(git, request.from);
+    if (sha === null) {
+      throw new GitError(
+        `--from "${request.from}" is not a commit in this repository.`,
+        'Pass a branch, tag or sha that exists here; in CI, fetch it first (`git fetch origin <ref>`, or checkout with fetch-depth: 0).',
+      );
+    }
+    return {
+      base: { sha, source: 'from', ref: request.from, note: `from --from ${request.from}` },
+      deployedSha: deployed?.sha ?? sha,
+    };
+  }
+  if (request.ledgerBase !== undefined) {
+    return {
+      base: { sha: request.ledgerBase.sha, source: 'ledger', ref: null, note: request.ledgerBase.note },
+      deployedSha: request.ledgerBase.sha,
+    };
+  }
+  if (deployed !== null) {
+    return {
+      base: {
+        sha: deployed.sha,
+        source: 'deployedRef',
+        ref: deployed.ref,
+        note: `since ${deployed.ref}, the newest match of deployedRef "${envPolicy?.deployedRef ?? ''}"`,
+      },
+      deployedSha: deployed.sha,
+    };
+  }
+  const branch = envPolicy?.branch ?? 'main';
+  const upstream = await upstreamOf(git, branch);
+  if (upstream !== null) {
+    const { stdout, exitCode } = await git.run(['merge-base', '--end-of-options', targetSha, upstream], {
+      okExitCodes: [0, 1],
+    });
+    const mergeBase = stdout.trim();
+    if (exitCode === 0 && mergeBase !== targetSha) {
+      return {
+        base: {
+          sha: mergeBase,
+          source: 'merge-base',
+          ref: upstream,
+          note: `since the merge-base with ${upstream}`,
+        },
+        deployedSha: mergeBase,
+      };
+    }
+  }
+  diagnostics.push({
+    id: 'base-assumed-root',
+    level: 'warning',
+    message:
+      'No deploy record, no deployedRef match and no merge-base below the target: assumed nothing is deployed yet and assessed every commit since the root.',
+    remedy: `Set environments.${request.env}.deployedRef (for example "deploy/${request.env}/*") or pass --from <ref>.`,
+  });
+  return {
+    base: { sha: null, source: 'root', ref: null, note: 'since the root commit (assumed: no deploy known)' },
+    deployedSha: null,
+  };
+}
+
+async function readShallowBoundary(git: GitRunner, shallowFile: string): Promise<Set<string>> {
+  try {
+    const text = await readFile(resolve(git.cwd, shallowFile), 'utf8');
+    return new Set(text.split('\n').filter(Boolean));
+  } catch {
+    return new Set();
+  }
+}
+
+/** Reads blobs by `<rev>:<path>` through one `cat-file --batch`; null for missing or oversized ones. */
+export async function readBlobs(git: GitRunner, specs: readonly string[]): Promise<Map<string, string | null>> {
+  const result = new Map<string, string | null>();
+  if (specs.length === 0) return result;
+  const stdout = await git.runBytes(['cat-file', '--batch'], { input: `${specs.join('\n')}\n` });
+  let at = 0;
+  for (const spec of specs) {
+    const end = stdout.indexOf(0x0a, at);
+    const header = stdout.subarray(at, end).toString('utf8');
+    at = end + 1;
+    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (match === null) {
+      result.set(spec, null);
+      continue;
+    }
+    const size = Number(match[2]);
+    const content = stdout.subarray(at, at + size);
+    at += size + 1;
+    result.set(spec, match[1] === 'blob' && size <= MAX_MIGRATION_BYTES ? content.toString('utf8') : null);
+  }
+  return result;
+}
+
+async function listTree(git: GitRunner, rev: string, dirs: readonly string[]): Promise<Set<string>> {
+  const paths = new Set<string>();
+  if (dirs.length === 0) return paths;
+  for await (const path of git.stream(
+    ['ls-tree', '-r', '--name-only', '-z', '--end-of-options', rev, '--', ...dirs],
+    '\0',
+  )) {
+    if (path !== '') paths.add(path);
+  }
+  return paths;
+}
+
+function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '.' : path.slice(0, slash);
+}
+
+async function readMigrations(
+  git: GitRunner,
+  facts: Pick<GitFacts, 'diff' | 'target' | 'deployedSha'>,
+  policy: Policy,
+): Promise<MigrationFile[]> {
+  const isMigration = picomatch(policy.migrations.paths, { dot: true });
+  const changed = facts.diff.filter((file) => file.status !== 'deleted' && isMigration(file.path));
+  if (changed.length === 0) return [];
+  const dirs = [...new Set(changed.map((file) => dirOf(file.path)))];
+  const targetTree = await listTree(git, facts.target.sha, dirs);
+  const deployedTree = facts.deployedSha === null ? new Set<string>() : await listTree(git, facts.deployedSha, dirs);
+  const downPaths = new Map(changed.map((file) => [file.path, findDownFile(file.path, targetTree)]));
+  const specs = [
+    ...changed.map((file) => `${facts.target.sha}:${file.path}`),
+    ...[...downPaths.values()].flatMap((down) => (down === null ? [] : [`${facts.target.sha}:${down}`])),
+  ];
+  const blobs = await readBlobs(git, specs);
+  return changed
+    .filter((file) => !isDownFile(file.path, downPaths))
+    .map((file) => {
+      const down = downPaths.get(file.path) ?? null;
+      return {
+        path: file.path,
+        status: file.status,
+        content: blobs.get(`${facts.target.sha}:${file.path}`) ?? null,
+        downFile: down === null ? null : { path: down, content: blobs.get(`${facts.target.sha}:${down}`) ?? null },
+        presentInDeployedTree: file.status === 'added' && deployedTree.has(file.path),
+      };
+    });
+}
+
+function isDownFile(path: string, downPaths: Map<string, string | null>): boolean {
+  for (const down of downPaths.values()) if (down === path) return true;
+  return false;
+}
+
+/** Collects everything git can tell about deploying `target` to `env`. */
+export async function collectGitFacts(git: GitRunner, request: GitFactsRequest): Promise<GitFacts> {
+  const diagnostics: Diagnostic[] = [];
+  const state = await repoState(git);
+  const targetSha = await resolveCommit(git, request.target);
+  if (targetSha === null) {
+    throw new GitError(
+      `Target "${request.target}" is not a commit in ${state.root}.`,
+      state.isShallow
+        ? 'This is a shallow clone; fetch the ref first (`git fetch --deepen=100 origin`, or fetch-depth: 0 in actions/checkout).'
+        : 'Pass a branch, tag or sha that exists here (see `git log --oneline`).',
+    );
+  }
+  if (state.branch === null) {
+    diagnostics.push({
+      id: 'detached-head',
+      level: 'info',
+      message: `HEAD is detached (usual in CI checkouts); the plan assesses ${request.target} = ${targetSha.slice(0, 12)}.`,
+    });
+  }
+  const { base, deployedSha } = await findBase(git, request, targetSha, diagnostics);
+  const commits = await readCommits(git, base.sha, targetSha);
+  const emptyTree = (await git.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
+  const diff = await readRangeDiff(git, base.sha ?? emptyTree, targetSha);
+
+  let rangeTruncated = false;
+  if (state.isShallow) {
+    const boundary = await readShallowBoundary(git, state.shallowFile);
+    rangeTruncated = base.sha === null || commits.some((commit) => boundary.has(commit.sha));
+    diagnostics.push({
+      id: 'shallow-clone',
+      level: rangeTruncated ? 'error' : 'warning',
+      message: rangeTruncated
+        ? `This is a shallow clone and the deploy range reaches its cut-off, so commits before it are missing from the assessment.`
+        : 'This is a shallow clone; the deploy range happens to be complete.',
+      remedy:
+        'Fetch the full history: `git fetch --unshallow` (GitHub Actions: actions/checkout with `fetch-depth: 0`; GitLab: GIT_DEPTH: 0), or at least `git fetch --deepen=<n>` past the last deploy.',
+    });
+  }
+
+  const partial = { diff, target: { ref: request.target, sha: targetSha }, deployedSha };
+  const migrations = await readMigrations(git, partial, request.policy);
+  return {
+    repoRoot: state.root,
+    target: partial.target,
+    base,
+    deployedSha,
+    head: { detached: state.branch === null, branch: state.branch },
+    shallow: { isShallow: state.isShallow, rangeTruncated },
+    commits,
+    diff,
+    migrations,
+    diagnostics,
+  };
+}

@@ -1,0 +1,96 @@
+import type { CommitFacts, FileChange, Trailer } from '../assess/facts.js';
+import type { GitRunner } from './git-runner.js';
+
+const RS = '\x1e';
+const US = '\x1f';
+/** sha, parents, author name/email/date, committer name/email/date, raw message. */
+export const LOG_FORMAT = `${RS}%H${US}%P${US}%an${US}%ae${US}%aI${US}%cn${US}%ce${US}%cI${US}%B${US}`;
+
+const TRAILER_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(\S.*)$/;
+
+/** Every `Key: value` line after the subject. Squash merges put trailers mid-body, so all lines count. */
+export function parseTrailers(body: string): Trailer[] {
+  const trailers: Trailer[] = [];
+  for (const raw of body.split('\n')) {
+    const match = TRAILER_LINE.exec(raw.trimEnd());
+    if (match?.[1] !== undefined && match[2] !== undefined) {
+      // Prose such as "Note: see below" lands here too; readers look up only the keys they know.
+      trailers.push({ key: match[1], value: match[2].trim() });
+    }
+  }
+  return trailers;
+}
+
+function parseHeader(token: string): CommitFacts {
+  const fields = token.slice(1).split(US);
+  const [sha = '', parents = '', an = '', ae = '', ad = '', cn = '', ce = '', cd = ''] = fields;
+  const message = fields.slice(8, -1).join(US).replace(/\n+$/, '');
+  const newline = message.indexOf('\n');
+  const subject = newline === -1 ? message : message.slice(0, newline);
+  const body = newline === -1 ? '' : message.slice(newline + 1).replace(/^\n+/, '');
+  return {
+    sha,
+    parents: parents === '' ? [] : parents.split(' '),
+    author: { name: an, email: ae, date: ad },
+    committer: { name: cn, email: ce, date: cd },
+    subject,
+    body,
+    trailers: parseTrailers(body),
+    files: [],
+  };
+}
+
+function count(text: string): number | null {
+  return text === '-' ? null : Number(text);
+}
+
+/**
+ * Parses `git log -z --numstat --format=LOG_FORMAT` as a stream of NUL-separated tokens. A rename is
+ * `added\tdeleted\t` followed by two tokens, the old and the new path.
+ */
+export async function* parseLog(tokens: AsyncIterable<string>): AsyncGenerator<CommitFacts> {
+  let current: CommitFacts | undefined;
+  let rename: { added: number | null; deleted: number | null; oldPath?: string } | undefined;
+  for await (const raw of tokens) {
+    if (rename !== undefined) {
+      if (rename.oldPath === undefined) {
+        rename.oldPath = raw;
+      } else {
+        current?.files.push({ path: raw, oldPath: rename.oldPath, added: rename.added, deleted: rename.deleted });
+        rename = undefined;
+      }
+      continue;
+    }
+    const token = raw.startsWith('\n') ? raw.slice(1) : raw;
+    if (token.startsWith(RS)) {
+      if (current !== undefined) yield current;
+      current = parseHeader(token);
+      continue;
+    }
+    if (token === '' || current === undefined) continue;
+    const first = token.indexOf('\t');
+    const second = token.indexOf('\t', first + 1);
+    if (first === -1 || second === -1) continue;
+    const added = count(token.slice(0, first));
+    const deleted = count(token.slice(first + 1, second));
+    const path = token.slice(second + 1);
+    if (path === '') rename = { added, deleted };
+    else current.files.push({ path, added, deleted } satisfies FileChange);
+  }
+  if (current !== undefined) yield current;
+}
+
+/** Reads the commits of a range (`base..target`, or everything reachable from target when base is null). */
+export async function readCommits(
+  git: GitRunner,
+  base: string | null,
+  target: string,
+  options: { maxCount?: number } = {},
+): Promise<CommitFacts[]> {
+  const args = ['log', '-z', '--numstat', '-M', '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
+  if (options.maxCount !== undefined) args.push(`--max-count=${options.maxCount}`);
+  args.push('--end-of-options', base === null ? target : `${base}..${target}`, '--');
+  const commits: CommitFacts[] = [];
+  for await (const commit of parseLog(git.stream(args, '\0'))) commits.push(commit);
+  return commits;
+}

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { appendFile } from 'node:fs/promises';
+import { DateTime } from 'luxon';
+import { assessPlan } from '../assess/plan.js';
+import { FAIL_ON, type FailOn } from '../assess/plan-types.js';
+import { systemClock } from '../collect/clock.js';
+import { collectGitFacts } from '../collect/git-facts.js';
+import { UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { GlobalOptions } from '../main.js';
+import { renderGithub } from '../render/plan-github.js';
+import { renderJson } from '../render/plan-json.js';
+import { renderMarkdown } from '../render/plan-markdown.js';
+import { renderText } from '../render/plan-text.js';
+import { VERSION } from '../version.js';
+import { emit, openWorkspace, styleFor } from './shared.js';
+
+export interface PlanOptions {
+  target: string;
+  env?: string;
+  from?: string;
+  now?: string;
+  failOn?: string;
+  override?: string;
+  offline?: boolean;
+  dryRun?: boolean;
+}
+
+/** Parses --now: an ISO-8601 instant; without an offset it is wall-clock time in the policy's zone. */
+export function parseNow(text: string, zone: string): number {
+  const parsed = DateTime.fromISO(text, { zone, setZone: true });
+  if (!parsed.isValid) {
+    throw new UserError(`--now "${text}": expected an ISO-8601 date-time such as 2026-11-23T14:00:00Z or 2026-11-23T06:00-08:00.`);
+  }
+  return parsed.toMillis();
+}
+
+async function spinner(io: Io, options: GlobalOptions, text: string): Promise<{ stop(): void }> {
+  if (!io.isTTY.stderr || options.quiet === true || options.format === 'github') return { stop() {} };
+  const { default: ora } = await import('ora');
+  const spin = ora({ text, stream: process.stderr }).start();
+  return { stop: () => spin.stop() };
+}
+
+export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanOptions): Promise<number> {
+  const { git, loaded } = await openWorkspace(io, options);
+  const { policy, source } = loaded;
+  const env = planOptions.env ?? policy.defaultEnvironment;
+  if (!(env in policy.environments)) {
+    throw new UserError(
+      `--env ${env}: no such environment in ${source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
+    );
+  }
+  const failOn = (planOptions.failOn ?? 'wait') as FailOn;
+  if (!FAIL_ON.includes(failOn)) throw new UserError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(', ')}.`);
+  if (planOptions.override !== undefined && planOptions.override.trim() === '') {
+    throw new UserError('--override needs a reason: --override "hotfix for INC-123, approved by on-call".');
+  }
+  const now = planOptions.now === undefined ? systemClock.now() : parseNow(planOptions.now, policy.timezone);
+
+  const spin = await spinner(io, options, 'Reading git history');
+  let facts;
+  try {
+    facts = await collectGitFacts(git, { target: planOptions.target, from: planOptions.from, env, policy });
+  } finally {
+    spin.stop();
+  }
+  const inputsDigest = createHash('sha256')
+    .update(
+      JSON.stringify([VERSION, env, facts.target.sha, facts.base.sha, source.blobSha ?? 'defaults', now, failOn, planOptions.override ?? null]),
+    )
+    .digest('hex');
+  const plan = assessPlan({
+    facts,
+    policy,
+    policySource: { source: source.kind, path: source.path, ref: source.ref, blobSha: source.blobSha },
+    env,
+    now,
+    failOn,
+    override: planOptions.override,
+    toolVersion: VERSION,
+    inputsDigest,
+  });
+
+  switch (options.format) {
+    case 'json':
+      await emit(io, options, renderJson(plan));
+      break;
+    case 'markdown':
+      await emit(io, options, renderMarkdown(plan));
+      break;
+    case 'github': {
+      const out = renderGithub(plan);
+      await emit(io, options, out.stdout);
+      const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+      if (summaryFile !== undefined && summaryFile !== '') await appendFile(summaryFile, out.summary);
+      else await emit(io, { ...options, output: undefined }, out.summary);
+      break;
+    }
+    case 'text':
+      await emit(io, options, renderText(plan, await styleFor(io, options)));
+      break;
+  }
+  if (plan.overridden !== null && options.format !== 'text') {
+    io.stderr(`deployadvisor: OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${plan.overridden.reason}"\n`);
+  }
+  return plan.exitCode;
+}

@@ -1,0 +1,55 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
+import { loadPolicy, type LoadedPolicy } from '../config/load.js';
+import { UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { GlobalOptions } from '../main.js';
+import { PLAIN, type Style } from '../render/style.js';
+
+export interface Workspace {
+  git: GitRunner;
+  repoRoot: string;
+  loaded: LoadedPolicy;
+}
+
+/** Opens the repository (one git call to find its root) and loads the policy. */
+export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Workspace> {
+  const dir = resolve(io.cwd, options.repo ?? '.');
+  const probe = createGitRunner(dir);
+  let repoRoot: string;
+  try {
+    repoRoot = (await probe.run(['rev-parse', '--show-toplevel'])).stdout.trim();
+  } catch (error) {
+    if (error instanceof UserError && /ENOENT|no such file/i.test(error.message)) {
+      throw new UserError(`--repo ${dir}: no such directory.`);
+    }
+    throw error;
+  }
+  const git = createGitRunner(repoRoot);
+  const loaded = await loadPolicy({ repoRoot, configPath: options.config, policyRef: options.policyRef, git, cwd: io.cwd });
+  return { git, repoRoot, loaded };
+}
+
+/** Colour only on a TTY, and never with --no-color or NO_COLOR. */
+export async function styleFor(io: Io, options: GlobalOptions): Promise<Style> {
+  const noColor = !options.color || (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') || options.output !== undefined;
+  if (noColor || !io.isTTY.stdout) return PLAIN;
+  const { Chalk } = await import('chalk');
+  const chalk = new Chalk({ level: 1 });
+  return { bold: chalk.bold, dim: chalk.dim, red: chalk.red, yellow: chalk.yellow, green: chalk.green, cyan: chalk.cyan };
+}
+
+/** Writes command output to --output or stdout. */
+export async function emit(io: Io, options: GlobalOptions, text: string): Promise<void> {
+  if (options.output === undefined) {
+    io.stdout(text);
+    return;
+  }
+  const path = resolve(io.cwd, options.output);
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    throw new UserError(`--output ${options.output}: cannot write ${path} (${error instanceof Error ? error.message : String(error)}).`);
+  }
+}

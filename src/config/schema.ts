@@ -1,0 +1,269 @@
+import { z } from 'zod';
+
+/**
+ * The policy file `.deployadvisor.yml`. This schema is the single source of the config types, of the
+ * JSON Schema (`deployadvisor config schema`) and of the key descriptions in the docs.
+ */
+
+export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type DayName = (typeof DAY_NAMES)[number];
+
+export const RISK_LEVELS = ['critical', 'high', 'medium', 'low'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const FACTOR_IDS = ['zones', 'size', 'ai', 'tests', 'review', 'migrations'] as const;
+export type FactorId = (typeof FACTOR_IDS)[number];
+
+export const HARD_GATES = ['review', 'migrations', 'zones'] as const;
+export type HardGate = (typeof HARD_GATES)[number];
+
+const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const DAY_SPEC = /^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?$/;
+
+const daySpec = z.string().regex(DAY_SPEC, 'expected a day or a day range such as "mon" or "mon-fri"');
+const dayList = z
+  .union([daySpec, z.array(daySpec).min(1)], {
+    error: 'expected a day list such as [mon, tue] or a range such as "mon-fri"',
+  })
+  .describe('Days the window applies to: a list such as [mon, tue] or a range such as "mon-fri".');
+
+const clock = (what: string) =>
+  z.string().regex(CLOCK, `expected a wall-clock time "HH:MM" (00:00-24:00)`).describe(what);
+
+const timeZone = z
+  .string()
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected an IANA time zone such as "America/Los_Angeles" or "UTC"')
+  .describe('IANA time zone, for example "Europe/Berlin".');
+
+export const windowSchema = z
+  .strictObject({
+    days: dayList,
+    from: clock('Start, wall-clock time in the window\'s zone ("09:00").'),
+    to: clock('End, wall-clock time ("17:00"; "24:00" is midnight). Earlier than `from` means overnight.'),
+    tz: timeZone.optional().describe('Time zone of this window; defaults to the top-level `timezone`.'),
+    reason: z.string().optional().describe('Shown when the window decides the verdict.'),
+  })
+  .describe('A weekly wall-clock window. DST-safe: 09:00 stays 09:00 local across clock changes.');
+export type WindowSpec = z.infer<typeof windowSchema>;
+
+const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export const freezeSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Name of the freeze, shown in the plan.'),
+    from: z
+      .string()
+      .regex(DATE_OR_TIME, 'expected a date (2026-12-20) or date-time (2026-12-20T17:00)')
+      .describe('First day (or instant) of the freeze.'),
+    to: z
+      .string()
+      .regex(DATE_OR_TIME, 'expected a date (2027-01-02) or date-time (2027-01-02T09:00)')
+      .describe('Last day of the freeze (a date includes that whole day), or the instant it ends.'),
+    tz: timeZone.optional().describe('Zone for dates without an offset; defaults to `timezone`.'),
+    level: z.enum(['wait', 'block']).default('block').describe('What the freeze does to a deploy.'),
+    reason: z.string().optional().describe('Why, shown in the plan.'),
+  })
+  .describe('A deploy freeze between two dates or instants.');
+export type FreezeSpec = z.infer<typeof freezeSchema>;
+
+const environmentSchema = z
+  .strictObject({
+    branch: z.string().min(1).default('main').describe('Branch deploys to this environment come from.'),
+    deployedRef: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Ref or tag glob marking what is deployed now ("deploy/production/*": the newest matching tag is the base).',
+      ),
+    deployMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(15)
+      .describe('How long a deploy takes; a deploy that would not finish inside the window waits.'),
+    rollback: z
+      .strictObject({
+        command: z
+          .string()
+          .optional()
+          .describe('Rollback command; {sha} is the deployed commit, {previousSha} the one to return to.'),
+        notes: z.string().optional().describe('Extra rollback instructions printed with the plan.'),
+      })
+      .optional()
+      .describe('How to undo a deploy to this environment.'),
+  })
+  .describe('One deploy target.');
+
+const riskZoneSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Zone name used in the plan.'),
+    paths: z.array(z.string().min(1)).min(1).describe('Globs (picomatch) of the files in this zone.'),
+    risk: z
+      .union([z.enum(RISK_LEVELS), z.number().min(0).max(100)], {
+        error: 'expected critical | high | medium | low, or a number from 0 to 100',
+      })
+      .describe('critical | high | medium | low, or 0-100.'),
+    owners: z.array(z.string()).default([]).describe('Who to page or ask for review.'),
+    minPatchCoverage: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('Percent of changed lines in this zone that tests must run.'),
+    requireReview: z.boolean().default(false).describe('Every commit touching this zone needs review evidence.'),
+  })
+  .describe('A part of the code base that carries more risk.');
+export type RiskZone = z.infer<typeof riskZoneSchema>;
+
+const aiMarkerSchema = z.union(
+  [
+  z.string().min(1).describe('A regular expression (case-insensitive) matched against trailers, author and body.'),
+  z.strictObject({
+    pattern: z.string().min(1).describe('Regular expression, case-insensitive.'),
+    tool: z.string().min(1).optional().describe('Tool name to report; defaults to "custom".'),
+    in: z
+      .enum(['trailer', 'author', 'body', 'any'])
+      .default('any')
+      .describe('What to match: trailer lines, author/committer "Name <email>", body, or any.'),
+  }),
+  ],
+  { error: 'expected a regular expression string or { pattern, tool, in }' },
+);
+
+export const DEFAULT_MIGRATION_PATHS = [
+  'db/migrations/**',
+  'migrations/**',
+  '**/migrations/**',
+  'prisma/migrations/**',
+  'db/migrate/**',
+  'alembic/versions/**',
+  '**/db/changelog/**',
+  'src/main/resources/db/migration/**',
+];
+
+export const DEFAULT_LOW_RISK_PATHS = [
+  '**/*.md',
+  '**/*.mdx',
+  '**/*.rst',
+  '**/*.adoc',
+  'docs/**',
+  'LICENSE*',
+  'CHANGELOG*',
+  '**/*.{png,jpg,jpeg,gif,svg,ico,webp}',
+  '.github/ISSUE_TEMPLATE/**',
+];
+
+/** A section whose keys all have defaults: absent means every default applies. */
+const section = <T extends z.ZodType>(schema: T) => schema.prefault({} as never);
+
+export const policySchema = z
+  .strictObject({
+    version: z.literal(1).default(1).describe('Policy format version. Always 1.'),
+    timezone: timeZone.default('UTC').describe('Zone for windows and freezes that name none.'),
+    defaultEnvironment: z.string().min(1).default('production').describe('Environment used when --env is absent.'),
+    environments: z
+      .record(z.string().min(1), environmentSchema)
+      .default({ production: { branch: 'main', deployMinutes: 15 } })
+      .describe('Deploy targets by name.'),
+    riskZones: z.array(riskZoneSchema).default([]).describe('Risky parts of the code base.'),
+    lowRiskPaths: z
+      .array(z.string().min(1))
+      .default(DEFAULT_LOW_RISK_PATHS)
+      .describe('Globs of files that add no risk (docs, images): excluded from size, AI, tests and review.'),
+    windows: section(
+      z
+        .strictObject({
+          peak: z.array(windowSchema).default([]).describe('Peak traffic: risky changes wait until it ends.'),
+          preferred: z
+            .array(windowSchema)
+            .default([])
+            .describe('Preferred deploy windows: changes scoring at or above waitAt ship only inside them.'),
+          avoid: z.array(windowSchema).default([]).describe('Times to avoid for every change.'),
+          staffed: z
+            .array(windowSchema)
+            .default([])
+            .describe('Hours someone can respond; risky changes outside them wait.'),
+          freezes: z.array(freezeSchema).default([]).describe('Deploy freezes.'),
+        })
+        .describe('When to deploy.'),
+    ),
+    thresholds: section(
+      z
+        .strictObject({
+          waitAt: z.number().min(0).max(100).default(50).describe('Score at which a deploy waits for a preferred window.'),
+          blockAt: z.number().min(0).max(100).default(80).describe('Score at which a deploy is blocked.'),
+          riskyAt: z
+            .number()
+            .min(0)
+            .max(100)
+            .default(20)
+            .describe('Score from which a change is "risky": it waits out peak traffic and unstaffed hours.'),
+          hardGates: z
+            .array(z.enum(HARD_GATES))
+            .default([])
+            .describe(
+              'Findings that BLOCK on their own: review (a requireReview zone without review), migrations (an irreversible migration), zones (a critical zone).',
+            ),
+        })
+        .describe('Where the score turns into WAIT and BLOCK.'),
+    ),
+    weights: z
+      .partialRecord(z.enum(FACTOR_IDS), z.number().min(0).max(100))
+      .default({})
+      .describe('Maximum points per factor, replacing the defaults (zones 30, size 20, ai 20, tests 15, review 15, migrations 30).'),
+    migrations: section(
+      z
+        .strictObject({
+          paths: z.array(z.string().min(1)).default(DEFAULT_MIGRATION_PATHS).describe('Globs of migration files.'),
+          irreversiblePatterns: z
+            .array(z.string().min(1))
+            .default([])
+            .describe('Extra regular expressions that mark a migration irreversible (case-insensitive).'),
+        })
+        .describe('Database migrations.'),
+    ),
+    ai: section(
+      z
+        .strictObject({
+          markers: z.array(aiMarkerSchema).default([]).describe('Extra patterns that mark a commit AI-assisted.'),
+          ignore: z
+            .array(z.string().min(1))
+            .default([])
+            .describe('Tools (e.g. "copilot") or regular expressions whose markers are ignored.'),
+        })
+        .describe('AI attribution.'),
+    ),
+    review: section(
+      z
+        .strictObject({
+          trailers: z
+            .array(z.string().min(1))
+            .default(['Reviewed-by', 'Acked-by', 'Approved-by', 'Reviewed-on'])
+            .describe('Trailer keys that count as review evidence.'),
+        })
+        .describe('Review evidence.'),
+    ),
+    git: section(
+      z
+        .strictObject({
+          shallow: z
+            .enum(['inconclusive', 'warn'])
+            .default('inconclusive')
+            .describe('What a shallow clone that cuts the deploy range does: INCONCLUSIVE, or only a warning.'),
+        })
+        .describe('Git history settings.'),
+    ),
+  })
+  .describe('deployadvisor policy (.deployadvisor.yml)');
+
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;

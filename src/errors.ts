@@ -1,0 +1,41 @@
+/** Exit codes, as documented in SPEC 3, `--help` and the README. */
+export const EXIT = {
+  go: 0,
+  bug: 1,
+  usage: 2,
+  wait: 3,
+  block: 4,
+  inconclusive: 5,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/**
+ * A failure the user can act on: it carries its exit code and a one-paragraph message that names the
+ * file, line, key or ref and says what was expected. Only `cli.ts` turns it into an exit code.
+ */
+export class UserError extends Error {
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  constructor(message: string, options: { exitCode?: ExitCode; hint?: string } = {}) {
+    super(message);
+    this.name = 'UserError';
+    this.exitCode = options.exitCode ?? EXIT.usage;
+    this.hint = options.hint;
+  }
+}
+
+/** A configuration problem: always exit 2, always names the file (and line and key where known). */
+export class ConfigError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: EXIT.usage, ...(hint === undefined ? {} : { hint }) });
+    this.name = 'ConfigError';
+  }
+}
+
+/** git refused or failed in a way the user can fix (missing ref, not a repository, dubious ownership). */
+export class GitError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: EXIT.usage, ...(hint === undefined ? {} : { hint }) });
+    this.name = 'GitError';
+  }
+}

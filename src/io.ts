@@ -1,0 +1,8 @@
+/** What commands may touch of the outside world, passed in so tests need no process. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  isTTY: { stdout: boolean; stderr: boolean };
+}

@@ -1,0 +1,125 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, UserError } from './errors.js';
+import type { Io } from './io.js';
+import { VERSION } from './version.js';
+import { FAIL_ON } from './assess/plan-types.js';
+
+export const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface GlobalOptions {
+  repo?: string;
+  config?: string;
+  policyRef?: string;
+  format: Format;
+  output?: string;
+  color: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+const EXIT_HELP = `
+Exit codes:
+  0  GO (or any verdict below --fail-on)
+  1  unexpected internal error (a bug: please report it)
+  2  usage, configuration or input error
+  3  WAIT: ship later; the plan says until when and why
+  4  BLOCK: risk or a hard gate needs a human decision or --override
+  5  INCONCLUSIVE: required evidence is missing (shallow history, ...)
+`;
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('deployadvisor')
+    .description('An explainable deploy advisor: GO / WAIT / BLOCK / INCONCLUSIVE, with the evidence.')
+    .version(VERSION, '-V, --version')
+    .option('--repo <dir>', 'repository to assess (default: the current directory)')
+    .option('--config <file>', 'policy file (default: .deployadvisor.yml in the repository)')
+    .option('--policy-ref <ref>', 'read the policy from this git ref instead of the working tree')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--output <file>', 'write the output to a file instead of stdout')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('--quiet', 'no progress or diagnostics on stderr')
+    .option('--verbose', 'log what is run on stderr; stack traces for internal errors')
+    .addHelpText('after', EXIT_HELP)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('plan')
+    .description('assess deploying <target> (default HEAD) to an environment')
+    .argument('[target]', 'commit, branch or tag to deploy', 'HEAD')
+    .option('--env <name>', 'environment (default: defaultEnvironment from the policy, else production)')
+    .option('--from <ref>', 'base of the range (default: last deploy, deployedRef, merge-base, root)')
+    .option('--now <iso-8601>', 'evaluate at this instant instead of the clock')
+    .addOption(new Option('--fail-on <level>', 'lowest verdict that exits non-zero').choices(FAIL_ON).default('wait'))
+    .option('--override <reason>', 'turn WAIT or BLOCK into GO, loudly, with this reason')
+    .option('--offline', 'ask no network endpoints (none are asked yet)')
+    .option('--dry-run', 'evaluate only; never record')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (target: string, options: Record<string, unknown>) => {
+      const { runPlan } = await import('./commands/plan.js');
+      setExit(await runPlan(io, program.opts<GlobalOptions>(), { target, ...options }));
+    });
+
+  program
+    .command('init')
+    .description('write a commented .deployadvisor.yml from what the repository shows (never overwrites)')
+    .action(async () => {
+      const { runInit } = await import('./commands/init.js');
+      setExit(await runInit(io, program.opts<GlobalOptions>()));
+    });
+
+  const config = program.command('config').description('validate, print or describe the policy');
+  config
+    .command('check')
+    .description('validate the policy file; exit 2 with file, line and key on a mistake')
+    .action(async () => {
+      const { runConfigCheck } = await import('./commands/config.js');
+      setExit(await runConfigCheck(io, program.opts<GlobalOptions>()));
+    });
+  config
+    .command('print')
+    .description('print the effective policy, defaults filled in')
+    .action(async () => {
+      const { runConfigPrint } = await import('./commands/config.js');
+      setExit(await runConfigPrint(io, program.opts<GlobalOptions>()));
+    });
+  config
+    .command('schema')
+    .description('print the JSON Schema of the policy file')
+    .action(async () => {
+      const { runConfigSchema } = await import('./commands/config.js');
+      setExit(await runConfigSchema(io, program.opts<GlobalOptions>()));
+    });
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws for user mistakes. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode: number = EXIT.go;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.go;
+      if (error.exitCode === 0) return EXIT.go;
+      return EXIT.usage;
+    }
+    if (error instanceof UserError) {
+      io.stderr(`deployadvisor: ${error.message}\n`);
+      if (error.hint !== undefined) io.stderr(`  ${error.hint}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`deployadvisor: internal error (this is a bug): ${message}\n`);
+    if (verbose && error instanceof Error && error.stack !== undefined) io.stderr(`${error.stack}\n`);
+    io.stderr(`  Please report it with the command you ran and the output of \`deployadvisor --version\` (${VERSION}); --verbose shows the stack.\n`);
+    return EXIT.bug;
+  }
+}

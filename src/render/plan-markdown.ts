@@ -1,0 +1,48 @@
+import type { Plan } from '../assess/plan-types.js';
+import { describeNextWindow, shortSha } from './plan-text.js';
+
+const ICON = { GO: '🟢', WAIT: '🟡', BLOCK: '🔴', INCONCLUSIVE: '⚪' } as const;
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+export function renderMarkdown(plan: Plan): string {
+  const out: string[] = [];
+  out.push(`## ${ICON[plan.verdict]} ${plan.verdict} — deploy \`${shortSha(plan.range.to)}\` to ${plan.env} (score ${plan.score}/100)`, '');
+  if (plan.overridden !== null) out.push(`> **OVERRIDE**: ${plan.overridden.from} turned into GO. Reason: "${cell(plan.overridden.reason)}"`, '');
+  out.push(plan.summary, '');
+  out.push(`Range \`${shortSha(plan.range.from)}..${shortSha(plan.range.to)}\`: ${plan.range.commits} commit(s), ${plan.range.files} file(s), ${plan.range.note}.`, '');
+  out.push('| Factor | Points | Finding |', '|---|---:|---|');
+  for (const f of plan.factors) out.push(`| ${f.title} | ${f.points}/${f.max} | ${cell(f.summary)} |`);
+  out.push('');
+  if (plan.gates.length > 0) {
+    out.push('**Gates**', '');
+    for (const gate of plan.gates) out.push(`- **${gate.level.toUpperCase()}** ${gate.title}: ${gate.reason}`);
+    out.push('');
+  }
+  const next = describeNextWindow(plan);
+  out.push(`**Timing**: now ${plan.timing.nowLocal} ${plan.timing.timezone}; next window ${next ?? `none in the next ${plan.timing.horizonDays} days`}.`, '');
+  out.push('<details><summary>Evidence</summary>', '');
+  for (const f of plan.factors.filter((factor) => factor.evidence.length > 0)) {
+    out.push(`- **${f.title}**`);
+    for (const line of f.evidence) out.push(`  - ${cell(line)}`);
+  }
+  out.push('', '</details>', '');
+  out.push(`**Rollback** to \`${shortSha(plan.rollback.targetSha)}\`:`, '');
+  plan.rollback.steps.forEach((step, i) => out.push(`${i + 1}. ${step}`));
+  out.push('', 'Watch:', ...plan.rollback.watch.map((w) => `- ${w}`), '');
+  const lower = plan.factors.filter((f) => f.advice !== null && f.savings > 0).sort((a, b) => b.savings - a.savings);
+  if (lower.length > 0) {
+    out.push('**What would lower the score**', '');
+    for (const f of lower) out.push(`- −${f.savings}: ${f.advice ?? ''}`);
+    out.push('');
+  }
+  if (plan.diagnostics.length > 0) {
+    out.push('**Diagnostics**', '');
+    for (const d of plan.diagnostics) out.push(`- ${d.level}: ${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`);
+    out.push('');
+  }
+  out.push(`<sub>deployadvisor ${plan.tool.version} · exit ${plan.exitCode} · inputs ${plan.inputsDigest.slice(0, 12)}</sub>`);
+  return `${out.join('\n')}\n`;
+}

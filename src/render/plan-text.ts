@@ -1,0 +1,104 @@
+import type { Plan, Verdict } from '../assess/plan-types.js';
+import { formatDuration, type Style } from './style.js';
+import { renderTable } from './table.js';
+
+function verdictStyle(verdict: Verdict, style: Style): (text: string) => string {
+  switch (verdict) {
+    case 'GO':
+      return (text) => style.bold(style.green(text));
+    case 'WAIT':
+      return (text) => style.bold(style.yellow(text));
+    case 'BLOCK':
+    case 'INCONCLUSIVE':
+      return (text) => style.bold(style.red(text));
+  }
+}
+
+export function shortSha(sha: string | null): string {
+  return sha === null ? '(root)' : sha.slice(0, 12);
+}
+
+export function describeNextWindow(plan: Plan): string | null {
+  const next = plan.timing.nextWindow;
+  if (next === null) return null;
+  const until = next.endLocal === null ? '' : ` – ${next.endLocal}`;
+  const when = next.open ? 'open now' : `in ${formatDuration(next.startsInMinutes)}`;
+  const latest = next.latestStart === null ? '' : `; a ${plan.timing.deployMinutes}-min deploy must start by ${next.latestStart.slice(11, 16)}`;
+  return `${next.startLocal}${until} ${plan.timing.timezone} (${when})${latest}`;
+}
+
+export function renderText(plan: Plan, style: Style): string {
+  const out: string[] = [];
+  const paint = verdictStyle(plan.verdict, style);
+  out.push(`${paint(plan.verdict)}  deploy ${shortSha(plan.range.to)} (${plan.range.toRef}) to ${plan.env} — score ${style.bold(String(plan.score))}/100`);
+  if (plan.overridden !== null) {
+    out.push(style.bold(style.red(`!!! OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${plan.overridden.reason}" !!!`)));
+  }
+  out.push(plan.summary, '');
+  out.push(
+    `${style.bold('Range')}  ${shortSha(plan.range.from)}..${shortSha(plan.range.to)}: ${plan.range.commits} commit(s), ${plan.range.files} file(s), ${plan.range.note}`,
+    '',
+  );
+
+  out.push(style.bold('Why (factors, largest first)'));
+  out.push(
+    renderTable(
+      ['Factor', 'Points', 'Finding'],
+      plan.factors.map((f) => [f.title, `${f.points}/${f.max}`, f.summary]),
+      [20, 8, 50],
+    ),
+  );
+  const evidence = plan.factors.filter((f) => f.evidence.length > 0 && f.points > 0);
+  for (const factor of evidence) {
+    out.push(`  ${style.bold(factor.title)}`);
+    for (const line of factor.evidence) out.push(`    - ${line}`);
+  }
+  out.push('');
+
+  out.push(style.bold('Gates'));
+  if (plan.gates.length === 0) out.push('  none fired');
+  for (const gate of plan.gates) {
+    const level = gate.level.toUpperCase();
+    out.push(`  ${gate.level === 'wait' ? style.yellow(level) : style.red(level)}  ${gate.title}: ${gate.reason}`);
+  }
+  out.push('');
+
+  out.push(style.bold('Timing'));
+  out.push(`  now          ${plan.timing.nowLocal} ${plan.timing.timezone}`);
+  for (const active of plan.timing.active) out.push(`  in effect    ${active.label}, until ${active.untilLocal}`);
+  const next = describeNextWindow(plan);
+  out.push(`  next window  ${next ?? `none in the next ${plan.timing.horizonDays} days`}`);
+  out.push('');
+
+  out.push(style.bold('Rollback'));
+  out.push(`  return to    ${shortSha(plan.rollback.targetSha)}`);
+  plan.rollback.steps.forEach((step, i) => out.push(`  ${i + 1}. ${step}`));
+  out.push('  watch:');
+  for (const item of plan.rollback.watch) out.push(`    - ${item}`);
+  out.push('');
+
+  if (plan.lineage.aiCommits > 0) {
+    const share = plan.lineage.aiShare === null ? 'n/a' : `${Math.round(plan.lineage.aiShare * 100)}%`;
+    out.push(style.bold('AI lineage'));
+    out.push(`  ${plan.lineage.aiCommits} of ${plan.lineage.commits} commit(s), ${share} of changed code lines: ${plan.lineage.tools.map((t) => `${t.tool} ${t.commits} commit(s) ${t.lines} lines`).join('; ')}`);
+    out.push('');
+  }
+
+  const lower = plan.factors.filter((f) => f.advice !== null && f.savings > 0).sort((a, b) => b.savings - a.savings);
+  out.push(style.bold('What would lower the score'));
+  if (lower.length === 0) out.push('  nothing obvious: the remaining points come from what the change is, not how it ships');
+  for (const factor of lower) out.push(`  −${factor.savings}  ${factor.advice ?? ''}`);
+  const other = plan.factors.filter((f) => f.advice !== null && f.savings === 0);
+  for (const factor of other) out.push(`  ${style.dim(`·  ${factor.advice ?? ''}`)}`);
+  out.push('');
+
+  if (plan.diagnostics.length > 0) {
+    out.push(style.bold('Diagnostics'));
+    for (const d of plan.diagnostics) {
+      out.push(`  ${d.level === 'info' ? style.dim(d.level) : style.yellow(d.level)}  ${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`);
+    }
+    out.push('');
+  }
+  out.push(style.dim(`policy: ${plan.policy.source}${plan.policy.path === null ? '' : ` ${plan.policy.path}`}${plan.policy.blobSha === null ? '' : ` @ ${plan.policy.blobSha.slice(0, 12)}`} · exit ${plan.exitCode} (--fail-on ${plan.failOn})`));
+  return `${out.join('\n')}\n`;
+}
