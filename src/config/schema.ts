@@ -160,6 +160,14 @@ export const DEFAULT_LOW_RISK_PATHS = [
   'CHANGELOG*',
   '**/*.{png,jpg,jpeg,gif,svg,ico,webp}',
   '.github/ISSUE_TEMPLATE/**',
+  // Lock files are generated: their line counts say nothing about review or test effort.
+  '**/package-lock.json',
+  '**/yarn.lock',
+  '**/pnpm-lock.yaml',
+  '**/Cargo.lock',
+  '**/go.sum',
+  '**/poetry.lock',
+  '**/Gemfile.lock',
 ];
 
 /** A section whose keys all have defaults: absent means every default applies. */

@@ -1,5 +1,5 @@
 import type { Plan, Verdict } from '../assess/plan-types.js';
-import { formatDuration, type Style } from './style.js';
+import { formatDuration, wrapBlock, type Style } from './style.js';
 import { renderTable } from './table.js';
 
 function verdictStyle(verdict: Verdict, style: Style): (text: string) => string {
@@ -32,7 +32,8 @@ export function renderText(plan: Plan, style: Style): string {
   const paint = verdictStyle(plan.verdict, style);
   out.push(`${paint(plan.verdict)}  deploy ${shortSha(plan.range.to)} (${plan.range.toRef}) to ${plan.env} — score ${style.bold(String(plan.score))}/100`);
   if (plan.overridden !== null) {
-    out.push(style.bold(style.red(`!!! OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${plan.overridden.reason}" !!!`)));
+    out.push(style.bold(style.red(`!!! OVERRIDE: ${plan.overridden.from} turned into GO by --override`)));
+    out.push(style.bold(style.red(`!!! Reason: "${plan.overridden.reason}"`)));
   }
   out.push(plan.summary, '');
   out.push(
@@ -45,7 +46,7 @@ export function renderText(plan: Plan, style: Style): string {
     renderTable(
       ['Factor', 'Points', 'Finding'],
       plan.factors.map((f) => [f.title, `${f.points}/${f.max}`, f.summary]),
-      [20, 8, 50],
+      [18, 8, 50],
     ),
   );
   const evidence = plan.factors.filter((f) => f.evidence.length > 0 && f.points > 0);
@@ -100,5 +101,5 @@ export function renderText(plan: Plan, style: Style): string {
     out.push('');
   }
   out.push(style.dim(`policy: ${plan.policy.source}${plan.policy.path === null ? '' : ` ${plan.policy.path}`}${plan.policy.blobSha === null ? '' : ` @ ${plan.policy.blobSha.slice(0, 12)}`} · exit ${plan.exitCode} (--fail-on ${plan.failOn})`));
-  return `${out.join('\n')}\n`;
+  return `${wrapBlock(out.join('\n'), 80)}\n`;
 }

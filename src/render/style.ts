@@ -21,3 +21,40 @@ export function formatDuration(minutes: number): string {
   if (hours > 0) return rest > 0 ? `${hours}h ${rest}m` : `${hours}h`;
   return `${rest}m`;
 }
+
+/** Word-wraps one line to `width` columns; continuation lines get `indent`. Words longer than a line stay whole. */
+export function wrap(text: string, width: number, indent: string): string {
+  const lead = /^\s*/.exec(text)?.[0] ?? '';
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    const candidate = line.trim() === '' ? `${line}${word}` : `${line} ${word}`;
+    if (visibleLength(candidate) > width && line.trim() !== '') {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else {
+      line = candidate;
+    }
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/** Columns a string takes on a terminal, ignoring colour codes. */
+export function visibleLength(text: string): number {
+  return [...text.replace(ANSI, '')].length;
+}
+
+/** Wraps every line of a block that is wider than `width`, keeping its indentation (tables are left alone). */
+export function wrapBlock(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^[┌│├└]/.test(line) || visibleLength(line) <= width) return line;
+      const indent = /^\s*(?:[-·\d.]+\s+|−\d+\s+)?/.exec(line)?.[0].length ?? 0;
+      return wrap(line, width, ' '.repeat(Math.min(indent, 12)));
+    })
+    .join('\n');
+}

@@ -74,7 +74,7 @@ export function aiFactor(ctx: Context, lineage: LineageSummary): Factor {
       .concat(lineage.aiCommitList.length > 8 ? [`+${lineage.aiCommitList.length - 8} more AI-assisted commits`] : []),
     advice:
       unreviewed > 0 && points > ifReviewed
-        ? `Have a person review the ${unreviewed} unreviewed AI-assisted commit(s) (add Reviewed-by:): −${points - ifReviewed} points.`
+        ? `Have a person review the ${unreviewed} unreviewed AI-assisted commit(s) (add a Reviewed-by: trailer).`
         : null,
     savings: Math.max(0, points - ifReviewed),
   };

@@ -42,7 +42,7 @@ export function migrationsFactor(ctx: Context): MigrationFindings {
     evidence,
     advice:
       irreversible.length > 0
-        ? `Make ${irreversible.map((m) => m.path).join(', ')} reversible (add a down step; split destructive changes into expand-then-contract deploys): −${irreversiblePoints} points.`
+        ? `Make ${irreversible.map((m) => m.path).join(', ')} reversible (add a down step; split destructive changes into expand-then-contract deploys).`
         : migrations.length > 0
           ? 'Deploy the migrations on their own, before the code that needs them, so either can be rolled back alone.'
           : null,

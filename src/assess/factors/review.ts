@@ -43,7 +43,7 @@ export function reviewFactor(ctx: Context): ReviewFindings {
     ],
     advice:
       points > 0
-        ? `Record review on the unreviewed commits (a ${ctx.policy.review.trailers[0] ?? 'Reviewed-by'}: trailer, or merge through an approved pull request): −${points} points.`
+        ? `Record review on the unreviewed commits (a ${ctx.policy.review.trailers[0] ?? 'Reviewed-by'}: trailer, or merge through an approved pull request).`
         : null,
     savings: points,
   };

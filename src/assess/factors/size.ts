@@ -71,7 +71,7 @@ export function sizeFactor(ctx: Context): Factor {
       ...(biggest.length > 0 ? [`largest: ${listSome(biggest.map((f) => `${f.path} (+${f.added ?? 'bin'} −${f.deleted ?? 'bin'})`))}`] : []),
       ...(lowRisk > 0 ? [`${lowRisk} low-risk file(s) (docs, images) not counted`] : []),
     ],
-    advice: savings > 0 ? `Deploy in smaller steps: shipping half of this change at a time saves about ${savings} points each.` : null,
+    advice: savings > 0 ? 'Deploy in smaller steps: the figure is what shipping half of this change at a time saves on each half.' : null,
     savings,
   };
 }

@@ -19,7 +19,7 @@ export function testsFactor(ctx: Context): Factor {
       `${codeLines} added or changed code line(s) without coverage evidence`,
       ...(riskyZone ? ['the change touches a high or critical risk zone, so missing test evidence weighs more'] : []),
     ],
-    advice: `Evidence that tests ran the changed lines (a coverage report) would remove up to ${points} points.`,
+    advice: 'Show that tests ran the changed lines (a coverage report for this commit).',
     savings: points,
   };
 }

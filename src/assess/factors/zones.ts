@@ -38,7 +38,7 @@ export function zonesFactor(ctx: Context): Factor {
     evidence,
     advice:
       savings > 0
-        ? `Ship the ${top.zone.name} change on its own, apart from ${rest.map((t) => t.zone.name).join(', ')}: −${savings} points.`
+        ? `Ship the ${top.zone.name} change on its own, apart from ${rest.map((t) => t.zone.name).join(', ')}.`
         : top.zone.owners.length > 0
           ? `Zone risk cannot be lowered; have ${top.zone.owners.join(' ')} review and watch the deploy.`
           : null,

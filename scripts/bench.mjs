@@ -1,0 +1,383 @@
+#!/usr/bin/env node
+// Benchmarks `deployadvisor plan` against git itself on synthetic repositories.
+//
+//   npm run bench            (builds first, then runs this script)
+//   node scripts/bench.mjs   (uses the existing dist/)
+//
+// Repositories are generated once with `git fast-import` under .bench/ (git-ignored) and reused while
+// their marker file matches the generator parameters. The script reports; it does not gate: it exits
+// 0 when a target is missed and non-zero only when a command fails. Environment knobs:
+//   BENCH_RUNS=<n>    timed runs per case (default 5; the median is reported)
+//   BENCH_ONLY=10k    only the 10k repository (handy while iterating)
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH_DIR = join(ROOT, '.bench');
+const CLI = join(ROOT, 'bin', 'deployadvisor.js');
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5) || 5);
+const NOW = '2026-11-23T10:00:00Z';
+const TARGET_RATIO = 1.5;
+const TIME_BIN = '/usr/bin/time';
+const HAS_TIME = existsSync(TIME_BIN);
+
+/** Bump when the generated content changes, so stale repositories are rebuilt. */
+const GENERATOR_VERSION = 1;
+const REPOS = [
+  { name: 'repo-10k', commits: 10_000, range: 1_000, seed: 0x10_000 },
+  { name: 'repo-100k', commits: 100_000, range: 10_000, seed: 0x100_000 },
+].filter((repo) => process.env.BENCH_ONLY === undefined || repo.name.endsWith(process.env.BENCH_ONLY));
+
+class BenchError extends Error {}
+
+// ---------------------------------------------------------------------------------------------------
+// Synthetic repositories
+
+/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DIRS = 100;
+const FILES_PER_DIR = 20; // 2,000 source paths
+const START_EPOCH = Date.UTC(2024, 0, 1) / 1000;
+const STEP_SECONDS = 600; // ~10 minutes between commits
+const AUTHORS = [
+  ['Alice Martin', 'alice@example.com'],
+  ['Bob Chen', 'bob@example.com'],
+  ['Carol Diaz', 'carol@example.com'],
+  ['Dan Okafor', 'dan@example.com'],
+  ['Eve Novak', 'eve@example.com'],
+  ['Frank Ito', 'frank@example.com'],
+];
+const VERBS = ['Fix', 'Add', 'Refactor', 'Update', 'Tidy', 'Speed up', 'Document', 'Handle'];
+const NOUNS = ['parser', 'cache', 'retry logic', 'session store', 'billing export', 'auth flow', 'CLI flags', 'queue'];
+const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma', 'kappa', 'theta', 'lambda', 'zeta'];
+
+function generatorSignature(repo) {
+  return JSON.stringify({ version: GENERATOR_VERSION, commits: repo.commits, seed: repo.seed, DIRS, FILES_PER_DIR });
+}
+
+/** Produces the fast-import stream commit by commit, in chunks of text. */
+function* fastImportChunks(repo) {
+  const rand = mulberry32(repo.seed);
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
+  const files = new Map(); // path -> array of lines
+  let migration = 0;
+  let out = '';
+  const data = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+
+  for (let i = 0; i < repo.commits; i++) {
+    const when = `${START_EPOCH + i * STEP_SECONDS} +0000`;
+    const [name, email] = AUTHORS[i % 7 === 0 ? 0 : int(0, AUTHORS.length - 1)];
+    const changes = [];
+
+    // 1-5 source files, a few lines changed each.
+    const count = int(1, 5);
+    const touched = new Set();
+    for (let f = 0; f < count; f++) {
+      const path = `src/d${String(int(0, DIRS - 1)).padStart(2, '0')}/f${String(int(0, FILES_PER_DIR - 1)).padStart(2, '0')}.ts`;
+      if (touched.has(path)) continue;
+      touched.add(path);
+      let lines = files.get(path);
+      if (lines === undefined) {
+        lines = Array.from({ length: 12 }, (_, n) => `export const v${n} = '${pick(WORDS)}';`);
+        files.set(path, lines);
+      }
+      const edits = int(1, 3);
+      for (let e = 0; e < edits; e++) {
+        const at = int(0, lines.length - 1);
+        lines[at] = `export const v${at} = '${pick(WORDS)}-${i}';`;
+      }
+      if (lines.length < 30 && rand() < 0.3) lines.push(`export const v${lines.length} = ${i};`);
+      changes.push([path, `${lines.join('\n')}\n`]);
+    }
+
+    // Now and then a migration: mostly reversible up/down pairs, sometimes a destructive plain file.
+    if (i > 0 && i % 150 === 0) {
+      migration++;
+      const id = String(migration).padStart(6, '0');
+      if (rand() < 0.25) {
+        changes.push([`db/migrations/${id}_drop_legacy_${migration}.sql`, `ALTER TABLE t${migration} DROP COLUMN legacy;\n`]);
+      } else {
+        changes.push([`db/migrations/${id}_add_col_${migration}.up.sql`, `ALTER TABLE t${migration} ADD COLUMN c INT;\n`]);
+        changes.push([`db/migrations/${id}_add_col_${migration}.down.sql`, `ALTER TABLE t${migration} DROP COLUMN c;\n`]);
+      }
+    }
+
+    let message = `${pick(VERBS)} ${pick(NOUNS)} (#${i + 1})\n\nChange ${i + 1} of the synthetic history.\n`;
+    const trailers = [];
+    if (rand() < 0.2) trailers.push('Co-authored-by: Claude <noreply@anthropic.com>');
+    if (rand() < 0.15) trailers.push('Reviewed-by: Alice <alice@example.com>');
+    if (rand() < 0.05) trailers.push('Assisted-by: copilot:gpt-4');
+    if (trailers.length > 0) message += `\n${trailers.join('\n')}\n`;
+
+    out += `commit refs/heads/main\nauthor ${name} <${email}> ${when}\ncommitter ${name} <${email}> ${when}\n${data(message)}`;
+    for (const [path, content] of changes) out += `M 100644 inline ${path}\n${data(content)}`;
+    out += '\n';
+    if (out.length > 1 << 20) {
+      yield out;
+      out = '';
+    }
+  }
+  if (out !== '') yield out;
+}
+
+function git(cwd, args, { input } = {}) {
+  const result = spawnSync('git', args, { cwd, input, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (result.error !== undefined || result.status !== 0) {
+    throw new BenchError(`git ${args.join(' ')} failed in ${cwd}: ${result.error?.message ?? result.stderr.trim()}`);
+  }
+  return result.stdout;
+}
+
+/** Streams the generated history into `git fast-import`, honouring back-pressure. */
+function fastImport(dir, repo) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', ['fast-import', '--quiet', '--done'], { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolvePromise();
+      else reject(new BenchError(`git fast-import exited ${code}: ${stderr.trim()}`));
+    });
+    child.stdin.on('error', (error) => reject(new BenchError(`writing to git fast-import: ${error.message}; ${stderr.trim()}`)));
+    const chunks = fastImportChunks(repo);
+    const pump = () => {
+      for (;;) {
+        const next = chunks.next();
+        if (next.done) {
+          child.stdin.end('done\n');
+          return;
+        }
+        if (!child.stdin.write(next.value)) {
+          child.stdin.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  });
+}
+
+async function ensureRepo(repo) {
+  const dir = join(BENCH_DIR, repo.name);
+  const marker = join(BENCH_DIR, `${repo.name}.ready`);
+  const signature = generatorSignature(repo);
+  if (existsSync(marker) && existsSync(join(dir, '.git')) && readFileSync(marker, 'utf8') === signature) {
+    return { dir, generatedMs: null };
+  }
+  rmSync(marker, { force: true });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  process.stderr.write(`bench: generating ${repo.name} (${repo.commits.toLocaleString('en')} commits) ... `);
+  const started = process.hrtime.bigint();
+  git(dir, ['init', '--quiet', '--initial-branch=main']);
+  git(dir, ['config', 'gc.auto', '0']);
+  git(dir, ['config', 'user.name', 'Bench']);
+  git(dir, ['config', 'user.email', 'bench@example.com']);
+  await fastImport(dir, repo);
+  git(dir, ['reset', '--quiet', '--hard', 'refs/heads/main']);
+  const count = Number(git(dir, ['rev-list', '--count', 'HEAD']).trim());
+  if (count !== repo.commits) throw new BenchError(`${repo.name}: expected ${repo.commits} commits, found ${count}`);
+  const generatedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  process.stderr.write(`${(generatedMs / 1000).toFixed(1)} s\n`);
+  writeFileSync(marker, signature);
+  return { dir, generatedMs };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Measurement
+
+const devNull = openSync('/dev/null', 'w');
+
+function describe(command, args) {
+  return [command, ...args].map((part) => (/\s/.test(part) ? JSON.stringify(part) : part)).join(' ');
+}
+
+/** One run with stdout captured, to check the command works; also its max RSS when /usr/bin/time exists. */
+function checkRun(command, args, cwd) {
+  const rssFile = join(BENCH_DIR, 'rss.txt');
+  const [file, argv] = HAS_TIME ? [TIME_BIN, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const result = spawnSync(file, argv, { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (result.error !== undefined || result.status !== 0) {
+    throw new BenchError(
+      `command failed (exit ${result.status ?? result.error?.message}): ${describe(command, args)}\n${(result.stderr ?? '').trim()}`,
+    );
+  }
+  let rssKb = null;
+  if (HAS_TIME) {
+    rssKb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    rmSync(rssFile, { force: true });
+  }
+  return { stdout: result.stdout, rssKb };
+}
+
+/** Median wall time in ms over RUNS timed runs (after the check run, which doubles as warm-up). */
+function timeRuns(command, args, cwd) {
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(command, args, { cwd, stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8' });
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    if (result.error !== undefined || result.status !== 0) {
+      throw new BenchError(`command failed (exit ${result.status ?? result.error?.message}): ${describe(command, args)}\n${(result.stderr ?? '').trim()}`);
+    }
+    samples.push(elapsed);
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, samples };
+}
+
+function measure(command, args, cwd, validate) {
+  const check = checkRun(command, args, cwd);
+  validate?.(check.stdout);
+  const { median, samples } = timeRuns(command, args, cwd);
+  return { command: describe(command, args), median, samples, rssKb: check.rssKb };
+}
+
+function validatePlan(stdout) {
+  let plan;
+  try {
+    plan = JSON.parse(stdout);
+  } catch (error) {
+    throw new BenchError(`plan --format json did not print JSON: ${error.message}\n${stdout.slice(0, 500)}`);
+  }
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function fmtMs(ms) {
+  return ms === null ? '' : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1);
+}
+function fmtRss(kb) {
+  return kb === null || kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`;
+}
+
+function printTable(rows) {
+  const header = ['case', 'median ms', 'baseline ms', 'ratio', 'target', 'result', 'max RSS'];
+  const cells = rows.map((row) => [
+    row.case,
+    fmtMs(row.median),
+    row.baseline === null ? '' : fmtMs(row.baseline),
+    row.ratio === null ? '' : `${row.ratio.toFixed(2)}x`,
+    row.target === null ? '' : `<= ${row.target}x`,
+    row.target === null ? '' : row.ratio <= row.target ? 'pass' : 'OVER',
+    fmtRss(row.rssKb),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i].length)));
+  const line = (cell) => cell.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const cell of cells) console.log(line(cell));
+}
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new BenchError('dist/cli.js is missing: run `npm run build` (or `npm run bench`).');
+  mkdirSync(BENCH_DIR, { recursive: true });
+
+  const generation = {};
+  const repos = [];
+  for (const repo of REPOS) {
+    const { dir, generatedMs } = await ensureRepo(repo);
+    generation[repo.name] = generatedMs;
+    repos.push({ ...repo, dir });
+  }
+
+  const node = process.execPath;
+  const rows = [];
+  const nodeStart = measure(node, ['-e', '0'], ROOT);
+  const version = measure(node, [CLI, '--version'], ROOT);
+
+  for (const repo of repos) {
+    const range = `HEAD~${repo.range}`;
+    const plan = measure(
+      node,
+      [CLI, '--repo', repo.dir, '--format', 'json', 'plan', '--from', range, '--now', NOW, '--fail-on', 'never'],
+      ROOT,
+      (stdout) => validatePlan(stdout),
+    );
+    const gitLog = measure('git', ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H', `${range}..HEAD`], ROOT);
+    const gitDiff = measure(
+      'git',
+      ['-C', repo.dir, 'diff', '--numstat', '--patch', '-U0', '-z', '-M', range, 'HEAD', '--'],
+      ROOT,
+    );
+    const baseline = gitLog.median + nodeStart.median;
+    const label = `${repo.commits / 1000}k repo, ${repo.range.toLocaleString('en')} commits`;
+    rows.push({
+      case: `plan (${label})`,
+      median: plan.median,
+      baseline,
+      ratio: plan.median / baseline,
+      target: TARGET_RATIO,
+      rssKb: plan.rssKb,
+      samples: plan.samples,
+      command: plan.command,
+      baselineCommands: [gitLog.command, nodeStart.command],
+    });
+    rows.push({ case: `  git log --numstat -M (${label})`, median: gitLog.median, baseline: null, ratio: null, target: null, rssKb: gitLog.rssKb, samples: gitLog.samples, command: gitLog.command });
+    rows.push({ case: `  git diff -U0 of the range (info)`, median: gitDiff.median, baseline: null, ratio: null, target: null, rssKb: gitDiff.rssKb, samples: gitDiff.samples, command: gitDiff.command });
+  }
+  rows.push({
+    case: 'deployadvisor --version',
+    median: version.median,
+    baseline: nodeStart.median,
+    ratio: version.median / nodeStart.median,
+    target: TARGET_RATIO,
+    rssKb: version.rssKb,
+    samples: version.samples,
+    command: version.command,
+    baselineCommands: [nodeStart.command],
+  });
+  rows.push({ case: '  node -e 0', median: nodeStart.median, baseline: null, ratio: null, target: null, rssKb: nodeStart.rssKb, samples: nodeStart.samples, command: nodeStart.command });
+
+  console.log(`deployadvisor bench: median of ${RUNS} runs after one warm-up; baseline = git log --numstat + node -e 0`);
+  console.log('');
+  printTable(rows);
+  console.log('');
+  for (const repo of repos) {
+    const ms = generation[repo.name];
+    console.log(`${repo.name}: ${ms === null ? 'reused' : `generated in ${(ms / 1000).toFixed(1)} s`} (${repo.dir})`);
+  }
+  if (!HAS_TIME) console.log('max RSS: n/a (/usr/bin/time not found; install it with `apt-get install time`)');
+
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    git: git(ROOT, ['--version']).trim(),
+    platform: `${process.platform} ${process.arch}`,
+    runs: RUNS,
+    generationMs: generation,
+    rows: rows.map(({ case: name, ...rest }) => ({
+      case: name.trim(),
+      ...rest,
+      pass: rest.target === null ? null : rest.ratio <= rest.target,
+    })),
+  };
+  writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`results: ${join(BENCH_DIR, 'results.json')}`);
+}
+
+main()
+  .catch((error) => {
+    console.error(`bench: ${error instanceof BenchError ? error.message : error.stack}`);
+    process.exitCode = 1;
+  })
+  .finally(() => closeSync(devNull));

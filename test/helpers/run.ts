@@ -1,0 +1,25 @@
+import { main } from '../../src/main.js';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured output (no TTY, no colour). */
+export async function runCli(argv: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env: { NO_COLOR: '1', ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+    isTTY: { stdout: false, stderr: false },
+  });
+  return { code, stdout, stderr };
+}
