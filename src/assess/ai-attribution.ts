@@ -92,8 +92,8 @@ function trailerMarker(key: string, value: string): AiMarker | null {
     }
     case 'assisted-by': {
       // Linux kernel / Fedora / LLVM form: AGENT:MODEL [tool, tool]
-      const agent = value.split(/[:\s[]/)[0] ?? value;
-      return { tool: canonicalTool(agent === '' ? value : agent), marker: line, kind: 'trailer' };
+      const agent = value.includes(':') ? value.slice(0, value.indexOf(':')) : (value.split(/\s*\[/)[0] ?? value);
+      return { tool: canonicalTool(agent.trim() === '' ? value : agent), marker: line, kind: 'trailer' };
     }
     case 'generated-by':
       return { tool: canonicalTool(value), marker: line, kind: 'trailer' };
