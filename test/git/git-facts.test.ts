@@ -1,0 +1,215 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collectGitFacts } from '../../src/collect/git-facts.js';
+import { createGitRunner } from '../../src/collect/git-runner.js';
+import { readCommits } from '../../src/collect/git-log.js';
+import { policySchema } from '../../src/config/schema.js';
+import type { Plan } from '../../src/assess/plan-types.js';
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import { runCli } from '../helpers/run.js';
+
+const repos: TestRepo[] = [];
+const track = (repo: TestRepo) => (repos.push(repo), repo);
+afterEach(() => {
+  for (const repo of repos.splice(0)) repo.cleanup();
+});
+
+const policy = (extra: object = {}) => policySchema.parse(extra);
+
+describe('the git log reader', () => {
+  it('reads trailers, renames, binaries and unusual paths per commit', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('old name.ts', 10);
+    repo.write('src/keep.ts', 'keep\n');
+    repo.write('ünïcode/файл.txt', 'a\n');
+    repo.commit('first');
+    repo.git('mv', 'old name.ts', 'src/new name.ts');
+    repo.write('image.bin', 'a\0b\0c');
+    repo.write('ünïcode/файл.txt', 'a\nb\n');
+    const sha = repo.commit('second: rename', {
+      body: 'Why it moved.',
+      trailers: ['Co-authored-by: Claude <noreply@anthropic.com>', 'Reviewed-by: Rita <rita@example.com>'],
+      date: '2026-02-03T04:05:06+01:00',
+    });
+    const commits = await readCommits(createGitRunner(repo.dir), null, 'HEAD');
+    expect(commits).toHaveLength(2);
+    const second = commits[0];
+    expect(second).toMatchObject({
+      sha,
+      subject: 'second: rename',
+      body: 'Why it moved.\n\nCo-authored-by: Claude <noreply@anthropic.com>\nReviewed-by: Rita <rita@example.com>',
+      author: { name: 'Test Author', email: 'author@example.com', date: '2026-02-03T04:05:06+01:00' },
+    });
+    expect(second?.trailers).toEqual([
+      { key: 'Co-authored-by', value: 'Claude <noreply@anthropic.com>' },
+      { key: 'Reviewed-by', value: 'Rita <rita@example.com>' },
+    ]);
+    expect(second?.files).toEqual(
+      expect.arrayContaining([
+        { path: 'image.bin', added: null, deleted: null },
+        { path: 'src/new name.ts', oldPath: 'old name.ts', added: 0, deleted: 0 },
+        { path: 'ünïcode/файл.txt', added: 1, deleted: 0 },
+      ]),
+    );
+    expect(commits[1]?.parents).toEqual([]);
+    expect(second?.parents).toEqual([commits[1]?.sha]);
+  });
+});
+
+describe('collectGitFacts', () => {
+  it('range diff gives new-side changed line ranges and statuses', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('a.ts', 10);
+    repo.writeLines('gone.ts', 3);
+    repo.commit('base');
+    const base = repo.git('rev-parse', 'HEAD').trim();
+    repo.write('a.ts', ['line 1', 'CHANGED', 'line 3', 'line 4', 'line 5', 'line 6', 'line 7', 'NEW A', 'NEW B', 'line 8', 'line 9', 'line 10', ''].join('\n'));
+    repo.git('rm', '-q', 'gone.ts');
+    repo.writeLines('fresh.ts', 4, 'fresh content');
+    repo.commit('change');
+    const facts = await collectGitFacts(createGitRunner(repo.dir), { target: 'HEAD', from: base, env: 'production', policy: policy() });
+    const byPath = Object.fromEntries(facts.diff.map((file) => [file.path, file]));
+    expect(byPath['a.ts']).toMatchObject({ status: 'modified', added: 3, deleted: 1, addedRanges: [[2, 2], [8, 9]] });
+    expect(byPath['fresh.ts']).toMatchObject({ status: 'added', added: 4, addedRanges: [[1, 4]] });
+    expect(byPath['gone.ts']).toMatchObject({ status: 'deleted', deleted: 3, addedRanges: [] });
+    expect(facts.base).toMatchObject({ sha: base, source: 'from' });
+  });
+
+  it('base of the range: deployedRef glob picks the newest matching tag', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('a.ts', 1);
+    repo.commit('one');
+    repo.git('tag', 'deploy/production/old');
+    repo.writeLines('a.ts', 2);
+    const second = repo.commit('two');
+    repo.git('tag', '-a', '-m', 'deployed', 'deploy/production/new');
+    repo.writeLines('a.ts', 3);
+    repo.commit('three');
+    const facts = await collectGitFacts(createGitRunner(repo.dir), {
+      target: 'HEAD',
+      from: undefined,
+      env: 'production',
+      policy: policy({ environments: { production: { deployedRef: 'deploy/production/*' } } }),
+    });
+    expect(facts.base).toMatchObject({ sha: second, source: 'deployedRef', ref: 'deploy/production/new' });
+    expect(facts.commits.map((c) => c.subject)).toEqual(['three']);
+  });
+
+  it('base of the range: merge-base with the env branch, then the root with a warning', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('a.ts', 1);
+    const root = repo.commit('one');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.writeLines('b.ts', 2);
+    repo.commit('feature work');
+    const onFeature = await collectGitFacts(createGitRunner(repo.dir), { target: 'HEAD', from: undefined, env: 'production', policy: policy() });
+    expect(onFeature.base).toMatchObject({ sha: root, source: 'merge-base', ref: 'main' });
+    expect(onFeature.commits).toHaveLength(1);
+
+    repo.git('checkout', '-q', 'main');
+    const onMain = await collectGitFacts(createGitRunner(repo.dir), { target: 'HEAD', from: undefined, env: 'production', policy: policy() });
+    expect(onMain.base).toMatchObject({ sha: null, source: 'root' });
+    expect(onMain.commits).toHaveLength(1);
+    expect(onMain.diagnostics.map((d) => d.id)).toContain('base-assumed-root');
+  });
+
+  it('a missing deployedRef is a named warning, not a silent pass', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('a.ts', 1);
+    repo.commit('one');
+    const facts = await collectGitFacts(createGitRunner(repo.dir), {
+      target: 'HEAD',
+      from: undefined,
+      env: 'production',
+      policy: policy({ environments: { production: { deployedRef: 'deploy/production/*' } } }),
+    });
+    expect(facts.diagnostics.find((d) => d.id === 'deployed-ref-missing')?.message).toContain('No ref matches deployedRef "deploy/production/*"');
+  });
+
+  it('detached HEAD is named', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('a.ts', 1);
+    repo.commit('one');
+    repo.writeLines('a.ts', 2);
+    repo.commit('two');
+    repo.git('checkout', '-q', '--detach', 'HEAD~1');
+    const facts = await collectGitFacts(createGitRunner(repo.dir), { target: 'HEAD', from: undefined, env: 'production', policy: policy() });
+    expect(facts.head.detached).toBe(true);
+    expect(facts.diagnostics.find((d) => d.id === 'detached-head')?.message).toContain('HEAD is detached');
+  });
+});
+
+describe('preflight diagnostics through the CLI', () => {
+  it('a shallow clone whose range reaches the cut-off is INCONCLUSIVE (exit 5) with the remedy', async () => {
+    const origin = track(makeRepo());
+    for (let i = 1; i <= 5; i++) {
+      origin.writeLines('a.ts', i);
+      origin.commit(`c${i}`);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'da-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '2', `file://${origin.dir}`, dir]);
+      const result = await runCli(['--repo', dir, '--format', 'json', 'plan', '--from', 'HEAD~1', '--now', '2026-11-23T10:00:00Z']);
+      // --from inside the shallow part: the range is complete, so only a warning
+      expect(result.code).toBe(0);
+      const whole = await runCli(['--repo', dir, 'plan', '--now', '2026-11-23T10:00:00Z']);
+      expect(whole.code).toBe(5);
+      expect(whole.stdout).toMatch(/^INCONCLUSIVE /);
+      expect(whole.stdout).toContain('fetch-depth: 0');
+      expect(whole.stdout).toContain('git fetch --unshallow');
+      const json = JSON.parse((await runCli(['--repo', dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z'])).stdout) as Plan;
+      expect(json.verdict).toBe('INCONCLUSIVE');
+      expect(json.exitCode).toBe(5);
+      expect(json.gates[0]?.id).toBe('shallow-history');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing --from ref and a missing target exit 2 and name the ref', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('a.ts', 1);
+    repo.commit('one');
+    const from = await runCli(['--repo', repo.dir, 'plan', '--from', 'v9.9.9']);
+    expect(from.code).toBe(2);
+    expect(from.stderr).toContain('--from "v9.9.9" is not a commit');
+    const target = await runCli(['--repo', repo.dir, 'plan', 'no-such-branch']);
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain('Target "no-such-branch" is not a commit');
+    // a ref that looks like an option is never taken as one
+    const dashed = await runCli(['--repo', repo.dir, 'plan', '--from=--output=/tmp/x']);
+    expect(dashed.code).toBe(2);
+    expect(dashed.stderr).toContain('is not a commit');
+  });
+
+  it('outside a repository: exit 2 with the remedy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'da-norepo-'));
+    try {
+      const result = await runCli(['--repo', dir, 'plan'], { env: { GIT_CEILING_DIRECTORIES: tmpdir() } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('is not a git repository');
+      expect(result.stderr).toContain('--repo');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.runIf(process.getuid?.() === 0)('a repository owned by another user: "dubious ownership" with the safe.directory remedy', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('a.ts', 1);
+    repo.commit('one');
+    execFileSync('chown', ['-R', '65534:65534', repo.dir]);
+    try {
+      const result = await runCli(['--repo', repo.dir, 'plan'], { env: { HOME: repo.dir, GIT_CONFIG_GLOBAL: '/dev/null' } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('dubious ownership');
+      expect(result.stderr).toContain(`safe.directory=${repo.dir}`);
+    } finally {
+      chownSync(repo.dir, 0, 0);
+      execFileSync('chown', ['-R', '0:0', repo.dir]);
+    }
+  });
+});
