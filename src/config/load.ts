@@ -39,6 +39,7 @@ function formatIssue(
 ): { message: string; hint?: string } {
   const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
   const at = (keyPath: Array<string | number>, key?: string): string => {
+    // A missing key has no position of its own: point at the mapping that lacks it.
     const node = keyPath.length === 0 ? doc.contents : doc.getIn(keyPath, true);
     let offset: number | undefined;
     if (key !== undefined && isMap(node)) {
@@ -47,7 +48,7 @@ function formatIssue(
     } else if (node !== null && typeof node === 'object' && 'range' in node) {
       offset = (node as { range?: [number, number, number] }).range?.[0];
     }
-    if (offset === undefined) return where;
+    if (offset === undefined) return keyPath.length > 0 && key === undefined ? at(keyPath.slice(0, -1)) : where;
     const pos = lines.linePos(offset);
     return `${where}:${pos.line}:${pos.col}`;
   };
@@ -86,12 +87,13 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
     );
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first !== undefined) {
     const pos = first.linePos?.[0];
     const loc = pos === undefined ? where : `${where}:${pos.line}:${pos.col}`;
-    throw new ConfigError(`${loc}: YAML syntax error: ${first.message.split('\n')[0] ?? first.message}`);
+    const message = (first.message.split('\n')[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(`${loc}: YAML syntax error: ${message}`);
   }
   let data: unknown;
   try {
