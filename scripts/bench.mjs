@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DIR = join(ROOT, '.bench');
-const CLI = join(ROOT, 'bin', 'deployadvisor.js');
+const CLI = process.env.BENCH_CLI === undefined ? join(ROOT, "bin", "deployadvisor.js") : resolve(process.env.BENCH_CLI);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5) || 5);
 const NOW = '2026-11-23T10:00:00Z';
 const TARGET_RATIO = 1.5;
