@@ -41,7 +41,7 @@ const pureRestrictions = {
       message: 'Pure code has no clock: time enters as a value (--now).',
     },
     {
-      selector: "MemberExpression[object.name=/^(DateTime|Settings)$/][property.name=/^(now|local)$/]",
+      selector: 'MemberExpression[object.name=/^(DateTime|Settings)$/][property.name=/^(now|local)$/]',
       message: 'Pure code has no clock: time enters as a value (--now).',
     },
     {
@@ -52,7 +52,7 @@ const pureRestrictions = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'fixtures/**', '.bench/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'fixtures/**', '.bench/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -70,7 +70,9 @@ export default tseslint.config(
   },
   {
     files: ['scripts/**', 'bin/**'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
   },
   { files: ['src/assess/**/*.ts', 'src/render/**/*.ts'], rules: pureRestrictions },
 );

@@ -17,7 +17,10 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DIR = join(ROOT, '.bench');
-const CLI = process.env.BENCH_CLI === undefined ? join(ROOT, "bin", "deployadvisor.js") : resolve(process.env.BENCH_CLI);
+const CLI =
+  process.env.BENCH_CLI === undefined
+    ? join(ROOT, 'bin', 'deployadvisor.js')
+    : resolve(process.env.BENCH_CLI);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5) || 5);
 const NOW = '2026-11-23T10:00:00Z';
 const TARGET_RATIO = 1.5;
@@ -61,11 +64,26 @@ const AUTHORS = [
   ['Frank Ito', 'frank@example.com'],
 ];
 const VERBS = ['Fix', 'Add', 'Refactor', 'Update', 'Tidy', 'Speed up', 'Document', 'Handle'];
-const NOUNS = ['parser', 'cache', 'retry logic', 'session store', 'billing export', 'auth flow', 'CLI flags', 'queue'];
+const NOUNS = [
+  'parser',
+  'cache',
+  'retry logic',
+  'session store',
+  'billing export',
+  'auth flow',
+  'CLI flags',
+  'queue',
+];
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma', 'kappa', 'theta', 'lambda', 'zeta'];
 
 function generatorSignature(repo) {
-  return JSON.stringify({ version: GENERATOR_VERSION, commits: repo.commits, seed: repo.seed, DIRS, FILES_PER_DIR });
+  return JSON.stringify({
+    version: GENERATOR_VERSION,
+    commits: repo.commits,
+    seed: repo.seed,
+    DIRS,
+    FILES_PER_DIR,
+  });
 }
 
 /** Produces the fast-import stream commit by commit, in chunks of text. */
@@ -109,10 +127,19 @@ function* fastImportChunks(repo) {
       migration++;
       const id = String(migration).padStart(6, '0');
       if (rand() < 0.25) {
-        changes.push([`db/migrations/${id}_drop_legacy_${migration}.sql`, `ALTER TABLE t${migration} DROP COLUMN legacy;\n`]);
+        changes.push([
+          `db/migrations/${id}_drop_legacy_${migration}.sql`,
+          `ALTER TABLE t${migration} DROP COLUMN legacy;\n`,
+        ]);
       } else {
-        changes.push([`db/migrations/${id}_add_col_${migration}.up.sql`, `ALTER TABLE t${migration} ADD COLUMN c INT;\n`]);
-        changes.push([`db/migrations/${id}_add_col_${migration}.down.sql`, `ALTER TABLE t${migration} DROP COLUMN c;\n`]);
+        changes.push([
+          `db/migrations/${id}_add_col_${migration}.up.sql`,
+          `ALTER TABLE t${migration} ADD COLUMN c INT;\n`,
+        ]);
+        changes.push([
+          `db/migrations/${id}_add_col_${migration}.down.sql`,
+          `ALTER TABLE t${migration} DROP COLUMN c;\n`,
+        ]);
       }
     }
 
@@ -137,7 +164,9 @@ function* fastImportChunks(repo) {
 function git(cwd, args, { input } = {}) {
   const result = spawnSync('git', args, { cwd, input, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (result.error !== undefined || result.status !== 0) {
-    throw new BenchError(`git ${args.join(' ')} failed in ${cwd}: ${result.error?.message ?? result.stderr.trim()}`);
+    throw new BenchError(
+      `git ${args.join(' ')} failed in ${cwd}: ${result.error?.message ?? result.stderr.trim()}`,
+    );
   }
   return result.stdout;
 }
@@ -145,7 +174,10 @@ function git(cwd, args, { input } = {}) {
 /** Streams the generated history into `git fast-import`, honouring back-pressure. */
 function fastImport(dir, repo) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', ['fast-import', '--quiet', '--done'], { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn('git', ['fast-import', '--quiet', '--done'], {
+      cwd: dir,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text) => (stderr += text));
@@ -154,7 +186,9 @@ function fastImport(dir, repo) {
       if (code === 0) resolvePromise();
       else reject(new BenchError(`git fast-import exited ${code}: ${stderr.trim()}`));
     });
-    child.stdin.on('error', (error) => reject(new BenchError(`writing to git fast-import: ${error.message}; ${stderr.trim()}`)));
+    child.stdin.on('error', (error) =>
+      reject(new BenchError(`writing to git fast-import: ${error.message}; ${stderr.trim()}`)),
+    );
     const chunks = fastImportChunks(repo);
     const pump = () => {
       for (;;) {
@@ -192,7 +226,8 @@ async function ensureRepo(repo) {
   await fastImport(dir, repo);
   git(dir, ['reset', '--quiet', '--hard', 'refs/heads/main']);
   const count = Number(git(dir, ['rev-list', '--count', 'HEAD']).trim());
-  if (count !== repo.commits) throw new BenchError(`${repo.name}: expected ${repo.commits} commits, found ${count}`);
+  if (count !== repo.commits)
+    throw new BenchError(`${repo.name}: expected ${repo.commits} commits, found ${count}`);
   const generatedMs = Number(process.hrtime.bigint() - started) / 1e6;
   process.stderr.write(`${(generatedMs / 1000).toFixed(1)} s\n`);
   writeFileSync(marker, signature);
@@ -234,7 +269,9 @@ function timeRuns(command, args, cwd) {
     const result = spawnSync(command, args, { cwd, stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8' });
     const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.error !== undefined || result.status !== 0) {
-      throw new BenchError(`command failed (exit ${result.status ?? result.error?.message}): ${describe(command, args)}\n${(result.stderr ?? '').trim()}`);
+      throw new BenchError(
+        `command failed (exit ${result.status ?? result.error?.message}): ${describe(command, args)}\n${(result.stderr ?? '').trim()}`,
+      );
     }
     samples.push(elapsed);
   }
@@ -282,14 +319,16 @@ function printTable(rows) {
     fmtRss(row.rssKb),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => cell[i].length)));
-  const line = (cell) => cell.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join('  ');
+  const line = (cell) =>
+    cell.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const cell of cells) console.log(line(cell));
 }
 
 async function main() {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new BenchError('dist/cli.js is missing: run `npm run build` (or `npm run bench`).');
+  if (!existsSync(join(ROOT, 'dist', 'cli.js')))
+    throw new BenchError('dist/cli.js is missing: run `npm run build` (or `npm run bench`).');
   mkdirSync(BENCH_DIR, { recursive: true });
 
   const generation = {};
@@ -309,11 +348,28 @@ async function main() {
     const range = `HEAD~${repo.range}`;
     const plan = measure(
       node,
-      [CLI, '--repo', repo.dir, '--format', 'json', 'plan', '--from', range, '--now', NOW, '--fail-on', 'never'],
+      [
+        CLI,
+        '--repo',
+        repo.dir,
+        '--format',
+        'json',
+        'plan',
+        '--from',
+        range,
+        '--now',
+        NOW,
+        '--fail-on',
+        'never',
+      ],
       ROOT,
       (stdout) => validatePlan(stdout),
     );
-    const gitLog = measure('git', ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H', `${range}..HEAD`], ROOT);
+    const gitLog = measure(
+      'git',
+      ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H', `${range}..HEAD`],
+      ROOT,
+    );
     const gitDiff = measure(
       'git',
       ['-C', repo.dir, 'diff', '--numstat', '--patch', '-U0', '-z', '-M', range, 'HEAD', '--'],
@@ -332,8 +388,26 @@ async function main() {
       command: plan.command,
       baselineCommands: [gitLog.command, nodeStart.command],
     });
-    rows.push({ case: `  git log --numstat -M (${label})`, median: gitLog.median, baseline: null, ratio: null, target: null, rssKb: gitLog.rssKb, samples: gitLog.samples, command: gitLog.command });
-    rows.push({ case: `  git diff -U0 of the range (info)`, median: gitDiff.median, baseline: null, ratio: null, target: null, rssKb: gitDiff.rssKb, samples: gitDiff.samples, command: gitDiff.command });
+    rows.push({
+      case: `  git log --numstat -M (${label})`,
+      median: gitLog.median,
+      baseline: null,
+      ratio: null,
+      target: null,
+      rssKb: gitLog.rssKb,
+      samples: gitLog.samples,
+      command: gitLog.command,
+    });
+    rows.push({
+      case: `  git diff -U0 of the range (info)`,
+      median: gitDiff.median,
+      baseline: null,
+      ratio: null,
+      target: null,
+      rssKb: gitDiff.rssKb,
+      samples: gitDiff.samples,
+      command: gitDiff.command,
+    });
   }
   rows.push({
     case: 'deployadvisor --version',
@@ -346,17 +420,31 @@ async function main() {
     command: version.command,
     baselineCommands: [nodeStart.command],
   });
-  rows.push({ case: '  node -e 0', median: nodeStart.median, baseline: null, ratio: null, target: null, rssKb: nodeStart.rssKb, samples: nodeStart.samples, command: nodeStart.command });
+  rows.push({
+    case: '  node -e 0',
+    median: nodeStart.median,
+    baseline: null,
+    ratio: null,
+    target: null,
+    rssKb: nodeStart.rssKb,
+    samples: nodeStart.samples,
+    command: nodeStart.command,
+  });
 
-  console.log(`deployadvisor bench: median of ${RUNS} runs after one warm-up; baseline = git log --numstat + node -e 0`);
+  console.log(
+    `deployadvisor bench: median of ${RUNS} runs after one warm-up; baseline = git log --numstat + node -e 0`,
+  );
   console.log('');
   printTable(rows);
   console.log('');
   for (const repo of repos) {
     const ms = generation[repo.name];
-    console.log(`${repo.name}: ${ms === null ? 'reused' : `generated in ${(ms / 1000).toFixed(1)} s`} (${repo.dir})`);
+    console.log(
+      `${repo.name}: ${ms === null ? 'reused' : `generated in ${(ms / 1000).toFixed(1)} s`} (${repo.dir})`,
+    );
   }
-  if (!HAS_TIME) console.log('max RSS: n/a (/usr/bin/time not found; install it with `apt-get install time`)');
+  if (!HAS_TIME)
+    console.log('max RSS: n/a (/usr/bin/time not found; install it with `apt-get install time`)');
 
   const results = {
     date: new Date().toISOString(),

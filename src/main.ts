@@ -42,7 +42,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--verbose', 'log what is run on stderr; stack traces for internal errors')
     .addHelpText('after', EXIT_HELP)
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: (text) => {
+        io.stdout(text);
+      },
+      writeErr: (text) => {
+        io.stderr(text);
+      },
+    })
     .exitOverride();
 
   program
@@ -52,7 +59,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--env <name>', 'environment (default: defaultEnvironment from the policy, else production)')
     .option('--from <ref>', 'base of the range (default: last deploy, deployedRef, merge-base, root)')
     .option('--now <iso-8601>', 'evaluate at this instant instead of the clock')
-    .addOption(new Option('--fail-on <level>', 'lowest verdict that exits non-zero').choices(FAIL_ON).default('wait'))
+    .addOption(
+      new Option('--fail-on <level>', 'lowest verdict that exits non-zero').choices(FAIL_ON).default('wait'),
+    )
     .option('--override <reason>', 'turn WAIT or BLOCK into GO, loudly, with this reason')
     .option('--offline', 'ask no network endpoints (none are asked yet)')
     .option('--dry-run', 'evaluate only; never record')
@@ -107,7 +116,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.go;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.go;
       if (error.exitCode === 0) return EXIT.go;
       return EXIT.usage;
     }
@@ -119,7 +133,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`deployadvisor: internal error (this is a bug): ${message}\n`);
     if (verbose && error instanceof Error && error.stack !== undefined) io.stderr(`${error.stack}\n`);
-    io.stderr(`  Please report it with the command you ran and the output of \`deployadvisor --version\` (${VERSION}); --verbose shows the stack.\n`);
+    io.stderr(
+      `  Please report it with the command you ran and the output of \`deployadvisor --version\` (${VERSION}); --verbose shows the stack.\n`,
+    );
     return EXIT.bug;
   }
 }

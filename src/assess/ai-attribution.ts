@@ -92,7 +92,9 @@ function trailerMarker(key: string, value: string): AiMarker | null {
     }
     case 'assisted-by': {
       // Linux kernel / Fedora / LLVM form: AGENT:MODEL [tool, tool]
-      const agent = value.includes(':') ? value.slice(0, value.indexOf(':')) : (value.split(/\s*\[/)[0] ?? value);
+      const agent = value.includes(':')
+        ? value.slice(0, value.indexOf(':'))
+        : (value.split(/\s*\[/)[0] ?? value);
       return { tool: canonicalTool(agent.trim() === '' ? value : agent), marker: line, kind: 'trailer' };
     }
     case 'generated-by':
@@ -100,7 +102,11 @@ function trailerMarker(key: string, value: string): AiMarker | null {
     case 'ai-assisted': {
       const v = value.trim().toLowerCase();
       if (/^(false|no|none|0)$/.test(v)) return null;
-      return { tool: /^(true|yes|1)$/.test(v) ? 'unspecified' : canonicalTool(v), marker: line, kind: 'trailer' };
+      return {
+        tool: /^(true|yes|1)$/.test(v) ? 'unspecified' : canonicalTool(v),
+        marker: line,
+        kind: 'trailer',
+      };
     }
     case 'made-with':
       return { tool: canonicalTool(value), marker: line, kind: 'trailer' };
@@ -162,10 +168,15 @@ export function findAiMarkers(commit: CommitFacts, rules: AttributionRules): AiM
     const regex = compile(custom.pattern);
     if (regex === null) continue;
     const haystacks: string[] = [];
-    if (custom.in === 'trailer' || custom.in === 'any') haystacks.push(...commit.trailers.map((t) => `${t.key}: ${t.value}`));
+    if (custom.in === 'trailer' || custom.in === 'any')
+      haystacks.push(...commit.trailers.map((t) => `${t.key}: ${t.value}`));
     if (custom.in === 'author' || custom.in === 'any')
-      haystacks.push(`${commit.author.name} <${commit.author.email}>`, `${commit.committer.name} <${commit.committer.email}>`);
-    if (custom.in === 'body' || custom.in === 'any') haystacks.push(commit.subject, ...commit.body.split('\n'));
+      haystacks.push(
+        `${commit.author.name} <${commit.author.email}>`,
+        `${commit.committer.name} <${commit.committer.email}>`,
+      );
+    if (custom.in === 'body' || custom.in === 'any')
+      haystacks.push(commit.subject, ...commit.body.split('\n'));
     const hit = haystacks.find((text) => regex.test(text));
     if (hit !== undefined) found.push({ tool: custom.tool ?? 'custom', marker: hit.trim(), kind: 'custom' });
   }

@@ -53,7 +53,10 @@ export function lineCount(file: { added: number | null; deleted: number | null }
 
 export function buildContext(facts: GitFacts, policy: Policy): Context {
   const isLowRisk = picomatch(policy.lowRiskPaths, { dot: true });
-  const zoneMatchers = policy.riskZones.map((zone) => ({ zone, match: picomatch(zone.paths, { dot: true }) }));
+  const zoneMatchers = policy.riskZones.map((zone) => ({
+    zone,
+    match: picomatch(zone.paths, { dot: true }),
+  }));
   const zoneCache = new Map<string, RiskZone[]>();
   const zonesOf = (path: string): RiskZone[] => {
     let zones = zoneCache.get(path);
@@ -65,7 +68,9 @@ export function buildContext(facts: GitFacts, policy: Policy): Context {
   };
   const reviewKeys = new Set(policy.review.trailers.map((key) => key.toLowerCase()));
   const rules = {
-    custom: policy.ai.markers.map((marker) => (typeof marker === 'string' ? { pattern: marker, in: 'any' as const } : marker)),
+    custom: policy.ai.markers.map((marker) =>
+      typeof marker === 'string' ? { pattern: marker, in: 'any' as const } : marker,
+    ),
     ignore: policy.ai.ignore,
   };
 
@@ -99,7 +104,9 @@ export function buildContext(facts: GitFacts, policy: Policy): Context {
       touches.set(zone.name, touch);
     }
   }
-  const zones = [...touches.values()].sort((a, b) => b.risk - a.risk || a.zone.name.localeCompare(b.zone.name));
+  const zones = [...touches.values()].sort(
+    (a, b) => b.risk - a.risk || a.zone.name.localeCompare(b.zone.name),
+  );
 
   return {
     policy,

@@ -30,7 +30,10 @@ export function isDownStep(path: string): boolean {
 
 const DESTRUCTIVE: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bdrop\s+table\b/i, 'DROP TABLE'],
-  [/\bdrop\s+column\b|alter\s+table\s+\S+\s+drop\s+(?!constraint|index|default|not\s+null)\w+/i, 'DROP COLUMN'],
+  [
+    /\bdrop\s+column\b|alter\s+table\s+\S+\s+drop\s+(?!constraint|index|default|not\s+null)\w+/i,
+    'DROP COLUMN',
+  ],
   [/\bdrop\s+(?:schema|database)\b/i, 'DROP SCHEMA'],
   [/\btruncate\b/i, 'TRUNCATE'],
   [/\balter\s+column\s+\S+\s+(?:set\s+data\s+)?type\b|\bmodify\s+column\b/i, 'column type change'],
@@ -51,38 +54,55 @@ function inlineDown(path: string, content: string): { down: string | null; why: 
   const lower = path.toLowerCase();
   if (/prisma\/migrations\//.test(lower)) return { down: null, why: 'Prisma migrations have no down step' };
   if (lower.endsWith('.sql')) {
-    if (/^--\s*\+(?:goose|migrate)\s+down\b[\s\S]*\S/im.test(content.replace(/^--\s*\+(?:goose|migrate)\s+up\b[\s\S]*?(?=^--\s*\+(?:goose|migrate)\s+down)/im, '')))
+    if (
+      /^--\s*\+(?:goose|migrate)\s+down\b[\s\S]*\S/im.test(
+        content.replace(/^--\s*\+(?:goose|migrate)\s+up\b[\s\S]*?(?=^--\s*\+(?:goose|migrate)\s+down)/im, ''),
+      )
+    )
       return { down: 'the "-- +goose Down" / "-- +migrate Down" section', why: null };
     if (/^--\s*\/\/\s*@UNDO/im.test(content)) return { down: 'the "--//@UNDO" section', why: null };
     return { down: null, why: 'no down step: no paired .down.sql/U-file and no Down section' };
   }
   if (lower.endsWith('.rb')) {
-    if (/raise\s+ActiveRecord::IrreversibleMigration/.test(content)) return { down: null, why: 'raises ActiveRecord::IrreversibleMigration' };
+    if (/raise\s+ActiveRecord::IrreversibleMigration/.test(content))
+      return { down: null, why: 'raises ActiveRecord::IrreversibleMigration' };
     if (/\bdef\s+down\b/.test(content)) return { down: 'def down', why: null };
     if (/\bdef\s+change\b/.test(content)) return { down: 'def change (reversed by Rails)', why: null };
     return { down: null, why: 'no def down or def change' };
   }
   if (lower.endsWith('.py')) {
-    const downgrade = /def\s+downgrade\s*\([^)]*\)\s*(?:->\s*\w+\s*)?:\s*\n((?:[ \t]+.*\n?|\s*\n)*)/.exec(content);
+    const downgrade = /def\s+downgrade\s*\([^)]*\)\s*(?:->\s*\w+\s*)?:\s*\n((?:[ \t]+.*\n?|\s*\n)*)/.exec(
+      content,
+    );
     if (downgrade !== null) {
-      const body = (downgrade[1] ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('"""'));
+      const body = (downgrade[1] ?? '')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('"""'));
       return body.length === 0 || body.every((line) => line === 'pass')
         ? { down: null, why: 'downgrade() is empty' }
         : { down: 'def downgrade()', why: null };
     }
     if (/class\s+Migration\s*\(\s*migrations\.Migration\s*\)/.test(content)) {
-      if (/RunPython\((?![^)]*reverse_code)/.test(content)) return { down: null, why: 'RunPython without reverse_code' };
-      if (/RunSQL\((?![^)]*reverse_sql)/.test(content)) return { down: null, why: 'RunSQL without reverse_sql' };
+      if (/RunPython\((?![^)]*reverse_code)/.test(content))
+        return { down: null, why: 'RunPython without reverse_code' };
+      if (/RunSQL\((?![^)]*reverse_sql)/.test(content))
+        return { down: null, why: 'RunSQL without reverse_sql' };
       return { down: 'Django reverses these operations', why: null };
     }
     return { down: null, why: 'no downgrade()' };
   }
   if (/\.(?:[cm]?js|ts)$/.test(lower)) {
-    if (/\b(?:exports\.down|async\s+down\s*\(|\bdown\s*:\s*(?:async\s*)?(?:function|\()|\bdown\s*\([^)]*\)\s*(?::\s*[\w<>]+\s*)?\{)/.test(content))
+    if (
+      /\b(?:exports\.down|async\s+down\s*\(|\bdown\s*:\s*(?:async\s*)?(?:function|\()|\bdown\s*\([^)]*\)\s*(?::\s*[\w<>]+\s*)?\{)/.test(
+        content,
+      )
+    )
       return { down: 'down()', why: null };
     return { down: null, why: 'no down() function' };
   }
-  if (/\.(?:xml|ya?ml|json)$/.test(lower) && /rollback/i.test(content)) return { down: 'Liquibase rollback', why: null };
+  if (/\.(?:xml|ya?ml|json)$/.test(lower) && /rollback/i.test(content))
+    return { down: 'Liquibase rollback', why: null };
   return { down: null, why: 'no down step found (format not recognised)' };
 }
 
@@ -93,19 +113,30 @@ export function classifyMigration(
   downFile: { path: string; content: string | null } | null,
   extraPatterns: readonly string[],
 ): MigrationVerdict {
-  if (content === null) return { reversible: false, down: null, reason: 'content could not be read (binary or over 512 KiB)' };
+  if (content === null)
+    return { reversible: false, down: null, reason: 'content could not be read (binary or over 512 KiB)' };
   const up = content;
   for (const [pattern, label] of DESTRUCTIVE) {
     if (pattern.test(stripDownSections(up, path))) {
-      return { reversible: false, down: downFile?.path ?? null, reason: `${label}: data it removes or converts cannot be restored by a down step` };
+      return {
+        reversible: false,
+        down: downFile?.path ?? null,
+        reason: `${label}: data it removes or converts cannot be restored by a down step`,
+      };
     }
   }
   for (const source of extraPatterns) {
     const pattern = new RegExp(source, 'i');
     const hit = pattern.exec(up);
-    if (hit !== null) return { reversible: false, down: downFile?.path ?? null, reason: `matches migrations.irreversiblePatterns "${source}" ("${hit[0]}")` };
+    if (hit !== null)
+      return {
+        reversible: false,
+        down: downFile?.path ?? null,
+        reason: `matches migrations.irreversiblePatterns "${source}" ("${hit[0]}")`,
+      };
   }
-  if (downFile !== null) return { reversible: true, down: downFile.path, reason: `down step in ${downFile.path}` };
+  if (downFile !== null)
+    return { reversible: true, down: downFile.path, reason: `down step in ${downFile.path}` };
   const inline = inlineDown(path, up);
   return inline.down !== null
     ? { reversible: true, down: inline.down, reason: `down step: ${inline.down}` }
@@ -114,9 +145,11 @@ export function classifyMigration(
 
 /** Destructive statements in a down section (goose/migrate Down, Rails `def down`) are what undoing does. */
 function stripDownSections(content: string, path: string): string {
-  if (path.toLowerCase().endsWith('.sql')) return content.replace(/^--\s*\+(?:goose|migrate)\s+down\b[\s\S]*$/im, '');
+  if (path.toLowerCase().endsWith('.sql'))
+    return content.replace(/^--\s*\+(?:goose|migrate)\s+down\b[\s\S]*$/im, '');
   if (path.toLowerCase().endsWith('.rb')) return content.replace(/\bdef\s+down\b[\s\S]*?\n\s*end\b/, '');
   if (path.toLowerCase().endsWith('.py')) return content.replace(/def\s+downgrade[\s\S]*$/, '');
-  if (/\.(?:[cm]?js|ts)$/i.test(path)) return content.replace(/(?:exports\.down|async\s+down|\bdown\s*[:(])[\s\S]*$/, '');
+  if (/\.(?:[cm]?js|ts)$/i.test(path))
+    return content.replace(/(?:exports\.down|async\s+down|\bdown\s*[:(])[\s\S]*$/, '');
   return content;
 }

@@ -78,7 +78,14 @@ export interface LineageSummary {
   /** aiLines / lines, or null when no lines changed. */
   aiShare: number | null;
   tools: Array<{ tool: string; commits: number; lines: number }>;
-  aiCommitList: Array<{ sha: string; subject: string; tool: string; marker: string; lines: number; reviewed: boolean }>;
+  aiCommitList: Array<{
+    sha: string;
+    subject: string;
+    tool: string;
+    marker: string;
+    lines: number;
+    reviewed: boolean;
+  }>;
 }
 
 export interface PlanRange {

@@ -96,8 +96,17 @@ function describeWhen(plan: Pick<Plan, 'timing'>): string {
   return `next window ${next.startLocal}${end} ${plan.timing.timezone}`;
 }
 
-function summarise(verdict: Verdict, score: number, factors: readonly Factor[], gates: readonly Gate[], plan: Pick<Plan, 'timing'>): string {
-  const top = factors.filter((f) => f.points > 0).slice(0, 2).map((f) => `${f.title.toLowerCase()} ${f.points}`);
+function summarise(
+  verdict: Verdict,
+  score: number,
+  factors: readonly Factor[],
+  gates: readonly Gate[],
+  plan: Pick<Plan, 'timing'>,
+): string {
+  const top = factors
+    .filter((f) => f.points > 0)
+    .slice(0, 2)
+    .map((f) => `${f.title.toLowerCase()} ${f.points}`);
   const why = top.length > 0 ? ` (mostly ${top.join(', ')})` : '';
   const firstGate = gates[0];
   switch (verdict) {
@@ -120,10 +129,18 @@ export function assessPlan(input: PlanInput): Plan {
   const lineage = lineageSummary(ctx);
   const review = reviewFactor(ctx);
   const migrations = migrationsFactor(ctx);
-  const factors = [zonesFactor(ctx), sizeFactor(ctx), aiFactor(ctx, lineage), testsFactor(ctx), review.factor, migrations.factor].sort(
-    (a, b) => b.points - a.points || a.id.localeCompare(b.id),
+  const factors = [
+    zonesFactor(ctx),
+    sizeFactor(ctx),
+    aiFactor(ctx, lineage),
+    testsFactor(ctx),
+    review.factor,
+    migrations.factor,
+  ].sort((a, b) => b.points - a.points || a.id.localeCompare(b.id));
+  const score = Math.min(
+    100,
+    factors.reduce((sum, factor) => sum + factor.points, 0),
   );
-  const score = Math.min(100, factors.reduce((sum, factor) => sum + factor.points, 0));
   const thresholds = input.policy.thresholds;
   const envPolicy = input.policy.environments[input.env];
   const { timing, gates: timingGates } = assessTiming({
@@ -133,14 +150,19 @@ export function assessPlan(input: PlanInput): Plan {
     risky: score >= thresholds.riskyAt,
     needsPreferred: score >= thresholds.waitAt && score < thresholds.blockAt,
   });
-  const gates = [...evidenceGates(input), ...policyGates(input.policy, review, migrations, ctx.zones), ...timingGates].sort(
-    (a, b) => rank(b.level) - rank(a.level),
-  );
+  const gates = [
+    ...evidenceGates(input),
+    ...policyGates(input.policy, review, migrations, ctx.zones),
+    ...timingGates,
+  ].sort((a, b) => rank(b.level) - rank(a.level));
   const decided = decideVerdict(gates, score, thresholds.blockAt);
   const overridable = decided === 'WAIT' || decided === 'BLOCK';
-  const overridden = input.override !== undefined && overridable ? { from: decided, reason: input.override } : null;
+  const overridden =
+    input.override !== undefined && overridable ? { from: decided, reason: input.override } : null;
   const verdict: Verdict = overridden === null ? decided : 'GO';
-  const biggest = [...ctx.codeFiles].sort((a, b) => lineCount(b) - lineCount(a) || a.path.localeCompare(b.path));
+  const biggest = [...ctx.codeFiles].sort(
+    (a, b) => lineCount(b) - lineCount(a) || a.path.localeCompare(b.path),
+  );
   const rollback = planRollback({
     policy: input.policy,
     env: input.env,
@@ -183,7 +205,12 @@ export function assessPlan(input: PlanInput): Plan {
       files: input.facts.diff.length,
       note: input.facts.base.note,
     },
-    zones: ctx.zones.map((touch) => ({ name: touch.zone.name, risk: touch.risk, files: touch.files, owners: touch.zone.owners })),
+    zones: ctx.zones.map((touch) => ({
+      name: touch.zone.name,
+      risk: touch.risk,
+      files: touch.files,
+      owners: touch.zone.owners,
+    })),
     policy: input.policySource,
     diagnostics: input.facts.diagnostics,
     inputsDigest: input.inputsDigest,

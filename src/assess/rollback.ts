@@ -13,14 +13,22 @@ export interface RollbackInput {
   riskiestFiles: string[];
 }
 
-export function fillPlaceholders(command: string, values: { sha: string; previousSha: string | null }): string {
-  return command.replaceAll('{sha}', values.sha).replaceAll('{previousSha}', values.previousSha ?? '{previousSha: unknown}');
+export function fillPlaceholders(
+  command: string,
+  values: { sha: string; previousSha: string | null },
+): string {
+  return command
+    .replaceAll('{sha}', values.sha)
+    .replaceAll('{previousSha}', values.previousSha ?? '{previousSha: unknown}');
 }
 
 export function planRollback(input: RollbackInput): Rollback {
   const envPolicy = input.policy.environments[input.env];
   const configured = envPolicy?.rollback?.command;
-  const command = configured === undefined ? null : fillPlaceholders(configured, { sha: input.targetSha, previousSha: input.previousSha });
+  const command =
+    configured === undefined
+      ? null
+      : fillPlaceholders(configured, { sha: input.targetSha, previousSha: input.previousSha });
   const steps: string[] = [];
   const reversed = [...input.migrations].reverse();
   const irreversible = reversed.filter((m) => !m.reversible);
@@ -30,8 +38,14 @@ export function planRollback(input: RollbackInput): Rollback {
     );
   }
   if (command !== null) steps.push(`Run: ${command}`);
-  else if (input.previousSha !== null) steps.push(`Redeploy ${input.previousSha.slice(0, 12)} (the commit deployed before this one) with your usual deploy job.`);
-  else steps.push('No previous deploy is known: roll back by redeploying the last good build by hand, or set environments.<env>.deployedRef.');
+  else if (input.previousSha !== null)
+    steps.push(
+      `Redeploy ${input.previousSha.slice(0, 12)} (the commit deployed before this one) with your usual deploy job.`,
+    );
+  else
+    steps.push(
+      'No previous deploy is known: roll back by redeploying the last good build by hand, or set environments.<env>.deployedRef.',
+    );
   for (const migration of reversed) {
     steps.push(
       migration.reversible
@@ -46,9 +60,13 @@ export function planRollback(input: RollbackInput): Rollback {
     const owners = touch.zone.owners.length > 0 ? ` (owners ${touch.zone.owners.join(' ')})` : '';
     watch.push(`${touch.zone.name}${owners}: errors and latency from ${listSome(touch.files, 2)}`);
   }
-  if (input.riskiestFiles.length > 0) watch.push(`Logs and errors from the largest changes: ${listSome(input.riskiestFiles, 3)}`);
-  if (input.migrations.length > 0) watch.push('Database: migration duration, locks and failed queries while they run.');
-  watch.push(`Error rate and latency for ${Math.max(15, (envPolicy?.deployMinutes ?? 15) * 2)} min after the deploy finishes.`);
+  if (input.riskiestFiles.length > 0)
+    watch.push(`Logs and errors from the largest changes: ${listSome(input.riskiestFiles, 3)}`);
+  if (input.migrations.length > 0)
+    watch.push('Database: migration duration, locks and failed queries while they run.');
+  watch.push(
+    `Error rate and latency for ${Math.max(15, (envPolicy?.deployMinutes ?? 15) * 2)} min after the deploy finishes.`,
+  );
 
   return { targetSha: input.previousSha, command, steps, migrations: input.migrations, watch };
 }

@@ -19,7 +19,9 @@ export interface TimingInput {
 }
 
 export function isoIn(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString();
+  return (
+    DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }) ?? new Date(ms).toISOString()
+  );
 }
 
 /** "Mon 23 Nov 20:00" in the zone: what a person reads. */
@@ -40,7 +42,10 @@ function buildCalendar(policy: Policy, from: number, until: number): Calendar {
   const expand = (windows: Policy['windows']['peak'], kind: WindowKind) =>
     windows.flatMap((window) => windowOccurrences(window, zone, from, until, kind));
   return {
-    freezes: policy.windows.freezes.map((freeze) => ({ ...freezeInterval(freeze, zone), level: freeze.level })),
+    freezes: policy.windows.freezes.map((freeze) => ({
+      ...freezeInterval(freeze, zone),
+      level: freeze.level,
+    })),
     avoid: expand(policy.windows.avoid, 'avoid'),
     peak: expand(policy.windows.peak, 'peak'),
     staffed: expand(policy.windows.staffed, 'staffed'),
@@ -49,7 +54,11 @@ function buildCalendar(policy: Policy, from: number, until: number): Calendar {
 }
 
 /** Why a deploy may not start at `instant`, in order of severity; empty when timing allows it. */
-function blockers(calendar: Calendar, input: TimingInput, instant: number): Array<{ kind: WindowKind; interval: Interval | null; level: 'wait' | 'block' }> {
+function blockers(
+  calendar: Calendar,
+  input: TimingInput,
+  instant: number,
+): Array<{ kind: WindowKind; interval: Interval | null; level: 'wait' | 'block' }> {
   const found: Array<{ kind: WindowKind; interval: Interval | null; level: 'wait' | 'block' }> = [];
   const freeze = calendar.freezes.find((f) => f.start <= instant && instant < f.end);
   if (freeze !== undefined) found.push({ kind: 'freeze', interval: freeze, level: freeze.level });
@@ -69,9 +78,19 @@ function blockers(calendar: Calendar, input: TimingInput, instant: number): Arra
 }
 
 /** The runs of time, from now on, in which timing allows a deploy to start. */
-function allowedRuns(calendar: Calendar, input: TimingInput, until: number): Array<{ start: number; end: number }> {
+function allowedRuns(
+  calendar: Calendar,
+  input: TimingInput,
+  until: number,
+): Array<{ start: number; end: number }> {
   const points = new Set<number>([input.now]);
-  for (const list of [calendar.freezes, calendar.avoid, calendar.peak, calendar.staffed, calendar.preferred]) {
+  for (const list of [
+    calendar.freezes,
+    calendar.avoid,
+    calendar.peak,
+    calendar.staffed,
+    calendar.preferred,
+  ]) {
     for (const interval of list) {
       if (interval.start > input.now && interval.start < until) points.add(interval.start);
       if (interval.end > input.now && interval.end < until) points.add(interval.end);
@@ -139,7 +158,12 @@ export function assessTiming(input: TimingInput): { timing: Timing; gates: Gate[
   const runs = allowedRuns(calendar, input, until);
   const fitting = runs.find((run) => run.end - Math.max(run.start, input.now) >= deployMs);
   const current = runs[0]?.start === input.now ? runs[0] : undefined;
-  if (gates.length === 0 && current !== undefined && current.end - input.now < deployMs && current.end < until) {
+  if (
+    gates.length === 0 &&
+    current !== undefined &&
+    current.end - input.now < deployMs &&
+    current.end < until
+  ) {
     const closing = blockers(calendar, input, current.end)[0];
     gates.push({
       id: 'overrun',
@@ -166,9 +190,18 @@ export function assessTiming(input: TimingInput): { timing: Timing; gates: Gate[
 
   const active: Timing['active'] = [];
   const push = (kind: WindowKind, interval: Interval | undefined) => {
-    if (interval !== undefined) active.push({ kind, label: interval.label, until: isoIn(interval.end, zone), untilLocal: localLabel(interval.end, zone) });
+    if (interval !== undefined)
+      active.push({
+        kind,
+        label: interval.label,
+        until: isoIn(interval.end, zone),
+        untilLocal: localLabel(interval.end, zone),
+      });
   };
-  push('freeze', calendar.freezes.find((f) => f.start <= input.now && input.now < f.end));
+  push(
+    'freeze',
+    calendar.freezes.find((f) => f.start <= input.now && input.now < f.end),
+  );
   push('avoid', contains(calendar.avoid, input.now));
   push('peak', contains(calendar.peak, input.now));
   push('staffed', contains(calendar.staffed, input.now));

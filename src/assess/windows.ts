@@ -36,10 +36,14 @@ function daysLabel(days: string | readonly string[]): string {
 
 /** Wall-clock time on a calendar day in a zone; luxon moves times in a spring-forward gap later. */
 function at(day: DateTime, minutes: number): number {
-  return day.startOf('day').plus({ days: Math.floor(minutes / 1440) }).set({
-    hour: Math.floor((minutes % 1440) / 60),
-    minute: minutes % 60,
-  }).toMillis();
+  return day
+    .startOf('day')
+    .plus({ days: Math.floor(minutes / 1440) })
+    .set({
+      hour: Math.floor((minutes % 1440) / 60),
+      minute: minutes % 60,
+    })
+    .toMillis();
 }
 
 /**
@@ -66,7 +70,8 @@ export function windowOccurrences(
   while (day <= last) {
     if (days.has(day.weekday)) {
       const interval = { start: at(day, start), end: at(day, end), label, reason: window.reason };
-      if (interval.end > from && interval.start < until && interval.end > interval.start) result.push(interval);
+      if (interval.end > from && interval.start < until && interval.end > interval.start)
+        result.push(interval);
     }
     day = day.plus({ days: 1 });
   }
@@ -81,7 +86,9 @@ export function freezeInterval(freeze: FreezeSpec, defaultZone: string): Interva
   const parse = (text: string) => DateTime.fromISO(text.replace(' ', 'T'), { zone, setZone: false });
   const start = parse(freeze.from).toMillis();
   const endBase = parse(freeze.to);
-  const end = DATE_ONLY.test(freeze.to) ? endBase.plus({ days: 1 }).startOf('day').toMillis() : endBase.toMillis();
+  const end = DATE_ONLY.test(freeze.to)
+    ? endBase.plus({ days: 1 }).startOf('day').toMillis()
+    : endBase.toMillis();
   return {
     start,
     end,

@@ -48,7 +48,10 @@ async function repoState(git: GitRunner) {
   };
 }
 
-async function newestMatchingRef(git: GitRunner, pattern: string): Promise<{ ref: string; sha: string } | null> {
+async function newestMatchingRef(
+  git: GitRunner,
+  pattern: string,
+): Promise<{ ref: string; sha: string } | null> {
   const patterns = pattern.startsWith('refs/')
     ? [pattern]
     : [`refs/tags/${pattern}`, `refs/heads/${pattern}`, `refs/remotes/${pattern}`];
@@ -77,7 +80,8 @@ async function deployedRefBase(
         id: 'deployed-ref-missing',
         level: 'warning',
         message: `No ref matches deployedRef "${deployedRef}", so the last deployed commit is unknown.`,
-        remedy: 'Fetch tags (`git fetch --tags`) or tag each deploy (`git tag deploy/production/<date> <sha>`).',
+        remedy:
+          'Fetch tags (`git fetch --tags`) or tag each deploy (`git tag deploy/production/<date> <sha>`).',
       });
       return null;
     }
@@ -112,7 +116,9 @@ async function findBase(
 ): Promise<{ base: RangeBase; deployedSha: string | null }> {
   const envPolicy = request.policy.environments[request.env];
   const deployed =
-    envPolicy?.deployedRef === undefined ? null : await deployedRefBase(git, envPolicy.deployedRef, diagnostics);
+    envPolicy?.deployedRef === undefined
+      ? null
+      : await deployedRefBase(git, envPolicy.deployedRef, diagnostics);
 
   if (request.from !== undefined) {
     const sha = await resolveCommit(git, request.from);
@@ -186,7 +192,10 @@ async function readShallowBoundary(git: GitRunner, shallowFile: string): Promise
 }
 
 /** Reads blobs by `<rev>:<path>` through one `cat-file --batch`; null for missing or oversized ones. */
-export async function readBlobs(git: GitRunner, specs: readonly string[]): Promise<Map<string, string | null>> {
+export async function readBlobs(
+  git: GitRunner,
+  specs: readonly string[],
+): Promise<Map<string, string | null>> {
   const result = new Map<string, string | null>();
   if (specs.length === 0) return result;
   const stdout = await git.runBytes(['cat-file', '--batch'], { input: `${specs.join('\n')}\n` });
@@ -235,7 +244,8 @@ async function readMigrations(
   if (changed.length === 0) return [];
   const dirs = [...new Set(changed.map((file) => dirOf(file.path)))];
   const targetTree = await listTree(git, facts.target.sha, dirs);
-  const deployedTree = facts.deployedSha === null ? new Set<string>() : await listTree(git, facts.deployedSha, dirs);
+  const deployedTree =
+    facts.deployedSha === null ? new Set<string>() : await listTree(git, facts.deployedSha, dirs);
   const downPaths = new Map(changed.map((file) => [file.path, findDownFile(file.path, targetTree)]));
   const specs = [
     ...changed.map((file) => `${facts.target.sha}:${file.path}`),
@@ -250,7 +260,8 @@ async function readMigrations(
         path: file.path,
         status: file.status,
         content: blobs.get(`${facts.target.sha}:${file.path}`) ?? null,
-        downFile: down === null ? null : { path: down, content: blobs.get(`${facts.target.sha}:${down}`) ?? null },
+        downFile:
+          down === null ? null : { path: down, content: blobs.get(`${facts.target.sha}:${down}`) ?? null },
         presentInDeployedTree: file.status === 'added' && deployedTree.has(file.path),
       };
     });

@@ -56,7 +56,12 @@ export async function* parseLog(tokens: AsyncIterable<string>): AsyncGenerator<C
       if (rename.oldPath === undefined) {
         rename.oldPath = raw;
       } else {
-        current?.files.push({ path: raw, oldPath: rename.oldPath, added: rename.added, deleted: rename.deleted });
+        current?.files.push({
+          path: raw,
+          oldPath: rename.oldPath,
+          added: rename.added,
+          deleted: rename.deleted,
+        });
         rename = undefined;
       }
       continue;

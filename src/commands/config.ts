@@ -17,7 +17,12 @@ export function policyJsonSchema(): Record<string, unknown> {
 export async function runConfigCheck(io: Io, options: GlobalOptions): Promise<number> {
   const { loaded } = await openWorkspace(io, options);
   const { policy, source } = loaded;
-  const where = source.kind === 'defaults' ? 'no policy file; the embedded defaults' : source.ref === null ? source.path : `${source.ref}:${source.path ?? ''}`;
+  const where =
+    source.kind === 'defaults'
+      ? 'no policy file; the embedded defaults'
+      : source.ref === null
+        ? source.path
+        : `${source.ref}:${source.path ?? ''}`;
   const windows = Object.values(policy.windows).reduce((sum, list) => sum + list.length, 0);
   await emit(
     io,
@@ -29,7 +34,8 @@ export async function runConfigCheck(io: Io, options: GlobalOptions): Promise<nu
 
 export async function runConfigPrint(io: Io, options: GlobalOptions): Promise<number> {
   const { loaded } = await openWorkspace(io, options);
-  const text = options.format === 'json' ? `${JSON.stringify(loaded.policy, null, 2)}\n` : stringify(loaded.policy);
+  const text =
+    options.format === 'json' ? `${JSON.stringify(loaded.policy, null, 2)}\n` : stringify(loaded.policy);
   await emit(io, options, text);
   return 0;
 }

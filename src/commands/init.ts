@@ -57,11 +57,16 @@ export async function detect(git: GitRunner, root: string): Promise<Detected> {
   const isMigration = picomatch(DEFAULT_MIGRATION_PATHS);
   // The folder up to the migrations-like segment: db/migrate/2024_x.rb -> db/migrate.
   const folderOf = (file: string) =>
-    /^(?:.*\/)?(?:migrations|migrate|versions|changelog|migration)(?=\/)/.exec(file)?.[0] ?? file.split('/').slice(0, -1).join('/');
-  const migrationDirs = [...new Set(files.filter((file) => isMigration(file)).map(folderOf))].sort().slice(0, 10);
+    /^(?:.*\/)?(?:migrations|migrate|versions|changelog|migration)(?=\/)/.exec(file)?.[0] ??
+    file.split('/').slice(0, -1).join('/');
+  const migrationDirs = [...new Set(files.filter((file) => isMigration(file)).map(folderOf))]
+    .sort()
+    .slice(0, 10);
 
   let branch = 'main';
-  const originHead = await git.run(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], { okExitCodes: [0, 1, 128] });
+  const originHead = await git.run(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], {
+    okExitCodes: [0, 1, 128],
+  });
   if (originHead.exitCode === 0) branch = originHead.stdout.trim().replace(/^origin\//, '');
   else {
     const head = await git.run(['symbolic-ref', '--quiet', '--short', 'HEAD'], { okExitCodes: [0, 1, 128] });
@@ -77,16 +82,23 @@ export async function detect(git: GitRunner, root: string): Promise<Detected> {
         : null;
 
   const coverageReports: string[] = [];
-  for (const candidate of COVERAGE_CANDIDATES) if (await exists(join(root, candidate))) coverageReports.push(candidate);
+  for (const candidate of COVERAGE_CANDIDATES)
+    if (await exists(join(root, candidate))) coverageReports.push(candidate);
 
   const zones: Detected['zones'] = [];
   const seen = new Set<string>();
-  for (const dir of [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))) {
+  for (const dir of [...dirs].sort(
+    (a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b),
+  )) {
     if (/(^|\/)(node_modules|vendor|test|tests|fixtures|docs)(\/|$)/.test(dir)) continue;
     for (const [pattern, name, risk] of ZONE_HINTS) {
       if (pattern.test(dir) && !seen.has(dir) && zones.length < 8) {
         seen.add(dir);
-        zones.push({ name: zones.some((z) => z.name === name) ? `${name}-${zones.length}` : name, path: dir, risk });
+        zones.push({
+          name: zones.some((z) => z.name === name) ? `${name}-${zones.length}` : name,
+          path: dir,
+          risk,
+        });
       }
     }
   }
@@ -117,7 +129,13 @@ export function renderInitPolicy(found: Detected, timezone: string): string {
   if (found.zones.length > 0) {
     lines.push('# Risk zones guessed from directory names; adjust risk and owners.', 'riskZones:');
     for (const zone of found.zones) {
-      lines.push(`  - name: ${q(zone.name)}`, `    paths: [${q(`${zone.path}/**`)}]`, `    risk: ${zone.risk}`, '    owners: []', '    requireReview: true');
+      lines.push(
+        `  - name: ${q(zone.name)}`,
+        `    paths: [${q(`${zone.path}/**`)}]`,
+        `    risk: ${zone.risk}`,
+        '    owners: []',
+        '    requireReview: true',
+      );
     }
   } else {
     lines.push(
@@ -148,8 +166,16 @@ export function renderInitPolicy(found: Detected, timezone: string): string {
   } else {
     lines.push('  # no migration folders found; the defaults (db/migrations/**, migrations/**, ...) apply');
   }
-  lines.push('', 'ai:', '  markers: []   # extra regular expressions that mark a commit AI-assisted', '  ignore: []');
-  lines.push('', `# CI provider: ${found.ciProvider ?? 'none detected'}. Coverage reports seen: ${found.coverageReports.length > 0 ? found.coverageReports.join(', ') : 'none'}.`);
+  lines.push(
+    '',
+    'ai:',
+    '  markers: []   # extra regular expressions that mark a commit AI-assisted',
+    '  ignore: []',
+  );
+  lines.push(
+    '',
+    `# CI provider: ${found.ciProvider ?? 'none detected'}. Coverage reports seen: ${found.coverageReports.length > 0 ? found.coverageReports.join(', ') : 'none'}.`,
+  );
   if (found.ciProvider === 'github') {
     lines.push('# In GitHub Actions: deployadvisor plan --format github (checkout with fetch-depth: 0).');
   }
@@ -160,7 +186,8 @@ export async function runInit(io: Io, options: GlobalOptions): Promise<number> {
   const dir = resolve(io.cwd, options.repo ?? '.');
   const root = (await createGitRunner(dir).run(['rev-parse', '--show-toplevel'])).stdout.trim();
   const git = createGitRunner(root);
-  const target = options.config === undefined ? join(root, POLICY_FILE_NAMES[0]) : resolve(io.cwd, options.config);
+  const target =
+    options.config === undefined ? join(root, POLICY_FILE_NAMES[0]) : resolve(io.cwd, options.config);
   for (const name of options.config === undefined ? POLICY_FILE_NAMES.map((n) => join(root, n)) : [target]) {
     if (await exists(name)) {
       throw new UserError(`${relative(io.cwd, name) || name} already exists; init never overwrites it.`, {
@@ -173,6 +200,8 @@ export async function runInit(io: Io, options: GlobalOptions): Promise<number> {
   const text = renderInitPolicy(found, timezone);
   parsePolicy(text, { kind: 'file', path: target, ref: null, blobSha: null });
   await writeFile(target, text, { flag: 'wx' });
-  io.stdout(`Wrote ${relative(io.cwd, target) || target}: branch ${found.branch}, ${found.zones.length} risk zone(s), ${found.migrationDirs.length} migration folder(s), CI ${found.ciProvider ?? 'none'}.\n`);
+  io.stdout(
+    `Wrote ${relative(io.cwd, target) || target}: branch ${found.branch}, ${found.zones.length} risk zone(s), ${found.migrationDirs.length} migration folder(s), CI ${found.ciProvider ?? 'none'}.\n`,
+  );
   return 0;
 }

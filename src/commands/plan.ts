@@ -30,7 +30,9 @@ export interface PlanOptions {
 export function parseNow(text: string, zone: string): number {
   const parsed = DateTime.fromISO(text, { zone, setZone: true });
   if (!parsed.isValid) {
-    throw new UserError(`--now "${text}": expected an ISO-8601 date-time such as 2026-11-23T14:00:00Z or 2026-11-23T06:00-08:00.`);
+    throw new UserError(
+      `--now "${text}": expected an ISO-8601 date-time such as 2026-11-23T14:00:00Z or 2026-11-23T06:00-08:00.`,
+    );
   }
   return parsed.toMillis();
 }
@@ -52,7 +54,8 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     );
   }
   const failOn = (planOptions.failOn ?? 'wait') as FailOn;
-  if (!FAIL_ON.includes(failOn)) throw new UserError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(', ')}.`);
+  if (!FAIL_ON.includes(failOn))
+    throw new UserError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(', ')}.`);
   if (planOptions.override !== undefined && planOptions.override.trim() === '') {
     throw new UserError('--override needs a reason: --override "hotfix for INC-123, approved by on-call".');
   }
@@ -67,7 +70,16 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
   }
   const inputsDigest = createHash('sha256')
     .update(
-      JSON.stringify([VERSION, env, facts.target.sha, facts.base.sha, source.blobSha ?? 'defaults', now, failOn, planOptions.override ?? null]),
+      JSON.stringify([
+        VERSION,
+        env,
+        facts.target.sha,
+        facts.base.sha,
+        source.blobSha ?? 'defaults',
+        now,
+        failOn,
+        planOptions.override ?? null,
+      ]),
     )
     .digest('hex');
   const plan = assessPlan({
@@ -102,7 +114,9 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
       break;
   }
   if (plan.overridden !== null && options.format !== 'text') {
-    io.stderr(`deployadvisor: OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${plan.overridden.reason}"\n`);
+    io.stderr(
+      `deployadvisor: OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${plan.overridden.reason}"\n`,
+    );
   }
   return plan.exitCode;
 }

@@ -27,17 +27,33 @@ export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Wor
     throw error;
   }
   const git = createGitRunner(repoRoot);
-  const loaded = await loadPolicy({ repoRoot, configPath: options.config, policyRef: options.policyRef, git, cwd: io.cwd });
+  const loaded = await loadPolicy({
+    repoRoot,
+    configPath: options.config,
+    policyRef: options.policyRef,
+    git,
+    cwd: io.cwd,
+  });
   return { git, repoRoot, loaded };
 }
 
 /** Colour only on a TTY, and never with --no-color or NO_COLOR. */
 export async function styleFor(io: Io, options: GlobalOptions): Promise<Style> {
-  const noColor = !options.color || (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') || options.output !== undefined;
+  const noColor =
+    !options.color ||
+    (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') ||
+    options.output !== undefined;
   if (noColor || !io.isTTY.stdout) return PLAIN;
   const { Chalk } = await import('chalk');
   const chalk = new Chalk({ level: 1 });
-  return { bold: chalk.bold, dim: chalk.dim, red: chalk.red, yellow: chalk.yellow, green: chalk.green, cyan: chalk.cyan };
+  return {
+    bold: chalk.bold,
+    dim: chalk.dim,
+    red: chalk.red,
+    yellow: chalk.yellow,
+    green: chalk.green,
+    cyan: chalk.cyan,
+  };
 }
 
 /** Writes command output to --output or stdout. */
@@ -50,6 +66,8 @@ export async function emit(io: Io, options: GlobalOptions, text: string): Promis
   try {
     await writeFile(path, text);
   } catch (error) {
-    throw new UserError(`--output ${options.output}: cannot write ${path} (${error instanceof Error ? error.message : String(error)}).`);
+    throw new UserError(
+      `--output ${options.output}: cannot write ${path} (${error instanceof Error ? error.message : String(error)}).`,
+    );
   }
 }

@@ -48,7 +48,8 @@ function formatIssue(
     } else if (node !== null && typeof node === 'object' && 'range' in node) {
       offset = (node as { range?: [number, number, number] }).range?.[0];
     }
-    if (offset === undefined) return keyPath.length > 0 && key === undefined ? at(keyPath.slice(0, -1)) : where;
+    if (offset === undefined)
+      return keyPath.length > 0 && key === undefined ? at(keyPath.slice(0, -1)) : where;
     const pos = lines.linePos(offset);
     return `${where}:${pos.line}:${pos.col}`;
   };
@@ -87,12 +88,19 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
     );
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), {
+    lineCounter: lines,
+    prettyErrors: true,
+    uniqueKeys: true,
+  });
   const first = doc.errors[0];
   if (first !== undefined) {
     const pos = first.linePos?.[0];
     const loc = pos === undefined ? where : `${where}:${pos.line}:${pos.col}`;
-    const message = (first.message.split('\n')[0] ?? first.message).replace(/ at line \d+, column \d+:?$/, '');
+    const message = (first.message.split('\n')[0] ?? first.message).replace(
+      / at line \d+, column \d+:?$/,
+      '',
+    );
     throw new ConfigError(`${loc}: YAML syntax error: ${message}`);
   }
   let data: unknown;
@@ -113,7 +121,9 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
     const issues = result.error.issues.map((issue) => formatIssue(issue, doc, lines, where));
     const [head, ...rest] = issues;
     if (head === undefined) throw new ConfigError(`${where}: invalid policy.`);
-    const more = rest.map((issue) => `\n  ${issue.message}${issue.hint === undefined ? '' : ` ${issue.hint}`}`).join('');
+    const more = rest
+      .map((issue) => `\n  ${issue.message}${issue.hint === undefined ? '' : ` ${issue.hint}`}`)
+      .join('');
     throw new ConfigError(`${head.message}${more}`, head.hint);
   }
   const policy = result.data;
@@ -147,13 +157,23 @@ async function blobIdOf(git: GitRunner, text: string): Promise<string> {
 /** Finds and loads the policy: --policy-ref, --config, the repo's file, or embedded defaults. */
 export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPolicy> {
   if (options.policyRef !== undefined) {
-    const names = options.configPath === undefined ? POLICY_FILE_NAMES : [relative(options.repoRoot, resolve(options.cwd, options.configPath))];
+    const names =
+      options.configPath === undefined
+        ? POLICY_FILE_NAMES
+        : [relative(options.repoRoot, resolve(options.cwd, options.configPath))];
     for (const name of names) {
       const spec = `${options.policyRef}:${name}`;
-      const probe = await options.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', spec], { okExitCodes: [0, 1, 128] });
+      const probe = await options.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', spec], {
+        okExitCodes: [0, 1, 128],
+      });
       if (probe.exitCode !== 0) continue;
       const text = (await options.git.run(['cat-file', 'blob', probe.stdout.trim()])).stdout;
-      const source: PolicySource = { kind: 'ref', path: name, ref: options.policyRef, blobSha: probe.stdout.trim() };
+      const source: PolicySource = {
+        kind: 'ref',
+        path: name,
+        ref: options.policyRef,
+        blobSha: probe.stdout.trim(),
+      };
       return { policy: parsePolicy(text, source), source };
     }
     throw new ConfigError(
@@ -174,12 +194,20 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
     } catch (error) {
       if (error instanceof ConfigError) throw error;
       if (options.configPath !== undefined) {
-        throw new ConfigError(`--config ${options.configPath}: file not found (${file}).`, 'Check the path, or run `deployadvisor init` to write one.');
+        throw new ConfigError(
+          `--config ${options.configPath}: file not found (${file}).`,
+          'Check the path, or run `deployadvisor init` to write one.',
+        );
       }
       continue;
     }
     const shown = relative(options.cwd, file) || file;
-    const source: PolicySource = { kind: 'file', path: shown.startsWith('..') ? file : shown, ref: null, blobSha: null };
+    const source: PolicySource = {
+      kind: 'file',
+      path: shown.startsWith('..') ? file : shown,
+      ref: null,
+      blobSha: null,
+    };
     if (size > MAX_POLICY_BYTES) parsePolicy('x'.repeat(MAX_POLICY_BYTES + 1), source);
     const text = await readFile(file, 'utf8');
     const policy = parsePolicy(text, source);

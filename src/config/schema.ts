@@ -119,22 +119,28 @@ const riskZoneSchema = z
       .max(100)
       .optional()
       .describe('Percent of changed lines in this zone that tests must run.'),
-    requireReview: z.boolean().default(false).describe('Every commit touching this zone needs review evidence.'),
+    requireReview: z
+      .boolean()
+      .default(false)
+      .describe('Every commit touching this zone needs review evidence.'),
   })
   .describe('A part of the code base that carries more risk.');
 export type RiskZone = z.infer<typeof riskZoneSchema>;
 
 const aiMarkerSchema = z.union(
   [
-  z.string().min(1).describe('A regular expression (case-insensitive) matched against trailers, author and body.'),
-  z.strictObject({
-    pattern: z.string().min(1).describe('Regular expression, case-insensitive.'),
-    tool: z.string().min(1).optional().describe('Tool name to report; defaults to "custom".'),
-    in: z
-      .enum(['trailer', 'author', 'body', 'any'])
-      .default('any')
-      .describe('What to match: trailer lines, author/committer "Name <email>", body, or any.'),
-  }),
+    z
+      .string()
+      .min(1)
+      .describe('A regular expression (case-insensitive) matched against trailers, author and body.'),
+    z.strictObject({
+      pattern: z.string().min(1).describe('Regular expression, case-insensitive.'),
+      tool: z.string().min(1).optional().describe('Tool name to report; defaults to "custom".'),
+      in: z
+        .enum(['trailer', 'author', 'body', 'any'])
+        .default('any')
+        .describe('What to match: trailer lines, author/committer "Name <email>", body, or any.'),
+    }),
   ],
   { error: 'expected a regular expression string or { pattern, tool, in }' },
 );
@@ -177,7 +183,11 @@ export const policySchema = z
   .strictObject({
     version: z.literal(1).default(1).describe('Policy format version. Always 1.'),
     timezone: timeZone.default('UTC').describe('Zone for windows and freezes that name none.'),
-    defaultEnvironment: z.string().min(1).default('production').describe('Environment used when --env is absent.'),
+    defaultEnvironment: z
+      .string()
+      .min(1)
+      .default('production')
+      .describe('Environment used when --env is absent.'),
     environments: z
       .record(z.string().min(1), environmentSchema)
       .default({ production: { branch: 'main', deployMinutes: 15 } })
@@ -207,7 +217,12 @@ export const policySchema = z
     thresholds: section(
       z
         .strictObject({
-          waitAt: z.number().min(0).max(100).default(50).describe('Score at which a deploy waits for a preferred window.'),
+          waitAt: z
+            .number()
+            .min(0)
+            .max(100)
+            .default(50)
+            .describe('Score at which a deploy waits for a preferred window.'),
           blockAt: z.number().min(0).max(100).default(80).describe('Score at which a deploy is blocked.'),
           riskyAt: z
             .number()
@@ -227,11 +242,16 @@ export const policySchema = z
     weights: z
       .partialRecord(z.enum(FACTOR_IDS), z.number().min(0).max(100))
       .default({})
-      .describe('Maximum points per factor, replacing the defaults (zones 30, size 20, ai 20, tests 15, review 15, migrations 30).'),
+      .describe(
+        'Maximum points per factor, replacing the defaults (zones 30, size 20, ai 20, tests 15, review 15, migrations 30).',
+      ),
     migrations: section(
       z
         .strictObject({
-          paths: z.array(z.string().min(1)).default(DEFAULT_MIGRATION_PATHS).describe('Globs of migration files.'),
+          paths: z
+            .array(z.string().min(1))
+            .default(DEFAULT_MIGRATION_PATHS)
+            .describe('Globs of migration files.'),
           irreversiblePatterns: z
             .array(z.string().min(1))
             .default([])
@@ -242,7 +262,10 @@ export const policySchema = z
     ai: section(
       z
         .strictObject({
-          markers: z.array(aiMarkerSchema).default([]).describe('Extra patterns that mark a commit AI-assisted.'),
+          markers: z
+            .array(aiMarkerSchema)
+            .default([])
+            .describe('Extra patterns that mark a commit AI-assisted.'),
           ignore: z
             .array(z.string().min(1))
             .default([])
@@ -266,7 +289,9 @@ export const policySchema = z
           shallow: z
             .enum(['inconclusive', 'warn'])
             .default('inconclusive')
-            .describe('What a shallow clone that cuts the deploy range does: INCONCLUSIVE, or only a warning.'),
+            .describe(
+              'What a shallow clone that cuts the deploy range does: INCONCLUSIVE, or only a warning.',
+            ),
         })
         .describe('Git history settings.'),
     ),

@@ -28,8 +28,10 @@ export function validKeysAt(schema: z.ZodType, path: ReadonlyArray<string | numb
   for (const part of path) {
     nodes = nodes.flatMap((node) => {
       const def = defOf(node);
-      if (def.type === 'object' && typeof part === 'string' && def.shape?.[part] !== undefined) return unwrap(def.shape[part]);
-      if (def.type === 'array' && typeof part === 'number' && def.element !== undefined) return unwrap(def.element);
+      if (def.type === 'object' && typeof part === 'string' && def.shape?.[part] !== undefined)
+        return unwrap(def.shape[part]);
+      if (def.type === 'array' && typeof part === 'number' && def.element !== undefined)
+        return unwrap(def.element);
       if (def.type === 'record' && def.valueType !== undefined) return unwrap(def.valueType);
       return [];
     });

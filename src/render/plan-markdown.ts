@@ -9,20 +9,34 @@ function cell(text: string): string {
 
 export function renderMarkdown(plan: Plan): string {
   const out: string[] = [];
-  out.push(`## ${ICON[plan.verdict]} ${plan.verdict} — deploy \`${shortSha(plan.range.to)}\` to ${plan.env} (score ${plan.score}/100)`, '');
-  if (plan.overridden !== null) out.push(`> **OVERRIDE**: ${plan.overridden.from} turned into GO. Reason: "${cell(plan.overridden.reason)}"`, '');
+  out.push(
+    `## ${ICON[plan.verdict]} ${plan.verdict} — deploy \`${shortSha(plan.range.to)}\` to ${plan.env} (score ${plan.score}/100)`,
+    '',
+  );
+  if (plan.overridden !== null)
+    out.push(
+      `> **OVERRIDE**: ${plan.overridden.from} turned into GO. Reason: "${cell(plan.overridden.reason)}"`,
+      '',
+    );
   out.push(plan.summary, '');
-  out.push(`Range \`${shortSha(plan.range.from)}..${shortSha(plan.range.to)}\`: ${plan.range.commits} commit(s), ${plan.range.files} file(s), ${plan.range.note}.`, '');
+  out.push(
+    `Range \`${shortSha(plan.range.from)}..${shortSha(plan.range.to)}\`: ${plan.range.commits} commit(s), ${plan.range.files} file(s), ${plan.range.note}.`,
+    '',
+  );
   out.push('| Factor | Points | Finding |', '|---|---:|---|');
   for (const f of plan.factors) out.push(`| ${f.title} | ${f.points}/${f.max} | ${cell(f.summary)} |`);
   out.push('');
   if (plan.gates.length > 0) {
     out.push('**Gates**', '');
-    for (const gate of plan.gates) out.push(`- **${gate.level.toUpperCase()}** ${gate.title}: ${gate.reason}`);
+    for (const gate of plan.gates)
+      out.push(`- **${gate.level.toUpperCase()}** ${gate.title}: ${gate.reason}`);
     out.push('');
   }
   const next = describeNextWindow(plan);
-  out.push(`**Timing**: now ${plan.timing.nowLocal} ${plan.timing.timezone}; next window ${next ?? `none in the next ${plan.timing.horizonDays} days`}.`, '');
+  out.push(
+    `**Timing**: now ${plan.timing.nowLocal} ${plan.timing.timezone}; next window ${next ?? `none in the next ${plan.timing.horizonDays} days`}.`,
+    '',
+  );
   out.push('<details><summary>Evidence</summary>', '');
   for (const f of plan.factors.filter((factor) => factor.evidence.length > 0)) {
     out.push(`- **${f.title}**`);
@@ -32,7 +46,9 @@ export function renderMarkdown(plan: Plan): string {
   out.push(`**Rollback** to \`${shortSha(plan.rollback.targetSha)}\`:`, '');
   plan.rollback.steps.forEach((step, i) => out.push(`${i + 1}. ${step}`));
   out.push('', 'Watch:', ...plan.rollback.watch.map((w) => `- ${w}`), '');
-  const lower = plan.factors.filter((f) => f.advice !== null && f.savings > 0).sort((a, b) => b.savings - a.savings);
+  const lower = plan.factors
+    .filter((f) => f.advice !== null && f.savings > 0)
+    .sort((a, b) => b.savings - a.savings);
   if (lower.length > 0) {
     out.push('**What would lower the score**', '');
     for (const f of lower) out.push(`- −${f.savings}: ${f.advice ?? ''}`);
@@ -40,9 +56,12 @@ export function renderMarkdown(plan: Plan): string {
   }
   if (plan.diagnostics.length > 0) {
     out.push('**Diagnostics**', '');
-    for (const d of plan.diagnostics) out.push(`- ${d.level}: ${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`);
+    for (const d of plan.diagnostics)
+      out.push(`- ${d.level}: ${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`);
     out.push('');
   }
-  out.push(`<sub>deployadvisor ${plan.tool.version} · exit ${plan.exitCode} · inputs ${plan.inputsDigest.slice(0, 12)}</sub>`);
+  out.push(
+    `<sub>deployadvisor ${plan.tool.version} · exit ${plan.exitCode} · inputs ${plan.inputsDigest.slice(0, 12)}</sub>`,
+  );
   return `${out.join('\n')}\n`;
 }

@@ -23,14 +23,19 @@ export function describeNextWindow(plan: Plan): string | null {
   if (next === null) return null;
   const until = next.endLocal === null ? '' : ` – ${next.endLocal}`;
   const when = next.open ? 'open now' : `in ${formatDuration(next.startsInMinutes)}`;
-  const latest = next.latestStart === null ? '' : `; a ${plan.timing.deployMinutes}-min deploy must start by ${next.latestStart.slice(11, 16)}`;
+  const latest =
+    next.latestStart === null
+      ? ''
+      : `; a ${plan.timing.deployMinutes}-min deploy must start by ${next.latestStart.slice(11, 16)}`;
   return `${next.startLocal}${until} ${plan.timing.timezone} (${when})${latest}`;
 }
 
 export function renderText(plan: Plan, style: Style): string {
   const out: string[] = [];
   const paint = verdictStyle(plan.verdict, style);
-  out.push(`${paint(plan.verdict)}  deploy ${shortSha(plan.range.to)} (${plan.range.toRef}) to ${plan.env} — score ${style.bold(String(plan.score))}/100`);
+  out.push(
+    `${paint(plan.verdict)}  deploy ${shortSha(plan.range.to)} (${plan.range.toRef}) to ${plan.env} — score ${style.bold(String(plan.score))}/100`,
+  );
   if (plan.overridden !== null) {
     out.push(style.bold(style.red(`!!! OVERRIDE: ${plan.overridden.from} turned into GO by --override`)));
     out.push(style.bold(style.red(`!!! Reason: "${plan.overridden.reason}"`)));
@@ -60,13 +65,16 @@ export function renderText(plan: Plan, style: Style): string {
   if (plan.gates.length === 0) out.push('  none fired');
   for (const gate of plan.gates) {
     const level = gate.level.toUpperCase();
-    out.push(`  ${gate.level === 'wait' ? style.yellow(level) : style.red(level)}  ${gate.title}: ${gate.reason}`);
+    out.push(
+      `  ${gate.level === 'wait' ? style.yellow(level) : style.red(level)}  ${gate.title}: ${gate.reason}`,
+    );
   }
   out.push('');
 
   out.push(style.bold('Timing'));
   out.push(`  now          ${plan.timing.nowLocal} ${plan.timing.timezone}`);
-  for (const active of plan.timing.active) out.push(`  in effect    ${active.label}, until ${active.untilLocal}`);
+  for (const active of plan.timing.active)
+    out.push(`  in effect    ${active.label}, until ${active.untilLocal}`);
   const next = describeNextWindow(plan);
   out.push(`  next window  ${next ?? `none in the next ${plan.timing.horizonDays} days`}`);
   out.push('');
@@ -81,13 +89,18 @@ export function renderText(plan: Plan, style: Style): string {
   if (plan.lineage.aiCommits > 0) {
     const share = plan.lineage.aiShare === null ? 'n/a' : `${Math.round(plan.lineage.aiShare * 100)}%`;
     out.push(style.bold('AI lineage'));
-    out.push(`  ${plan.lineage.aiCommits} of ${plan.lineage.commits} commit(s), ${share} of changed code lines: ${plan.lineage.tools.map((t) => `${t.tool} ${t.commits} commit(s) ${t.lines} lines`).join('; ')}`);
+    out.push(
+      `  ${plan.lineage.aiCommits} of ${plan.lineage.commits} commit(s), ${share} of changed code lines: ${plan.lineage.tools.map((t) => `${t.tool} ${t.commits} commit(s) ${t.lines} lines`).join('; ')}`,
+    );
     out.push('');
   }
 
-  const lower = plan.factors.filter((f) => f.advice !== null && f.savings > 0).sort((a, b) => b.savings - a.savings);
+  const lower = plan.factors
+    .filter((f) => f.advice !== null && f.savings > 0)
+    .sort((a, b) => b.savings - a.savings);
   out.push(style.bold('What would lower the score'));
-  if (lower.length === 0) out.push('  nothing obvious: the remaining points come from what the change is, not how it ships');
+  if (lower.length === 0)
+    out.push('  nothing obvious: the remaining points come from what the change is, not how it ships');
   for (const factor of lower) out.push(`  −${factor.savings}  ${factor.advice ?? ''}`);
   const other = plan.factors.filter((f) => f.advice !== null && f.savings === 0);
   for (const factor of other) out.push(`  ${style.dim(`·  ${factor.advice ?? ''}`)}`);
@@ -96,10 +109,16 @@ export function renderText(plan: Plan, style: Style): string {
   if (plan.diagnostics.length > 0) {
     out.push(style.bold('Diagnostics'));
     for (const d of plan.diagnostics) {
-      out.push(`  ${d.level === 'info' ? style.dim(d.level) : style.yellow(d.level)}  ${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`);
+      out.push(
+        `  ${d.level === 'info' ? style.dim(d.level) : style.yellow(d.level)}  ${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`,
+      );
     }
     out.push('');
   }
-  out.push(style.dim(`policy: ${plan.policy.source}${plan.policy.path === null ? '' : ` ${plan.policy.path}`}${plan.policy.blobSha === null ? '' : ` @ ${plan.policy.blobSha.slice(0, 12)}`} · exit ${plan.exitCode} (--fail-on ${plan.failOn})`));
+  out.push(
+    style.dim(
+      `policy: ${plan.policy.source}${plan.policy.path === null ? '' : ` ${plan.policy.path}`}${plan.policy.blobSha === null ? '' : ` @ ${plan.policy.blobSha.slice(0, 12)}`} · exit ${plan.exitCode} (--fail-on ${plan.failOn})`,
+    ),
+  );
   return `${wrapBlock(out.join('\n'), 80)}\n`;
 }

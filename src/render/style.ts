@@ -44,7 +44,8 @@ const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /** Columns a string takes on a terminal, ignoring colour codes. */
 export function visibleLength(text: string): number {
-  return [...text.replace(ANSI, '')].length;
+  // Astral characters (emoji) count once, as a terminal shows them.
+  return text.replace(ANSI, '').replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '_').length;
 }
 
 /** Wraps every line of a block that is wider than `width`, keeping its indentation (tables are left alone). */

@@ -20,7 +20,8 @@ function run(args: string[], cwd?: string) {
 describe('the built binary', () => {
   let repo: TestRepo;
   beforeAll(() => {
-    if (!existsSync(join(import.meta.dirname, '../../dist/cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+    if (!existsSync(join(import.meta.dirname, '../../dist/cli.js')))
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     repo = makeRepo();
     repo.write('.deployadvisor.yml', SCENARIO_POLICY);
     repo.writeLines('src/payments/charge.ts', 20);
@@ -30,12 +31,16 @@ describe('the built binary', () => {
     repo.commit('docs only');
     repo.git('tag', 'docs-change');
     repo.writeLines('src/payments/charge.ts', 320, 'charge');
-    repo.commit('charge flow', { trailers: ['Co-authored-by: Claude <noreply@anthropic.com>', 'Reviewed-by: Rita <r@example.com>'] });
+    repo.commit('charge flow', {
+      trailers: ['Co-authored-by: Claude <noreply@anthropic.com>', 'Reviewed-by: Rita <r@example.com>'],
+    });
     repo.git('tag', 'reviewed-ai');
     repo.writeLines('src/payments/refund.ts', 200, 'refund');
     repo.commit('refunds', { trailers: ['Co-authored-by: Claude <noreply@anthropic.com>'] });
   });
-  afterAll(() => repo.cleanup());
+  afterAll(() => {
+    repo.cleanup();
+  });
 
   it('--version prints the package version', () => {
     const result = run(['--version']);
@@ -46,7 +51,14 @@ describe('the built binary', () => {
   it('--help documents the commands and every exit code', () => {
     const result = run(['--help']);
     expect(result.code).toBe(0);
-    for (const text of ['plan [options] [target]', 'init', 'config', '--format <format>', '--policy-ref <ref>', '--no-color']) {
+    for (const text of [
+      'plan [options] [target]',
+      'init',
+      'config',
+      '--format <format>',
+      '--policy-ref <ref>',
+      '--no-color',
+    ]) {
       expect(result.stdout).toContain(text);
     }
     expect(result.stdout).toContain(
@@ -61,7 +73,14 @@ describe('the built binary', () => {
       ].join('\n'),
     );
     const plan = run(['plan', '--help']);
-    for (const option of ['--env <name>', '--from <ref>', '--now <iso-8601>', '--fail-on <level>', '--override <reason>', '--dry-run']) {
+    for (const option of [
+      '--env <name>',
+      '--from <ref>',
+      '--now <iso-8601>',
+      '--fail-on <level>',
+      '--override <reason>',
+      '--dry-run',
+    ]) {
       expect(plan.stdout).toContain(option);
     }
   });
@@ -70,7 +89,9 @@ describe('the built binary', () => {
     const result = run(['plan', 'docs-change', '--now', OFF_PEAK], repo.dir);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^GO {2}deploy [0-9a-f]{12} \(docs-change\) to production — score 0\/100\n/);
+    expect(result.stdout).toMatch(
+      /^GO {2}deploy [0-9a-f]{12} \(docs-change\) to production — score 0\/100\n/,
+    );
   });
 
   it('WAIT: exit 3 and the next window', () => {
@@ -78,7 +99,9 @@ describe('the built binary', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^WAIT /);
-    expect(result.stdout).toContain('next window  Mon 23 Nov 20:00 – Mon 23 Nov 22:00 America/Los_Angeles (in 9h)');
+    expect(result.stdout).toContain(
+      'next window  Mon 23 Nov 20:00 – Mon 23 Nov 22:00 America/Los_Angeles (in 9h)',
+    );
   });
 
   it('BLOCK: exit 4; a freeze blocks with its reason', () => {
@@ -109,7 +132,9 @@ describe('the built binary', () => {
     expect(badFormat.stderr).toContain("option '--format <format>' argument 'yaml' is invalid");
     const badNow = run(['plan', '--now', 'yesterday'], repo.dir);
     expect(badNow.code).toBe(2);
-    expect(badNow.stderr).toBe('deployadvisor: --now "yesterday": expected an ISO-8601 date-time such as 2026-11-23T14:00:00Z or 2026-11-23T06:00-08:00.\n');
+    expect(badNow.stderr).toBe(
+      'deployadvisor: --now "yesterday": expected an ISO-8601 date-time such as 2026-11-23T14:00:00Z or 2026-11-23T06:00-08:00.\n',
+    );
     const badEnv = run(['plan', '--env', 'moon'], repo.dir);
     expect(badEnv.code).toBe(2);
     expect(badEnv.stderr).toContain('--env moon: no such environment');

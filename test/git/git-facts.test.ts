@@ -66,13 +66,43 @@ describe('collectGitFacts', () => {
     repo.writeLines('gone.ts', 3);
     repo.commit('base');
     const base = repo.git('rev-parse', 'HEAD').trim();
-    repo.write('a.ts', ['line 1', 'CHANGED', 'line 3', 'line 4', 'line 5', 'line 6', 'line 7', 'NEW A', 'NEW B', 'line 8', 'line 9', 'line 10', ''].join('\n'));
+    repo.write(
+      'a.ts',
+      [
+        'line 1',
+        'CHANGED',
+        'line 3',
+        'line 4',
+        'line 5',
+        'line 6',
+        'line 7',
+        'NEW A',
+        'NEW B',
+        'line 8',
+        'line 9',
+        'line 10',
+        '',
+      ].join('\n'),
+    );
     repo.git('rm', '-q', 'gone.ts');
     repo.writeLines('fresh.ts', 4, 'fresh content');
     repo.commit('change');
-    const facts = await collectGitFacts(createGitRunner(repo.dir), { target: 'HEAD', from: base, env: 'production', policy: policy() });
+    const facts = await collectGitFacts(createGitRunner(repo.dir), {
+      target: 'HEAD',
+      from: base,
+      env: 'production',
+      policy: policy(),
+    });
     const byPath = Object.fromEntries(facts.diff.map((file) => [file.path, file]));
-    expect(byPath['a.ts']).toMatchObject({ status: 'modified', added: 3, deleted: 1, addedRanges: [[2, 2], [8, 9]] });
+    expect(byPath['a.ts']).toMatchObject({
+      status: 'modified',
+      added: 3,
+      deleted: 1,
+      addedRanges: [
+        [2, 2],
+        [8, 9],
+      ],
+    });
     expect(byPath['fresh.ts']).toMatchObject({ status: 'added', added: 4, addedRanges: [[1, 4]] });
     expect(byPath['gone.ts']).toMatchObject({ status: 'deleted', deleted: 3, addedRanges: [] });
     expect(facts.base).toMatchObject({ sha: base, source: 'from' });
@@ -105,12 +135,22 @@ describe('collectGitFacts', () => {
     repo.git('checkout', '-q', '-b', 'feature');
     repo.writeLines('b.ts', 2);
     repo.commit('feature work');
-    const onFeature = await collectGitFacts(createGitRunner(repo.dir), { target: 'HEAD', from: undefined, env: 'production', policy: policy() });
+    const onFeature = await collectGitFacts(createGitRunner(repo.dir), {
+      target: 'HEAD',
+      from: undefined,
+      env: 'production',
+      policy: policy(),
+    });
     expect(onFeature.base).toMatchObject({ sha: root, source: 'merge-base', ref: 'main' });
     expect(onFeature.commits).toHaveLength(1);
 
     repo.git('checkout', '-q', 'main');
-    const onMain = await collectGitFacts(createGitRunner(repo.dir), { target: 'HEAD', from: undefined, env: 'production', policy: policy() });
+    const onMain = await collectGitFacts(createGitRunner(repo.dir), {
+      target: 'HEAD',
+      from: undefined,
+      env: 'production',
+      policy: policy(),
+    });
     expect(onMain.base).toMatchObject({ sha: null, source: 'root' });
     expect(onMain.commits).toHaveLength(1);
     expect(onMain.diagnostics.map((d) => d.id)).toContain('base-assumed-root');
@@ -126,7 +166,9 @@ describe('collectGitFacts', () => {
       env: 'production',
       policy: policy({ environments: { production: { deployedRef: 'deploy/production/*' } } }),
     });
-    expect(facts.diagnostics.find((d) => d.id === 'deployed-ref-missing')?.message).toContain('No ref matches deployedRef "deploy/production/*"');
+    expect(facts.diagnostics.find((d) => d.id === 'deployed-ref-missing')?.message).toContain(
+      'No ref matches deployedRef "deploy/production/*"',
+    );
   });
 
   it('detached HEAD is named', async () => {
@@ -136,7 +178,12 @@ describe('collectGitFacts', () => {
     repo.writeLines('a.ts', 2);
     repo.commit('two');
     repo.git('checkout', '-q', '--detach', 'HEAD~1');
-    const facts = await collectGitFacts(createGitRunner(repo.dir), { target: 'HEAD', from: undefined, env: 'production', policy: policy() });
+    const facts = await collectGitFacts(createGitRunner(repo.dir), {
+      target: 'HEAD',
+      from: undefined,
+      env: 'production',
+      policy: policy(),
+    });
     expect(facts.head.detached).toBe(true);
     expect(facts.diagnostics.find((d) => d.id === 'detached-head')?.message).toContain('HEAD is detached');
   });
@@ -152,7 +199,17 @@ describe('preflight diagnostics through the CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'da-shallow-'));
     try {
       execFileSync('git', ['clone', '-q', '--depth', '2', `file://${origin.dir}`, dir]);
-      const result = await runCli(['--repo', dir, '--format', 'json', 'plan', '--from', 'HEAD~1', '--now', '2026-11-23T10:00:00Z']);
+      const result = await runCli([
+        '--repo',
+        dir,
+        '--format',
+        'json',
+        'plan',
+        '--from',
+        'HEAD~1',
+        '--now',
+        '2026-11-23T10:00:00Z',
+      ]);
       // --from inside the shallow part: the range is complete, so only a warning
       expect(result.code).toBe(0);
       const whole = await runCli(['--repo', dir, 'plan', '--now', '2026-11-23T10:00:00Z']);
@@ -160,7 +217,9 @@ describe('preflight diagnostics through the CLI', () => {
       expect(whole.stdout).toMatch(/^INCONCLUSIVE /);
       expect(whole.stdout).toContain('fetch-depth: 0');
       expect(whole.stdout).toContain('git fetch --unshallow');
-      const json = JSON.parse((await runCli(['--repo', dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z'])).stdout) as Plan;
+      const json = JSON.parse(
+        (await runCli(['--repo', dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z'])).stdout,
+      ) as Plan;
       expect(json.verdict).toBe('INCONCLUSIVE');
       expect(json.exitCode).toBe(5);
       expect(json.gates[0]?.id).toBe('shallow-history');
@@ -197,19 +256,24 @@ describe('preflight diagnostics through the CLI', () => {
     }
   });
 
-  it.runIf(process.getuid?.() === 0)('a repository owned by another user: "dubious ownership" with the safe.directory remedy', async () => {
-    const repo = track(makeRepo());
-    repo.writeLines('a.ts', 1);
-    repo.commit('one');
-    execFileSync('chown', ['-R', '65534:65534', repo.dir]);
-    try {
-      const result = await runCli(['--repo', repo.dir, 'plan'], { env: { HOME: repo.dir, GIT_CONFIG_GLOBAL: '/dev/null' } });
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain('dubious ownership');
-      expect(result.stderr).toContain(`safe.directory=${repo.dir}`);
-    } finally {
-      chownSync(repo.dir, 0, 0);
-      execFileSync('chown', ['-R', '0:0', repo.dir]);
-    }
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'a repository owned by another user: "dubious ownership" with the safe.directory remedy',
+    async () => {
+      const repo = track(makeRepo());
+      repo.writeLines('a.ts', 1);
+      repo.commit('one');
+      execFileSync('chown', ['-R', '65534:65534', repo.dir]);
+      try {
+        const result = await runCli(['--repo', repo.dir, 'plan'], {
+          env: { HOME: repo.dir, GIT_CONFIG_GLOBAL: '/dev/null' },
+        });
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain('dubious ownership');
+        expect(result.stderr).toContain(`safe.directory=${repo.dir}`);
+      } finally {
+        chownSync(repo.dir, 0, 0);
+        execFileSync('chown', ['-R', '0:0', repo.dir]);
+      }
+    },
+  );
 });

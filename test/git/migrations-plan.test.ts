@@ -8,7 +8,10 @@ describe('migrations in a real deploy range', () => {
   let plan: Plan;
   beforeAll(async () => {
     repo = makeRepo();
-    repo.write('.deployadvisor.yml', 'environments:\n  production:\n    deployedRef: "deploy/production/*"\n');
+    repo.write(
+      '.deployadvisor.yml',
+      'environments:\n  production:\n    deployedRef: "deploy/production/*"\n',
+    );
     repo.write('db/migrations/001_users.up.sql', 'CREATE TABLE users (id int);\n');
     repo.write('db/migrations/001_users.down.sql', 'DROP TABLE users;\n');
     repo.commit('users table');
@@ -26,10 +29,22 @@ describe('migrations in a real deploy range', () => {
     repo.write('db/migrations/004_drop_legacy.up.sql', 'ALTER TABLE users DROP COLUMN legacy;\n');
     repo.commit('schema changes');
     const first = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
-    const result = await runCli(['--repo', repo.dir, '--format', 'json', 'plan', '--from', first, '--now', '2026-11-23T10:00:00Z']);
+    const result = await runCli([
+      '--repo',
+      repo.dir,
+      '--format',
+      'json',
+      'plan',
+      '--from',
+      first,
+      '--now',
+      '2026-11-23T10:00:00Z',
+    ]);
     plan = JSON.parse(result.stdout) as Plan;
   });
-  afterAll(() => repo.cleanup());
+  afterAll(() => {
+    repo.cleanup();
+  });
 
   it('judges each new migration and skips the one already applied', () => {
     const factor = plan.factors.find((f) => f.id === 'migrations');
@@ -47,14 +62,28 @@ describe('migrations in a real deploy range', () => {
       ['db/migrations/002_email.up.sql', true],
       ['db/migrations/004_drop_legacy.up.sql', false],
     ]);
-    expect(plan.rollback.steps[0]).toContain('back up the data touched by db/migrations/004_drop_legacy.up.sql');
-    expect(plan.rollback.steps).toContain('Migration db/migrations/004_drop_legacy.up.sql is irreversible (DROP COLUMN: data it removes or converts cannot be restored by a down step): restore from backup or fix forward.');
+    expect(plan.rollback.steps[0]).toContain(
+      'back up the data touched by db/migrations/004_drop_legacy.up.sql',
+    );
+    expect(plan.rollback.steps).toContain(
+      'Migration db/migrations/004_drop_legacy.up.sql is irreversible (DROP COLUMN: data it removes or converts cannot be restored by a down step): restore from backup or fix forward.',
+    );
   });
 
   it('hardGates: [migrations] blocks on an irreversible migration', async () => {
     repo.write('.deployadvisor.yml', 'thresholds: { hardGates: [migrations] }\n');
     const first = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
-    const result = await runCli(['--repo', repo.dir, '--format', 'json', 'plan', '--from', first, '--now', '2026-11-23T10:00:00Z']);
+    const result = await runCli([
+      '--repo',
+      repo.dir,
+      '--format',
+      'json',
+      'plan',
+      '--from',
+      first,
+      '--now',
+      '2026-11-23T10:00:00Z',
+    ]);
     const gated = JSON.parse(result.stdout) as Plan;
     expect(gated.verdict).toBe('BLOCK');
     expect(result.code).toBe(4);

@@ -2,11 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/assess/plan-types.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
+import { visibleLength } from '../../src/render/style.js';
 import { IN_FREEZE, OFF_PEAK, PEAK, SCENARIO_POLICY } from '../helpers/policy.js';
 
 const CLAUDE = 'Co-authored-by: Claude <noreply@anthropic.com>';
 
-async function plan(repo: TestRepo, now: string, ...extra: string[]): Promise<{ plan: Plan; code: number; stderr: string }> {
+async function plan(
+  repo: TestRepo,
+  now: string,
+  ...extra: string[]
+): Promise<{ plan: Plan; code: number; stderr: string }> {
   const result = await runCli(['--repo', repo.dir, '--format', 'json', 'plan', '--now', now, ...extra]);
   if (!extra.includes('--override')) expect(result.stderr).toBe('');
   return { plan: JSON.parse(result.stdout) as Plan, code: result.code, stderr: result.stderr };
@@ -40,7 +45,9 @@ describe('plan scenarios on real repositories', () => {
 
     aiReviewed = baseRepo();
     aiReviewed.writeLines('src/payments/charge.ts', 320, 'charge');
-    aiReviewed.commit('payments: new charge flow', { trailers: [CLAUDE, 'Reviewed-by: Rita <rita@example.com>'] });
+    aiReviewed.commit('payments: new charge flow', {
+      trailers: [CLAUDE, 'Reviewed-by: Rita <rita@example.com>'],
+    });
   });
   afterAll(() => {
     for (const repo of [docs, ai, aiReviewed]) repo.cleanup();
@@ -113,10 +120,20 @@ describe('plan scenarios on real repositories', () => {
   });
 
   it('--override turns BLOCK into GO and says so loudly', async () => {
-    const result = await runCli(['--repo', ai.dir, 'plan', '--now', PEAK, '--override', 'INC-42 hotfix, approved by on-call']);
+    const result = await runCli([
+      '--repo',
+      ai.dir,
+      'plan',
+      '--now',
+      PEAK,
+      '--override',
+      'INC-42 hotfix, approved by on-call',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^GO /);
-    expect(result.stdout).toContain('!!! OVERRIDE: BLOCK turned into GO by --override\n!!! Reason: "INC-42 hotfix, approved by on-call"\n');
+    expect(result.stdout).toContain(
+      '!!! OVERRIDE: BLOCK turned into GO by --override\n!!! Reason: "INC-42 hotfix, approved by on-call"\n',
+    );
     const json = await plan(ai, PEAK, '--override', 'INC-42');
     expect(json.plan.overridden).toEqual({ from: 'BLOCK', reason: 'INC-42' });
     expect(json.stderr).toContain('OVERRIDE: BLOCK turned into GO. Reason: "INC-42"');
@@ -145,7 +162,7 @@ describe('plan scenarios on real repositories', () => {
     const { plan: p } = await plan(ai, PEAK);
     for (const factor of p.factors) expect(text).toContain(`${factor.points}/${factor.max}`);
     expect(text).toContain(`score ${p.score}/100`);
-    const wide = text.split('\n').filter((line) => [...line].length > 80);
+    const wide = text.split('\n').filter((line) => visibleLength(line) > 80);
     expect(wide).toEqual([]);
   });
 });

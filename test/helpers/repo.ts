@@ -56,7 +56,9 @@ export function makeRepo(prefix = 'da-test-'): TestRepo {
     commit(subject, options = {}) {
       clock += 3_600_000;
       const date = options.date ?? new Date(clock).toISOString();
-      const message = [subject, options.body, options.trailers?.join('\n')].filter((part) => part !== undefined && part !== '').join('\n\n');
+      const message = [subject, options.body, options.trailers?.join('\n')]
+        .filter((part) => part !== undefined && part !== '')
+        .join('\n\n');
       git('add', '-A');
       execFileSync('git', ['commit', '-q', '--allow-empty', '-F', '-'], {
         cwd: dir,
@@ -65,8 +67,12 @@ export function makeRepo(prefix = 'da-test-'): TestRepo {
           ...env,
           GIT_AUTHOR_DATE: date,
           GIT_COMMITTER_DATE: date,
-          ...(options.author === undefined ? {} : { GIT_AUTHOR_NAME: options.author, GIT_COMMITTER_NAME: options.author }),
-          ...(options.email === undefined ? {} : { GIT_AUTHOR_EMAIL: options.email, GIT_COMMITTER_EMAIL: options.email }),
+          ...(options.author === undefined
+            ? {}
+            : { GIT_AUTHOR_NAME: options.author, GIT_COMMITTER_NAME: options.author }),
+          ...(options.email === undefined
+            ? {}
+            : { GIT_AUTHOR_EMAIL: options.email, GIT_COMMITTER_EMAIL: options.email }),
         },
       });
       return git('rev-parse', 'HEAD').trim();

@@ -7,7 +7,10 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process with captured output (no TTY, no colour). */
-export async function runCli(argv: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+export async function runCli(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {

@@ -5,7 +5,12 @@ import { parseTrailers } from '../../src/collect/git-log.js';
 
 const NONE: AttributionRules = { custom: [], ignore: [] };
 
-function commit(options: { body?: string; author?: string; email?: string; committer?: string }): CommitFacts {
+function commit(options: {
+  body?: string;
+  author?: string;
+  email?: string;
+  committer?: string;
+}): CommitFacts {
   const body = options.body ?? '';
   const person = (name: string, email: string) => ({ name, email, date: '2026-01-01T00:00:00Z' });
   return {
@@ -33,7 +38,10 @@ describe('AI attribution markers (SPEC 4.2)', () => {
     ['Co-authored-by: Codex <noreply@openai.com>', 'codex'],
     ['Co-authored-by: aider (gpt-4o) <noreply@aider.chat>', 'aider'],
     ['Co-authored-by: aider <bot@aider.dev>', 'aider'],
-    ['Co-authored-by: google-labs-jules[bot] <161369871+google-labs-jules[bot]@users.noreply.github.com>', 'jules'],
+    [
+      'Co-authored-by: google-labs-jules[bot] <161369871+google-labs-jules[bot]@users.noreply.github.com>',
+      'jules',
+    ],
     ['Co-authored-by: Devin AI <158243242+devin-ai-integration[bot]@users.noreply.github.com>', 'devin'],
     ['Co-authored-by: Amazon Q Developer <amazon-q-developer[bot]@users.noreply.github.com>', 'amazon-q'],
     ['Co-authored-by: gemini-code-assist[bot] <gemini@example.com>', 'gemini'],
@@ -66,12 +74,22 @@ describe('AI attribution markers (SPEC 4.2)', () => {
   });
 
   it('body line "Generated with [Claude Code]" → claude', () => {
-    const found = findAiMarkers(commit({ body: '🤖 Generated with [Claude Code](https://claude.com/claude-code)' }), NONE);
-    expect(found).toEqual([{ tool: 'claude', marker: '🤖 Generated with [Claude Code](https://claude.com/claude-code)', kind: 'body' }]);
+    const found = findAiMarkers(
+      commit({ body: '🤖 Generated with [Claude Code](https://claude.com/claude-code)' }),
+      NONE,
+    );
+    expect(found).toEqual([
+      {
+        tool: 'claude',
+        marker: '🤖 Generated with [Claude Code](https://claude.com/claude-code)',
+        kind: 'body',
+      },
+    ]);
   });
 
   it('trailers in the middle of a squash-merge body count', () => {
-    const body = '* first\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\n* second\n\nSigned-off-by: Dev <dev@example.com>';
+    const body =
+      '* first\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\n* second\n\nSigned-off-by: Dev <dev@example.com>';
     expect(tool(commit({ body }))).toEqual(['claude']);
   });
 

@@ -18,9 +18,11 @@ function schemaPaths(schema: Record<string, unknown>, prefix = ''): string[] {
   const visit = (node: unknown, at: string) => {
     if (node === null || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
-    for (const key of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(n[key])) for (const option of n[key]) visit(option, at);
+    for (const key of ['anyOf', 'oneOf', 'allOf'])
+      if (Array.isArray(n[key])) for (const option of n[key]) visit(option, at);
     if (n.items !== undefined) visit(n.items, `${at}[]`);
-    if (n.additionalProperties !== undefined && typeof n.additionalProperties === 'object') visit(n.additionalProperties, `${at}.*`);
+    if (n.additionalProperties !== undefined && typeof n.additionalProperties === 'object')
+      visit(n.additionalProperties, `${at}.*`);
     if (n.properties !== undefined) {
       for (const [key, child] of Object.entries(n.properties as Record<string, unknown>)) {
         const path = at === '' ? key : `${at}.${key}`;
@@ -39,7 +41,13 @@ describe('config schema', () => {
     expect(result.code).toBe(0);
     const schema = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schemaPaths(schema)).toEqual(expect.arrayContaining(['riskZones[].minPatchCoverage', 'windows.freezes[].level', 'environments.*.rollback.command']));
+    expect(schemaPaths(schema)).toEqual(
+      expect.arrayContaining([
+        'riskZones[].minPatchCoverage',
+        'windows.freezes[].level',
+        'environments.*.rollback.command',
+      ]),
+    );
     expect(JSON.stringify(schema)).toContain('DST-safe');
   });
 });
@@ -48,12 +56,18 @@ describe('.deployadvisor.example.yml', () => {
   const text = readFileSync(join(ROOT, '.deployadvisor.example.yml'), 'utf8');
 
   it('is a valid policy', () => {
-    expect(() => parsePolicy(text, { kind: 'file', path: '.deployadvisor.example.yml', ref: null, blobSha: null })).not.toThrow();
+    expect(() =>
+      parsePolicy(text, { kind: 'file', path: '.deployadvisor.example.yml', ref: null, blobSha: null }),
+    ).not.toThrow();
   });
 
   it('documents every key of the schema', () => {
-    const keys = schemaPaths(policyJsonSchema()).map((path) => path.split('.').pop()?.replace('[]', '') ?? path);
-    const missing = [...new Set(keys)].filter((key) => key !== '*' && !new RegExp(`(^|[\\s{,])${key}:`, 'm').test(text));
+    const keys = schemaPaths(policyJsonSchema()).map(
+      (path) => path.split('.').pop()?.replace('[]', '') ?? path,
+    );
+    const missing = [...new Set(keys)].filter(
+      (key) => key !== '*' && !new RegExp(`(^|[\\s{,])${key}:`, 'm').test(text),
+    );
     expect(missing).toEqual([]);
   });
 });
@@ -70,7 +84,9 @@ describe('init', () => {
     repo.commit('initial');
     const result = await runCli(['--repo', repo.dir, 'init'], { cwd: repo.dir });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Wrote .deployadvisor.yml: branch main, 3 risk zone(s), 1 migration folder(s), CI github.');
+    expect(result.stdout).toContain(
+      'Wrote .deployadvisor.yml: branch main, 3 risk zone(s), 1 migration folder(s), CI github.',
+    );
     const written = readFileSync(join(repo.dir, '.deployadvisor.yml'), 'utf8');
     expect(written).toContain('paths: ["src/payments/**"]');
     expect(written).toContain('risk: critical');
@@ -104,13 +120,24 @@ describe('init', () => {
     repo.commit('strict policy');
     repo.git('branch', 'base');
     repo.write('.deployadvisor.yml', 'thresholds: { waitAt: 99, blockAt: 100 }\n');
-    const fromRef = await runCli(['--repo', repo.dir, '--policy-ref', 'base', 'config', 'print', '--format', 'json']);
+    const fromRef = await runCli([
+      '--repo',
+      repo.dir,
+      '--policy-ref',
+      'base',
+      'config',
+      'print',
+      '--format',
+      'json',
+    ]);
     expect(fromRef.code).toBe(0);
     expect(fromRef.stdout).toContain('"blockAt": 20');
     const check = await runCli(['--repo', repo.dir, '--policy-ref', 'base', 'config', 'check']);
     expect(check.stdout).toContain('OK: base:.deployadvisor.yml is valid');
     const missing = await runCli(['--repo', repo.dir, '--policy-ref', 'nope', 'config', 'check']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('--policy-ref nope: no .deployadvisor.yml or .deployadvisor.yaml at that ref.');
+    expect(missing.stderr).toContain(
+      '--policy-ref nope: no .deployadvisor.yml or .deployadvisor.yaml at that ref.',
+    );
   });
 });

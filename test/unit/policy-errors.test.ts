@@ -8,7 +8,9 @@ const cases = readdirSync(FIXTURES).sort();
 
 describe('every policy mistake gets its message and exit 2 (fixtures/policy/<case>)', () => {
   it('has the cases the issue names', () => {
-    expect(cases).toEqual(expect.arrayContaining(['yaml-syntax', 'unknown-key', 'wrong-type', 'alias-bomb', 'oversized']));
+    expect(cases).toEqual(
+      expect.arrayContaining(['yaml-syntax', 'unknown-key', 'wrong-type', 'alias-bomb', 'oversized']),
+    );
   });
 
   it.each(cases)('%s', async (name) => {
@@ -23,12 +25,16 @@ describe('every policy mistake gets its message and exit 2 (fixtures/policy/<cas
   });
 
   it('YAML syntax errors name the line and column', async () => {
-    const result = await runCli(['--config', '.deployadvisor.yml', 'config', 'check'], { cwd: join(FIXTURES, 'yaml-syntax') });
+    const result = await runCli(['--config', '.deployadvisor.yml', 'config', 'check'], {
+      cwd: join(FIXTURES, 'yaml-syntax'),
+    });
     expect(result.stderr).toMatch(/\.deployadvisor\.yml:\d+:\d+: YAML syntax error/);
   });
 
   it('the same mistakes stop `plan` with exit 2 before any verdict', async () => {
-    const result = await runCli(['--config', '.deployadvisor.yml', 'plan'], { cwd: join(FIXTURES, 'unknown-key') });
+    const result = await runCli(['--config', '.deployadvisor.yml', 'plan'], {
+      cwd: join(FIXTURES, 'unknown-key'),
+    });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
   });

@@ -5,15 +5,29 @@ import { expandDays, freezeInterval, windowOccurrences } from '../../src/assess/
 
 const LA = 'America/Los_Angeles';
 const iso = (ms: number) => new Date(ms).toISOString();
-const occurrences = (window: Parameters<typeof windowOccurrences>[0], from: string, until: string, zone = LA) =>
-  windowOccurrences(window, zone, Date.parse(from), Date.parse(until), 'test').map((i) => [iso(i.start), iso(i.end)]);
+const occurrences = (
+  window: Parameters<typeof windowOccurrences>[0],
+  from: string,
+  until: string,
+  zone = LA,
+) =>
+  windowOccurrences(window, zone, Date.parse(from), Date.parse(until), 'test').map((i) => [
+    iso(i.start),
+    iso(i.end),
+  ]);
 
 describe('expandDays', () => {
   it.each([
     ['mon-fri', [1, 2, 3, 4, 5]],
     ['fri-mon', [5, 6, 7, 1]],
-    [['sat', 'sun'], [6, 7]],
-    [['mon', 'wed-thu'], [1, 3, 4]],
+    [
+      ['sat', 'sun'],
+      [6, 7],
+    ],
+    [
+      ['mon', 'wed-thu'],
+      [1, 3, 4],
+    ],
   ] as const)('%j', (spec, days) => {
     expect([...expandDays(spec)].sort()).toEqual([...days].sort());
   });
@@ -37,18 +51,30 @@ describe('wall-clock windows across DST (America/Los_Angeles)', () => {
   });
 
   it('a window over the spring-forward gap is an hour shorter; the missing 02:00 moves to 03:00', () => {
-    expect(occurrences({ days: 'sun', from: '01:00', to: '04:00' }, '2026-03-08T00:00:00Z', '2026-03-09T00:00:00Z')).toEqual([
-      ['2026-03-08T09:00:00.000Z', '2026-03-08T11:00:00.000Z'],
-    ]);
-    expect(occurrences({ days: 'sun', from: '02:30', to: '05:00' }, '2026-03-08T00:00:00Z', '2026-03-09T00:00:00Z')).toEqual([
-      ['2026-03-08T10:30:00.000Z', '2026-03-08T12:00:00.000Z'],
-    ]);
+    expect(
+      occurrences(
+        { days: 'sun', from: '01:00', to: '04:00' },
+        '2026-03-08T00:00:00Z',
+        '2026-03-09T00:00:00Z',
+      ),
+    ).toEqual([['2026-03-08T09:00:00.000Z', '2026-03-08T11:00:00.000Z']]);
+    expect(
+      occurrences(
+        { days: 'sun', from: '02:30', to: '05:00' },
+        '2026-03-08T00:00:00Z',
+        '2026-03-09T00:00:00Z',
+      ),
+    ).toEqual([['2026-03-08T10:30:00.000Z', '2026-03-08T12:00:00.000Z']]);
   });
 
   it('a window over the fall-back overlap is an hour longer; the repeated 01:00 is its first occurrence', () => {
-    expect(occurrences({ days: 'sun', from: '01:00', to: '04:00' }, '2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z')).toEqual([
-      ['2026-11-01T08:00:00.000Z', '2026-11-01T12:00:00.000Z'],
-    ]);
+    expect(
+      occurrences(
+        { days: 'sun', from: '01:00', to: '04:00' },
+        '2026-11-01T00:00:00Z',
+        '2026-11-02T00:00:00Z',
+      ),
+    ).toEqual([['2026-11-01T08:00:00.000Z', '2026-11-01T12:00:00.000Z']]);
   });
 
   it('overnight windows (22:00-02:00) run into the next day and belong to the day they start', () => {
@@ -57,27 +83,45 @@ describe('wall-clock windows across DST (America/Los_Angeles)', () => {
       ['2026-11-20T22:00:00.000Z', '2026-11-21T02:00:00.000Z'],
     ]);
     // One that started on Thursday is still running at Friday 01:00.
-    expect(occurrences({ days: ['thu'], from: '22:00', to: '02:00' }, '2026-11-20T01:00:00Z', '2026-11-20T01:30:00Z', 'UTC')).toEqual([
-      ['2026-11-19T22:00:00.000Z', '2026-11-20T02:00:00.000Z'],
-    ]);
+    expect(
+      occurrences(
+        { days: ['thu'], from: '22:00', to: '02:00' },
+        '2026-11-20T01:00:00Z',
+        '2026-11-20T01:30:00Z',
+        'UTC',
+      ),
+    ).toEqual([['2026-11-19T22:00:00.000Z', '2026-11-20T02:00:00.000Z']]);
   });
 
   it('an overnight window across the spring-forward night still ends at 02:00 local (03:00 PDT)', () => {
-    expect(occurrences({ days: 'sat', from: '22:00', to: '02:00' }, '2026-03-07T00:00:00Z', '2026-03-09T00:00:00Z')).toEqual([
-      ['2026-03-08T06:00:00.000Z', '2026-03-08T10:00:00.000Z'],
-    ]);
+    expect(
+      occurrences(
+        { days: 'sat', from: '22:00', to: '02:00' },
+        '2026-03-07T00:00:00Z',
+        '2026-03-09T00:00:00Z',
+      ),
+    ).toEqual([['2026-03-08T06:00:00.000Z', '2026-03-08T10:00:00.000Z']]);
   });
 
   it('"24:00" is midnight at the end of the day', () => {
-    expect(occurrences({ days: ['fri'], from: '12:00', to: '24:00' }, '2026-11-20T00:00:00Z', '2026-11-22T00:00:00Z', 'UTC')).toEqual([
-      ['2026-11-20T12:00:00.000Z', '2026-11-21T00:00:00.000Z'],
-    ]);
+    expect(
+      occurrences(
+        { days: ['fri'], from: '12:00', to: '24:00' },
+        '2026-11-20T00:00:00Z',
+        '2026-11-22T00:00:00Z',
+        'UTC',
+      ),
+    ).toEqual([['2026-11-20T12:00:00.000Z', '2026-11-21T00:00:00.000Z']]);
   });
 
   it('a per-window zone overrides the policy zone', () => {
-    expect(occurrences({ days: 'mon', from: '08:00', to: '18:00', tz: 'Europe/Berlin' }, '2026-11-23T00:00:00Z', '2026-11-24T00:00:00Z')).toEqual([
-      ['2026-11-23T07:00:00.000Z', '2026-11-23T17:00:00.000Z'],
-    ]);
+    expect(
+      occurrences(
+        { days: 'mon', from: '08:00', to: '18:00', tz: 'Europe/Berlin' },
+        '2026-11-23T00:00:00Z',
+        '2026-11-24T00:00:00Z',
+      ),
+    ).toEqual([['2026-11-23T07:00:00.000Z', '2026-11-23T17:00:00.000Z']]);
   });
 });
 
@@ -88,7 +132,10 @@ describe('freezes', () => {
     expect(iso(interval.end)).toBe('2027-01-03T08:00:00.000Z');
   });
   it('date-times with and without offsets', () => {
-    const interval = freezeInterval({ name: 'h', from: '2026-12-20T17:00', to: '2026-12-21T09:00:00Z', level: 'wait' }, LA);
+    const interval = freezeInterval(
+      { name: 'h', from: '2026-12-20T17:00', to: '2026-12-21T09:00:00Z', level: 'wait' },
+      LA,
+    );
     expect(iso(interval.start)).toBe('2026-12-21T01:00:00.000Z');
     expect(iso(interval.end)).toBe('2026-12-21T09:00:00.000Z');
   });
@@ -101,7 +148,15 @@ describe('assessTiming', () => {
       peak: [{ days: 'mon-fri', from: '09:00', to: '17:00' }],
       preferred: [{ days: 'mon-thu', from: '20:00', to: '22:00' }],
       staffed: [{ days: 'mon-fri', from: '08:00', to: '18:00' }],
-      freezes: [{ name: 'short', from: '2026-11-26T20:00Z', to: '2026-11-26T21:00Z', level: 'wait', reason: 'DB maintenance' }],
+      freezes: [
+        {
+          name: 'short',
+          from: '2026-11-26T20:00Z',
+          to: '2026-11-26T21:00Z',
+          level: 'wait',
+          reason: 'DB maintenance',
+        },
+      ],
     },
   });
   const at = (text: string, risky: boolean, needsPreferred: boolean, deployMinutes = 20) =>
@@ -112,7 +167,11 @@ describe('assessTiming', () => {
     const risky = at('2026-11-23T10:00:00Z', true, false);
     expect(risky.gates.map((g) => g.id)).toEqual(['peak']);
     // After peak (17:00) until staffed hours end (18:00).
-    expect(risky.timing.nextWindow).toMatchObject({ start: '2026-11-23T17:00:00Z', end: '2026-11-23T18:00:00Z', startsInMinutes: 420 });
+    expect(risky.timing.nextWindow).toMatchObject({
+      start: '2026-11-23T17:00:00Z',
+      end: '2026-11-23T18:00:00Z',
+      startsInMinutes: 420,
+    });
   });
 
   it('outside staffed hours a risky change waits', () => {
@@ -129,12 +188,21 @@ describe('assessTiming', () => {
   it('a high score waits for the preferred window, skipping a freeze inside it', () => {
     const result = at('2026-11-26T12:00:00Z', false, true);
     expect(result.gates.map((g) => g.id)).toEqual(['preferred']);
-    expect(result.timing.nextWindow).toMatchObject({ start: '2026-11-26T21:00:00Z', end: '2026-11-26T22:00:00Z' });
+    expect(result.timing.nextWindow).toMatchObject({
+      start: '2026-11-26T21:00:00Z',
+      end: '2026-11-26T22:00:00Z',
+    });
   });
 
   it('with no preferred windows configured a high score has no next window', () => {
     const bare = policySchema.parse({});
-    const result = assessTiming({ policy: bare, now: Date.parse('2026-11-23T10:00:00Z'), deployMinutes: 15, risky: true, needsPreferred: true });
+    const result = assessTiming({
+      policy: bare,
+      now: Date.parse('2026-11-23T10:00:00Z'),
+      deployMinutes: 15,
+      risky: true,
+      needsPreferred: true,
+    });
     expect(result.gates.map((g) => g.id)).toEqual(['preferred']);
     expect(result.timing.nextWindow).toBeNull();
   });

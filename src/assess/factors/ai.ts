@@ -32,7 +32,12 @@ export function lineageSummary(ctx: Context): LineageSummary {
   };
 }
 
-function aiPoints(views: readonly CommitView[], totalLines: number, max: number, assumeReviewed: boolean): number {
+function aiPoints(
+  views: readonly CommitView[],
+  totalLines: number,
+  max: number,
+  assumeReviewed: boolean,
+): number {
   if (totalLines === 0) return 0;
   let weighted = 0;
   for (const view of views) {
@@ -70,8 +75,15 @@ export function aiFactor(ctx: Context, lineage: LineageSummary): Factor {
         : `${percent(lineage.aiShare)} of changed code lines (${thousands(lineage.aiLines)} of ${thousands(lineage.lines)}) come from ${lineage.aiCommits} AI-assisted commit(s): ${tools}.`,
     evidence: lineage.aiCommitList
       .slice(0, 8)
-      .map((commit) => `${short(commit.sha)} ${commit.tool}${commit.reviewed ? ' (reviewed)' : ''}: ${commit.marker}`)
-      .concat(lineage.aiCommitList.length > 8 ? [`+${lineage.aiCommitList.length - 8} more AI-assisted commits`] : []),
+      .map(
+        (commit) =>
+          `${short(commit.sha)} ${commit.tool}${commit.reviewed ? ' (reviewed)' : ''}: ${commit.marker}`,
+      )
+      .concat(
+        lineage.aiCommitList.length > 8
+          ? [`+${lineage.aiCommitList.length - 8} more AI-assisted commits`]
+          : [],
+      ),
     advice:
       unreviewed > 0 && points > ifReviewed
         ? `Have a person review the ${unreviewed} unreviewed AI-assisted commit(s) (add a Reviewed-by: trailer).`

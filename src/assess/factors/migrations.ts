@@ -15,14 +15,28 @@ export function migrationsFactor(ctx: Context): MigrationFindings {
   const alreadyApplied = relevant.filter((file) => file.presentInDeployedTree).map((file) => file.path);
   const pending = relevant.filter((file) => !file.presentInDeployedTree);
   const migrations = pending.map((file): RollbackMigration => {
-    const verdict = classifyMigration(file.path, file.content, file.downFile, ctx.policy.migrations.irreversiblePatterns);
-    const edited = file.status !== 'added' ? ' (edits an existing migration: environments that already ran it will not run it again)' : '';
-    return { path: file.path, reversible: verdict.reversible, down: verdict.down, reason: verdict.reason + edited };
+    const verdict = classifyMigration(
+      file.path,
+      file.content,
+      file.downFile,
+      ctx.policy.migrations.irreversiblePatterns,
+    );
+    const edited =
+      file.status !== 'added'
+        ? ' (edits an existing migration: environments that already ran it will not run it again)'
+        : '';
+    return {
+      path: file.path,
+      reversible: verdict.reversible,
+      down: verdict.down,
+      reason: verdict.reason + edited,
+    };
   });
   const irreversible = migrations.filter((migration) => !migration.reversible);
   const raw = Math.min(12, 6 * migrations.length) + 20 * irreversible.length;
   const points = Math.round(Math.min(max, (raw * max) / 30));
-  const irreversiblePoints = Math.round(Math.min(max, ((Math.min(12, 6 * migrations.length) + 20 * irreversible.length) * max) / 30)) -
+  const irreversiblePoints =
+    Math.round(Math.min(max, ((Math.min(12, 6 * migrations.length) + 20 * irreversible.length) * max) / 30)) -
     Math.round(Math.min(max, (Math.min(12, 6 * migrations.length) * max) / 30));
   const evidence = [
     ...migrations.map((m) => `${m.path}: ${m.reversible ? 'reversible' : 'IRREVERSIBLE'} (${m.reason})`),

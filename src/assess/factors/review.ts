@@ -37,8 +37,12 @@ export function reviewFactor(ctx: Context): ReviewFindings {
           ? `Every commit that changed code carries review evidence (${keys}).`
           : `${unreviewed.length} of ${ctx.commits.filter((v) => v.lines > 0).length} commit(s) that changed code (${percent(unreviewedLines / total)} of lines) carry no review evidence.`,
     evidence: [
-      ...violations.map((v) => `zone ${v.zone} requires review; unreviewed: ${v.commits.map(short).join(', ')}`),
-      ...unreviewed.slice(0, 5).map((view) => `${short(view.commit.sha)} ${view.commit.subject} (${view.lines} lines, no ${keys})`),
+      ...violations.map(
+        (v) => `zone ${v.zone} requires review; unreviewed: ${v.commits.map(short).join(', ')}`,
+      ),
+      ...unreviewed
+        .slice(0, 5)
+        .map((view) => `${short(view.commit.sha)} ${view.commit.subject} (${view.lines} lines, no ${keys})`),
       ...(unreviewed.length > 5 ? [`+${unreviewed.length - 5} more unreviewed commits`] : []),
     ],
     advice:

@@ -16,7 +16,9 @@ export interface SizeMeasures {
 }
 
 /** The classic just-in-time defect-prediction features of a change (Kamei et al.). */
-export function sizeMeasures(files: ReadonlyArray<{ path: string; added: number | null; deleted: number | null }>): SizeMeasures {
+export function sizeMeasures(
+  files: ReadonlyArray<{ path: string; added: number | null; deleted: number | null }>,
+): SizeMeasures {
   const dirs = new Set(files.map((file) => file.path.split('/').slice(0, -1).join('/')));
   const subsystems = new Set(files.map((file) => (file.path.includes('/') ? file.path.split('/')[0] : '.')));
   const total = files.reduce((sum, file) => sum + lineCount(file), 0);
@@ -53,10 +55,15 @@ export function sizeFactor(ctx: Context): Factor {
   const max = ctx.weights.size;
   const m = sizeMeasures(ctx.codeFiles);
   const points = Math.round((sizePoints(m) * max) / 20);
-  const halved = Math.round((sizePoints({ ...m, added: m.added / 2, deleted: m.deleted / 2, files: Math.ceil(m.files / 2) }) * max) / 20);
+  const halved = Math.round(
+    (sizePoints({ ...m, added: m.added / 2, deleted: m.deleted / 2, files: Math.ceil(m.files / 2) }) * max) /
+      20,
+  );
   const savings = Math.max(0, points - halved);
   const lowRisk = ctx.facts.diff.length - ctx.codeFiles.length;
-  const biggest = [...ctx.codeFiles].sort((a, b) => lineCount(b) - lineCount(a) || a.path.localeCompare(b.path));
+  const biggest = [...ctx.codeFiles].sort(
+    (a, b) => lineCount(b) - lineCount(a) || a.path.localeCompare(b.path),
+  );
   return {
     id: 'size',
     title: 'Size & diffusion',
@@ -68,10 +75,17 @@ export function sizeFactor(ctx: Context): Factor {
         : `+${thousands(m.added)} −${thousands(m.deleted)} lines in ${m.files} file(s) across ${m.directories} director${m.directories === 1 ? 'y' : 'ies'}.`,
     evidence: [
       `lines added ${m.added}, deleted ${m.deleted}; files ${m.files}; directories ${m.directories}; subsystems ${m.subsystems}; entropy ${m.entropy.toFixed(2)}`,
-      ...(biggest.length > 0 ? [`largest: ${listSome(biggest.map((f) => `${f.path} (+${f.added ?? 'bin'} −${f.deleted ?? 'bin'})`))}`] : []),
+      ...(biggest.length > 0
+        ? [
+            `largest: ${listSome(biggest.map((f) => `${f.path} (+${f.added ?? 'bin'} −${f.deleted ?? 'bin'})`))}`,
+          ]
+        : []),
       ...(lowRisk > 0 ? [`${lowRisk} low-risk file(s) (docs, images) not counted`] : []),
     ],
-    advice: savings > 0 ? 'Deploy in smaller steps: the figure is what shipping half of this change at a time saves on each half.' : null,
+    advice:
+      savings > 0
+        ? 'Deploy in smaller steps: the figure is what shipping half of this change at a time saves on each half.'
+        : null,
     savings,
   };
 }

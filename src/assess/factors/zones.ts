@@ -10,7 +10,8 @@ export function zonesFactor(ctx: Context): Factor {
       points: 0,
       summary: 'No risk zones are configured, so no part of the code counts as riskier than another.',
       evidence: [],
-      advice: 'Declare risky paths (payments, auth, infra) under riskZones in .deployadvisor.yml; `deployadvisor init` writes a starting point.',
+      advice:
+        'Declare risky paths (payments, auth, infra) under riskZones in .deployadvisor.yml; `deployadvisor init` writes a starting point.',
       savings: 0,
     };
   }
