@@ -261,31 +261,44 @@ function checkRun(command, args, cwd) {
   return { stdout: result.stdout, rssKb };
 }
 
-/** Median wall time in ms over RUNS timed runs (after the check run, which doubles as warm-up). */
-function timeRuns(command, args, cwd) {
-  const samples = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(command, args, { cwd, stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8' });
-    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.error !== undefined || result.status !== 0) {
-      throw new BenchError(
-        `command failed (exit ${result.status ?? result.error?.message}): ${describe(command, args)}\n${(result.stderr ?? '').trim()}`,
-      );
-    }
-    samples.push(elapsed);
+function timeOnce(command, args, cwd) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd, stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8' });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.error !== undefined || result.status !== 0) {
+    throw new BenchError(
+      `command failed (exit ${result.status ?? result.error?.message}): ${describe(command, args)}\n${(result.stderr ?? '').trim()}`,
+    );
   }
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median, samples };
+  return elapsed;
 }
 
-function measure(command, args, cwd, validate) {
-  const check = checkRun(command, args, cwd);
-  validate?.(check.stdout);
-  const { median, samples } = timeRuns(command, args, cwd);
-  return { command: describe(command, args), median, samples, rssKb: check.rssKb };
+function median(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Measures a group of commands: one checked run each (output validated, max RSS, and a warm-up of the
+ * page cache), then RUNS rounds that run every command once in turn, so that a change in machine load
+ * during the bench hits the command and its baseline alike. Returns each command's median wall time.
+ */
+function measureGroup(cases) {
+  const results = cases.map(({ command, args, validate }) => {
+    const check = checkRun(command, args, ROOT);
+    validate?.(check.stdout);
+    return { command: describe(command, args), samples: [], median: 0, rssKb: check.rssKb };
+  });
+  for (let round = 0; round < RUNS; round++) {
+    cases.forEach(({ command, args }, i) => results[i].samples.push(timeOnce(command, args, ROOT)));
+  }
+  for (const result of results) result.median = median(result.samples);
+  return results;
+}
+
+function info(name, { median: ms, samples, rssKb, command }) {
+  return { case: name, median: ms, baseline: null, ratio: null, target: null, rssKb, samples, command };
 }
 
 function validatePlan(stdout) {
@@ -340,41 +353,33 @@ async function main() {
   }
 
   const node = process.execPath;
+  const nodeCase = { command: node, args: ['-e', '0'] };
   const rows = [];
-  const nodeStart = measure(node, ['-e', '0'], ROOT);
-  const version = measure(node, [CLI, '--version'], ROOT);
 
   for (const repo of repos) {
     const range = `HEAD~${repo.range}`;
-    const plan = measure(
-      node,
-      [
-        CLI,
-        '--repo',
-        repo.dir,
-        '--format',
-        'json',
-        'plan',
-        '--from',
-        range,
-        '--now',
-        NOW,
-        '--fail-on',
-        'never',
-      ],
-      ROOT,
-      (stdout) => validatePlan(stdout),
-    );
-    const gitLog = measure(
-      'git',
-      ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H', `${range}..HEAD`],
-      ROOT,
-    );
-    const gitDiff = measure(
-      'git',
-      ['-C', repo.dir, 'diff', '--numstat', '--patch', '-U0', '-z', '-M', range, 'HEAD', '--'],
-      ROOT,
-    );
+    const planArgs = [
+      '--repo',
+      repo.dir,
+      '--format',
+      'json',
+      'plan',
+      '--from',
+      range,
+      '--now',
+      NOW,
+      '--fail-on',
+      'never',
+    ];
+    const [plan, gitLog, nodeStart, gitDiff] = measureGroup([
+      { command: node, args: [CLI, ...planArgs], validate: validatePlan },
+      { command: 'git', args: ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H', `${range}..HEAD`] },
+      nodeCase,
+      {
+        command: 'git',
+        args: ['-C', repo.dir, 'diff', '--numstat', '--patch', '-U0', '-z', '-M', range, 'HEAD', '--'],
+      },
+    ]);
     const baseline = gitLog.median + nodeStart.median;
     const label = `${repo.commits / 1000}k repo, ${repo.range.toLocaleString('en')} commits`;
     rows.push({
@@ -388,27 +393,12 @@ async function main() {
       command: plan.command,
       baselineCommands: [gitLog.command, nodeStart.command],
     });
-    rows.push({
-      case: `  git log --numstat -M (${label})`,
-      median: gitLog.median,
-      baseline: null,
-      ratio: null,
-      target: null,
-      rssKb: gitLog.rssKb,
-      samples: gitLog.samples,
-      command: gitLog.command,
-    });
-    rows.push({
-      case: `  git diff -U0 of the range (info)`,
-      median: gitDiff.median,
-      baseline: null,
-      ratio: null,
-      target: null,
-      rssKb: gitDiff.rssKb,
-      samples: gitDiff.samples,
-      command: gitDiff.command,
-    });
+    rows.push(info(`  git log --numstat -M (${label})`, gitLog));
+    rows.push(info('  node -e 0 (same rounds)', nodeStart));
+    rows.push(info('  git diff -U0 of the range (info: plan runs it too)', gitDiff));
   }
+
+  const [version, nodeStart] = measureGroup([{ command: node, args: [CLI, '--version'] }, nodeCase]);
   rows.push({
     case: 'deployadvisor --version',
     median: version.median,
@@ -420,19 +410,10 @@ async function main() {
     command: version.command,
     baselineCommands: [nodeStart.command],
   });
-  rows.push({
-    case: '  node -e 0',
-    median: nodeStart.median,
-    baseline: null,
-    ratio: null,
-    target: null,
-    rssKb: nodeStart.rssKb,
-    samples: nodeStart.samples,
-    command: nodeStart.command,
-  });
+  rows.push(info('  node -e 0 (same rounds)', nodeStart));
 
   console.log(
-    `deployadvisor bench: median of ${RUNS} runs after one warm-up; baseline = git log --numstat + node -e 0`,
+    `deployadvisor bench: median of ${RUNS} interleaved runs after one checked warm-up run; baseline = git log --numstat + node -e 0`,
   );
   console.log('');
   printTable(rows);

@@ -15,5 +15,6 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     env: process.env,
     cwd: process.cwd(),
     isTTY: { stdout: process.stdout.isTTY, stderr: process.stderr.isTTY },
+    progressStream: process.stderr,
   });
 }

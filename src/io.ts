@@ -5,4 +5,6 @@ export interface Io {
   env: Record<string, string | undefined>;
   cwd: string;
   isTTY: { stdout: boolean; stderr: boolean };
+  /** The terminal stream progress spinners draw on (only used when stderr is a TTY). */
+  progressStream?: NodeJS.WriteStream;
 }

@@ -294,8 +294,10 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
   }
   const { base, deployedSha } = await findBase(git, request, targetSha, diagnostics);
   const commits = await readCommits(git, base.sha, targetSha);
-  const emptyTree = (await git.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
-  const diff = await readRangeDiff(git, base.sha ?? emptyTree, targetSha);
+  // From the root, diff against the empty tree (its id depends on the repository's hash algorithm).
+  const from =
+    base.sha ?? (await git.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
+  const diff = await readRangeDiff(git, from, targetSha);
 
   let rangeTruncated = false;
   if (state.isShallow) {

@@ -86,9 +86,10 @@ export function explainGitFailure(cwd: string, args: readonly string[], stderr: 
   return new GitError(`git ${args.join(' ')} failed in ${cwd}: ${text || 'no message'}`);
 }
 
-export function createGitRunner(cwd: string): GitRunner {
-  const spawn = (args: readonly string[], options: GitRunOptions) =>
-    execa('git', [...SAFE_CONFIG, ...args], {
+export function createGitRunner(cwd: string, log?: (line: string) => void): GitRunner {
+  const spawn = (args: readonly string[], options: GitRunOptions) => {
+    log?.(`git ${args.map((arg) => (/[\s"']/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}`);
+    return execa('git', [...SAFE_CONFIG, ...args], {
       cwd,
       env: SAFE_ENV,
       extendEnv: true,
@@ -98,6 +99,7 @@ export function createGitRunner(cwd: string): GitRunner {
       stripFinalNewline: false,
       encoding: 'buffer',
     });
+  };
 
   async function collectStderr(child: ReturnType<typeof spawn>): Promise<string> {
     let text = '';

@@ -38,9 +38,16 @@ export function parseNow(text: string, zone: string): number {
 }
 
 async function spinner(io: Io, options: GlobalOptions, text: string): Promise<{ stop(): void }> {
-  if (!io.isTTY.stderr || options.quiet === true || options.format === 'github') return { stop() {} };
+  if (
+    !io.isTTY.stderr ||
+    io.progressStream === undefined ||
+    options.quiet === true ||
+    options.format === 'github'
+  ) {
+    return { stop() {} };
+  }
   const { default: ora } = await import('ora');
-  const spin = ora({ text, stream: process.stderr }).start();
+  const spin = ora({ text, stream: io.progressStream }).start();
   return { stop: () => spin.stop() };
 }
 

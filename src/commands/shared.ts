@@ -16,7 +16,8 @@ export interface Workspace {
 /** Opens the repository (one git call to find its root) and loads the policy. */
 export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Workspace> {
   const dir = resolve(io.cwd, options.repo ?? '.');
-  const probe = createGitRunner(dir);
+  const log = options.verbose === true ? (line: string) => io.stderr(`deployadvisor: ${line}\n`) : undefined;
+  const probe = createGitRunner(dir, log);
   let repoRoot: string;
   try {
     repoRoot = (await probe.run(['rev-parse', '--show-toplevel'])).stdout.trim();
@@ -26,7 +27,7 @@ export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Wor
     }
     throw error;
   }
-  const git = createGitRunner(repoRoot);
+  const git = createGitRunner(repoRoot, log);
   const loaded = await loadPolicy({
     repoRoot,
     configPath: options.config,
