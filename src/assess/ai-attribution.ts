@@ -49,17 +49,41 @@ export function canonicalTool(text: string): string {
   return word ?? 'unknown';
 }
 
-/** Identities of AI tools in `Co-authored-by:` values and author/committer fields. */
-const IDENTITIES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/noreply@anthropic\.com|\bclaude\b/i, 'claude'],
-  [/(?:\d+\+)?copilot@users\.noreply\.github\.com|copilot-swe-agent|\bcopilot\b/i, 'copilot'],
-  [/cursoragent@cursor\.com|\bcursor agent\b|^cursor\b/i, 'cursor'],
-  [/noreply@openai\.com|\bcodex\b/i, 'codex'],
-  [/@aider\.(?:chat|dev)|^aider \(|\(aider\)\s*(?:<|$)/i, 'aider'],
-  [/google-labs-jules|\bjules\b/i, 'jules'],
-  [/devin-ai-integration|\bdevin\b/i, 'devin'],
-  [/amazon-q-developer|\bamazon q\b/i, 'amazon-q'],
-  [/\bgemini\b|gemini-code-assist/i, 'gemini'],
+/**
+ * Identities of AI tools in `Co-authored-by:` values and author fields. Emails are definitive; names
+ * count only when the whole name is the tool's (optionally with a model), so "Claude Monet" or
+ * "Devin Smith" stay human.
+ */
+const IDENTITIES: ReadonlyArray<{ tool: string; email: RegExp; name: RegExp }> = [
+  {
+    tool: 'claude',
+    email: /@anthropic\.com$/i,
+    name: /^claude(?: (?:code|opus|sonnet|haiku|\d)[\w .-]*)?$/i,
+  },
+  {
+    tool: 'copilot',
+    email: /^(?:\d+\+)?copilot@users\.noreply\.github\.com$|copilot-swe-agent/i,
+    name: /^(?:github )?copilot(?: agent)?$|^copilot-swe-agent(?:\[bot\])?$/i,
+  },
+  { tool: 'cursor', email: /^cursoragent@cursor\.com$/i, name: /^cursor(?: agent)?$/i },
+  { tool: 'codex', email: /^noreply@openai\.com$/i, name: /^(?:openai )?codex$|^chatgpt(?: codex)?$/i },
+  { tool: 'aider', email: /@aider\.(?:chat|dev)$/i, name: /^aider(?: \(.*\))?$|\(aider\)$/i },
+  { tool: 'jules', email: /google-labs-jules/i, name: /^google-labs-jules(?:\[bot\])?$/i },
+  {
+    tool: 'devin',
+    email: /devin-ai-integration/i,
+    name: /^devin(?: ai)?$|^devin-ai-integration(?:\[bot\])?$/i,
+  },
+  {
+    tool: 'amazon-q',
+    email: /amazon-q-developer/i,
+    name: /^amazon q(?: developer)?$|^amazon-q-developer(?:\[bot\])?$/i,
+  },
+  {
+    tool: 'gemini',
+    email: /gemini-code-assist/i,
+    name: /^gemini(?: code assist)?$|^gemini-code-assist(?:\[bot\])?$/i,
+  },
 ];
 
 const BOT_AUTHORS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -78,8 +102,14 @@ const BODY_MARKERS: ReadonlyArray<readonly [RegExp, string | null]> = [
   [/^co-authored-by:/i, 'skip'],
 ];
 
+/** The tool a "Name <email>" (or a bare URL or name) identifies, if any. */
 function identityTool(value: string): string | null {
-  for (const [pattern, tool] of IDENTITIES) if (pattern.test(value)) return tool;
+  const match = /^(.*?)\s*<([^>]*)>\s*$/.exec(value.trim());
+  const name = (match?.[1] ?? value).trim();
+  const email = (match?.[2] ?? '').trim();
+  for (const identity of IDENTITIES) {
+    if ((email !== '' && identity.email.test(email)) || identity.name.test(name)) return identity.tool;
+  }
   return null;
 }
 
@@ -113,10 +143,25 @@ function trailerMarker(key: string, value: string): AiMarker | null {
     case 'claude-session':
       return { tool: 'claude', marker: line, kind: 'trailer' };
     case 'agent-logs-url':
-      return { tool: identityTool(value) ?? 'unspecified', marker: line, kind: 'trailer' };
+      return { tool: urlTool(value), marker: line, kind: 'trailer' };
     default:
       return null;
   }
+}
+
+/** Agent log links name their host: devin.ai, jules.google, cursor.com, ... */
+function urlTool(url: string): string {
+  const host = /^[a-z]+:\/\/([^/]+)/i.exec(url)?.[1]?.toLowerCase() ?? '';
+  for (const [pattern, tool] of [
+    [/devin/, 'devin'],
+    [/jules/, 'jules'],
+    [/cursor/, 'cursor'],
+    [/openai|chatgpt/, 'codex'],
+    [/anthropic|claude/, 'claude'],
+  ] as const) {
+    if (pattern.test(host)) return tool;
+  }
+  return 'unspecified';
 }
 
 function compile(pattern: string): RegExp | null {

@@ -15,9 +15,9 @@ export function findDownFile(path: string, tree: ReadonlySet<string>): string | 
     }
   }
   // Flyway: V3__add_users.sql is undone by U3__add_users.sql.
-  const flyway = /(^|\/)V([^/_]+__[^/]+\.sql)$/i.exec(path);
+  const flyway = /(^|\/)V(\d[^/_]*__[^/]+\.sql)$/i.exec(path);
   if (flyway !== null) {
-    const candidate = path.replace(/(^|\/)V([^/_]+__[^/]+\.sql)$/i, '$1U$2');
+    const candidate = path.replace(/(^|\/)V(\d[^/_]*__[^/]+\.sql)$/i, '$1U$2');
     return tree.has(candidate) ? candidate : null;
   }
   return null;
@@ -25,7 +25,15 @@ export function findDownFile(path: string, tree: ReadonlySet<string>): string | 
 
 /** True for files that are themselves down steps (they are not migrations of their own). */
 export function isDownStep(path: string): boolean {
-  return /\.down\.sql$|_down\.sql$|(^|\/)down\.sql$|(^|\/)U[^/_]+__[^/]+\.sql$/i.test(path);
+  return /\.down\.sql$|_down\.sql$|(^|\/)down\.sql$|(^|\/)U\d[^/_]*__[^/]+\.sql$/i.test(path);
+}
+
+/** Files that live in migration folders but are not migrations (package markers, tool config, docs). */
+export function isMigrationSupportFile(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return /^(?:__init__\.py|env\.py|script\.py\.mako|alembic\.ini|\.gitkeep|\.keep|README.*|.*\.md|migration_lock\.toml|atlas\.sum|schema\.rb|structure\.sql)$/i.test(
+    name,
+  );
 }
 
 const DESTRUCTIVE: ReadonlyArray<readonly [RegExp, string]> = [
@@ -40,7 +48,10 @@ const DESTRUCTIVE: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bremove_column\b|\bdrop_table\b|\bchange_column\b/, 'Rails remove_column/drop_table/change_column'],
   [/\bop\.drop_(?:column|table)\b/, 'Alembic drop'],
   [/migrations\.(?:RemoveField|DeleteModel)\b/, 'Django RemoveField/DeleteModel'],
-  [/\bdropColumn\b|\bdropTable\b/, 'dropColumn/dropTable'],
+  [
+    /\bdropColumn\b|\bdropTable\b|\bremoveColumn\b|\bchangeColumn\b|\bdropIfExists\b/,
+    'dropColumn/dropTable/removeColumn/changeColumn',
+  ],
 ];
 
 export interface MigrationVerdict {
@@ -101,6 +112,19 @@ function inlineDown(path: string, content: string): { down: string | null; why: 
       return { down: 'down()', why: null };
     return { down: null, why: 'no down() function' };
   }
+  if (lower.endsWith('.php')) {
+    return /function\s+down\s*\(/.test(content)
+      ? { down: 'down()', why: null }
+      : { down: null, why: 'no down() method' };
+  }
+  if (lower.endsWith('.go')) {
+    // goose Go migrations: goose.AddMigration(up, down); a nil down cannot be rolled back.
+    const register = /goose\.AddMigration\w*\(\s*[\w.]+\s*,\s*([\w.]+)\s*\)/.exec(content);
+    if (register === null) return { down: null, why: 'no goose.AddMigration(up, down)' };
+    return register[1] === 'nil'
+      ? { down: null, why: 'registered with a nil down function' }
+      : { down: `${register[1] ?? 'down'}()`, why: null };
+  }
   if (/\.(?:xml|ya?ml|json)$/.test(lower) && /rollback/i.test(content))
     return { down: 'Liquibase rollback', why: null };
   return { down: null, why: 'no down step found (format not recognised)' };
@@ -127,7 +151,7 @@ export function classifyMigration(
   }
   for (const source of extraPatterns) {
     const pattern = new RegExp(source, 'i');
-    const hit = pattern.exec(up);
+    const hit = pattern.exec(stripDownSections(up, path));
     if (hit !== null)
       return {
         reversible: false,
@@ -145,9 +169,14 @@ export function classifyMigration(
 
 /** Destructive statements in a down section (goose/migrate Down, Rails `def down`) are what undoing does. */
 function stripDownSections(content: string, path: string): string {
-  if (path.toLowerCase().endsWith('.sql'))
-    return content.replace(/^--\s*\+(?:goose|migrate)\s+down\b[\s\S]*$/im, '');
-  if (path.toLowerCase().endsWith('.rb')) return content.replace(/\bdef\s+down\b[\s\S]*?\n\s*end\b/, '');
+  if (path.toLowerCase().endsWith('.sql')) {
+    return content
+      .replace(/^--\s*\+(?:goose|migrate)\s+down\b[\s\S]*$/im, '')
+      .replace(/^--\s*\/\/\s*@UNDO[\s\S]*$/im, '');
+  }
+  // Rails puts `def down` after `def up`; everything from it on is the undo.
+  if (path.toLowerCase().endsWith('.rb')) return content.replace(/\bdef\s+down\b[\s\S]*$/, '');
+  if (path.toLowerCase().endsWith('.php')) return content.replace(/function\s+down\s*\([\s\S]*$/, '');
   if (path.toLowerCase().endsWith('.py')) return content.replace(/def\s+downgrade[\s\S]*$/, '');
   if (/\.(?:[cm]?js|ts)$/i.test(path))
     return content.replace(/(?:exports\.down|async\s+down|\bdown\s*[:(])[\s\S]*$/, '');

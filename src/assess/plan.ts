@@ -119,7 +119,9 @@ function summarise(
         ? `${firstGate.title}: ${firstGate.reason} Score ${score}/100${why}.`
         : `Score ${score}/100${why} is at or above blockAt; a person must decide (or --override).`;
     case 'WAIT':
-      return `${firstGate?.title ?? 'Wait'}; ${describeWhen(plan)}. Score ${score}/100${why}.`;
+      return firstGate?.kind === 'timing' || firstGate === undefined
+        ? `${firstGate?.title ?? 'Wait'}; ${describeWhen(plan)}. Score ${score}/100${why}.`
+        : `${firstGate.title}: ${firstGate.reason} Score ${score}/100${why}.`;
   }
 }
 

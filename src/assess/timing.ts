@@ -60,7 +60,9 @@ function blockers(
   instant: number,
 ): Array<{ kind: WindowKind; interval: Interval | null; level: 'wait' | 'block' }> {
   const found: Array<{ kind: WindowKind; interval: Interval | null; level: 'wait' | 'block' }> = [];
-  const freeze = calendar.freezes.find((f) => f.start <= instant && instant < f.end);
+  // A block freeze wins over an overlapping wait freeze.
+  const active = calendar.freezes.filter((f) => f.start <= instant && instant < f.end);
+  const freeze = active.find((f) => f.level === 'block') ?? active[0];
   if (freeze !== undefined) found.push({ kind: 'freeze', interval: freeze, level: freeze.level });
   const avoid = contains(calendar.avoid, instant);
   if (avoid !== undefined) found.push({ kind: 'avoid', interval: avoid, level: 'wait' });
@@ -126,7 +128,7 @@ function explain(kind: WindowKind, interval: Interval | null, zone: string, inpu
     case 'avoid':
       return `${interval?.reason ?? 'Deploys are avoided now'} (${interval?.label ?? ''}).`;
     case 'peak':
-      return `Peak traffic until ${interval === null ? '?' : localLabel(interval.end, zone)}: a risky change (score at or above riskyAt ${input.policy.thresholds.riskyAt}) waits it out.`;
+      return `${interval?.reason === undefined ? '' : `${interval.reason}. `}Peak traffic until ${interval === null ? '?' : localLabel(interval.end, zone)}: a risky change (score at or above riskyAt ${input.policy.thresholds.riskyAt}) waits it out.`;
     case 'staffed':
       return 'Nobody is staffed to respond now, and the change is risky enough to need someone.';
     case 'preferred':

@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import type { Diagnostic, GitFacts, MigrationFile, RangeBase } from '../assess/facts.js';
 import { GitError } from '../errors.js';
 import type { Policy } from '../config/schema.js';
-import { findDownFile } from '../assess/migration-files.js';
+import { findDownFile, isMigrationSupportFile } from '../assess/migration-files.js';
 import { readCommits } from './git-log.js';
 import { readRangeDiff } from './range-diff.js';
 import type { GitRunner } from './git-runner.js';
@@ -240,7 +240,9 @@ async function readMigrations(
   policy: Policy,
 ): Promise<MigrationFile[]> {
   const isMigration = picomatch(policy.migrations.paths, { dot: true });
-  const changed = facts.diff.filter((file) => file.status !== 'deleted' && isMigration(file.path));
+  const changed = facts.diff.filter(
+    (file) => file.status !== 'deleted' && isMigration(file.path) && !isMigrationSupportFile(file.path),
+  );
   if (changed.length === 0) return [];
   const dirs = [...new Set(changed.map((file) => dirOf(file.path)))];
   const targetTree = await listTree(git, facts.target.sha, dirs);

@@ -65,7 +65,7 @@ function formatIssue(
       message: `${at(path, key)}: unknown key "${full}".`,
       hint:
         (suggestion === null ? '' : `Did you mean "${dotted([...path, suggestion])}"? `) +
-        (valid.length > 0 ? `Valid keys here: ${valid.join(', ')}.` : ''),
+          (valid.length > 0 ? `Valid keys here: ${valid.join(', ')}.` : '') || undefined,
     };
   }
   const key = path.length === 0 ? '(top level)' : dotted(path);

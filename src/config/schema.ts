@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 
 /**
@@ -70,6 +71,31 @@ export const freezeSchema = z
     level: z.enum(['wait', 'block']).default('block').describe('What the freeze does to a deploy.'),
     reason: z.string().optional().describe('Why, shown in the plan.'),
   })
+  .superRefine((freeze, ctx) => {
+    // Dates are checked here, in the policy's terms, so a typo never silently disables a freeze.
+    const parse = (text: string) => DateTime.fromISO(text.replace(' ', 'T'), { zone: freeze.tz ?? 'UTC' });
+    const from = parse(freeze.from);
+    const to = parse(freeze.to);
+    if (!from.isValid)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['from'],
+        message: `expected a real date or date-time, got "${freeze.from}"`,
+      });
+    if (!to.isValid)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `expected a real date or date-time, got "${freeze.to}"`,
+      });
+    if (from.isValid && to.isValid && to < from) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `the freeze ends (${freeze.to}) before it starts (${freeze.from})`,
+      });
+    }
+  })
   .describe('A deploy freeze between two dates or instants.');
 export type FreezeSpec = z.infer<typeof freezeSchema>;
 
@@ -127,14 +153,28 @@ const riskZoneSchema = z
   .describe('A part of the code base that carries more risk.');
 export type RiskZone = z.infer<typeof riskZoneSchema>;
 
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A user-supplied regular expression, checked when the policy loads rather than ignored later. */
+const regex = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .refine(compiles, 'expected a valid regular expression (JavaScript syntax)')
+    .describe(what);
+
 const aiMarkerSchema = z.union(
   [
-    z
-      .string()
-      .min(1)
-      .describe('A regular expression (case-insensitive) matched against trailers, author and body.'),
+    regex('A regular expression (case-insensitive) matched against trailers, author and body.'),
     z.strictObject({
-      pattern: z.string().min(1).describe('Regular expression, case-insensitive.'),
+      pattern: regex('Regular expression, case-insensitive.'),
       tool: z.string().min(1).optional().describe('Tool name to report; defaults to "custom".'),
       in: z
         .enum(['trailer', 'author', 'body', 'any'])
@@ -253,7 +293,7 @@ export const policySchema = z
             .default(DEFAULT_MIGRATION_PATHS)
             .describe('Globs of migration files.'),
           irreversiblePatterns: z
-            .array(z.string().min(1))
+            .array(regex('Regular expression (case-insensitive) marking a migration irreversible.'))
             .default([])
             .describe('Extra regular expressions that mark a migration irreversible (case-insensitive).'),
         })
@@ -267,7 +307,7 @@ export const policySchema = z
             .default([])
             .describe('Extra patterns that mark a commit AI-assisted.'),
           ignore: z
-            .array(z.string().min(1))
+            .array(regex('A tool name or a regular expression matched against the marker text.'))
             .default([])
             .describe('Tools (e.g. "copilot") or regular expressions whose markers are ignored.'),
         })

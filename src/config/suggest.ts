@@ -5,6 +5,8 @@ interface Def {
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
   valueType?: z.ZodType;
+  keyType?: z.ZodType;
+  entries?: Record<string, string>;
   innerType?: z.ZodType;
   in?: z.ZodType;
   options?: z.ZodType[];
@@ -36,7 +38,14 @@ export function validKeysAt(schema: z.ZodType, path: ReadonlyArray<string | numb
       return [];
     });
   }
-  return nodes.flatMap((node) => Object.keys(defOf(node).shape ?? {}));
+  return nodes.flatMap((node) => {
+    const def = defOf(node);
+    if (def.type === 'record' && def.keyType !== undefined) {
+      // A record with enumerated keys (weights: { zones: 30 }) lists them like an object would.
+      return Object.keys(defOf(def.keyType).entries ?? {});
+    }
+    return Object.keys(def.shape ?? {});
+  });
 }
 
 function distance(a: string, b: string): number {

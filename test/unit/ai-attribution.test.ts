@@ -55,6 +55,8 @@ describe('AI attribution markers (SPEC 4.2)', () => {
     ['Made-with: Cursor', 'cursor'],
     ['Claude-Session: 6b1f0c3e', 'claude'],
     ['Agent-Logs-Url: https://github.com/acme/web/tasks/12', 'unspecified'],
+    ['Agent-Logs-Url: https://app.devin.ai/sessions/abc', 'devin'],
+    ['Co-authored-by: GitHub Copilot <noreply@github.com>', 'copilot'],
   ])('trailer %s → %s', (trailer, expected) => {
     const found = findAiMarkers(commit({ body: `Body text.\n\n${trailer}` }), NONE);
     expect(found.map((m) => m.tool)).toEqual([expected]);
@@ -98,6 +100,10 @@ describe('AI attribution markers (SPEC 4.2)', () => {
     ['AI-Assisted: false'],
     ['Signed-off-by: Claude Shannon <shannon@bell-labs.example>'],
     ['Reviewed-by: Copilot Fan <fan@example.com>'],
+    ['Co-authored-by: Claude Monet <claude@monet.example>'],
+    ['Co-authored-by: Devin Smith <devin@example.com>'],
+    ['Co-authored-by: Jules Verne <jules@example.com>'],
+    ['Co-authored-by: Gemini Ortiz <gemini.ortiz@example.com>'],
   ])('no marker: %s', (trailer) => {
     expect(tool(commit({ body: trailer }))).toEqual([]);
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifyMigration, findDownFile, isDownStep } from '../../src/assess/migration-files.js';
+import {
+  classifyMigration,
+  findDownFile,
+  isDownStep,
+  isMigrationSupportFile,
+} from '../../src/assess/migration-files.js';
 
 describe('findDownFile', () => {
   const tree = new Set([
@@ -21,6 +26,15 @@ describe('findDownFile', () => {
     ['db/migrations/002_orders.up.sql', null],
   ])('%s → %s', (path, down) => {
     expect(findDownFile(path, tree)).toBe(down);
+  });
+  it.each([
+    'app/migrations/__init__.py',
+    'alembic/versions/README',
+    'migrations/env.py',
+    'prisma/migrations/migration_lock.toml',
+    'db/migrations/.gitkeep',
+  ])('%s is a support file, not a migration', (path) => {
+    expect(isMigrationSupportFile(path)).toBe(true);
   });
   it('down files are not migrations of their own', () => {
     expect(isDownStep('db/migrations/001_users.down.sql')).toBe(true);
@@ -163,6 +177,54 @@ describe('classifyMigration', () => {
       'down()',
     ],
     ['unknown format', 'migrations/1.bin', 'xyz', null, false, 'format not recognised'],
+    [
+      'mybatis undo section with DROP',
+      'scripts/001_users.sql',
+      'CREATE TABLE u (id int);\n--//@UNDO\nDROP TABLE u;\n',
+      null,
+      true,
+      '@UNDO',
+    ],
+    [
+      'laravel down()',
+      'database/migrations/2024_users.php',
+      'public function up() { Schema::create("u", fn() => 1); }\npublic function down() { Schema::dropIfExists("u"); }',
+      null,
+      true,
+      'down()',
+    ],
+    [
+      'laravel dropIfExists in up',
+      'database/migrations/2024_x.php',
+      'public function up() { Schema::dropIfExists("old"); }\npublic function down() {}',
+      null,
+      false,
+      'dropColumn/dropTable',
+    ],
+    [
+      'goose Go migration',
+      'db/migrations/00002_x.go',
+      'func init() { goose.AddMigrationContext(upX, downX) }',
+      null,
+      true,
+      'downX()',
+    ],
+    [
+      'goose Go migration, nil down',
+      'db/migrations/00003_x.go',
+      'func init() { goose.AddMigration(upX, nil) }',
+      null,
+      false,
+      'nil down',
+    ],
+    [
+      'rails down with nested block',
+      'db/migrate/1_x.rb',
+      'def up\n  add_column :u, :e, :string\nend\ndef down\n  change_table :u do |t|\n    t.remove :e\n  end\n  remove_column :u, :f\nend\n',
+      null,
+      true,
+      'def down',
+    ],
   ] as const)('%s', (_name, path, content, downFile, reversible, reason) => {
     const verdict = classifyMigration(path, content, downFile, []);
     expect(verdict.reversible).toBe(reversible);

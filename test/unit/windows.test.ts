@@ -194,6 +194,26 @@ describe('assessTiming', () => {
     });
   });
 
+  it('a block freeze wins over an overlapping wait freeze', () => {
+    const both = policySchema.parse({
+      windows: {
+        freezes: [
+          { name: 'soft', from: '2026-12-01', to: '2026-12-31', level: 'wait' },
+          { name: 'hard', from: '2026-12-20', to: '2026-12-26', level: 'block', reason: 'Holiday' },
+        ],
+      },
+    });
+    const result = assessTiming({
+      policy: both,
+      now: Date.parse('2026-12-22T12:00:00Z'),
+      deployMinutes: 15,
+      risky: false,
+      needsPreferred: false,
+    });
+    expect(result.gates).toMatchObject([{ id: 'freeze', level: 'block' }]);
+    expect(result.timing.nextWindow?.start).toBe('2027-01-01T00:00:00Z');
+  });
+
   it('with no preferred windows configured a high score has no next window', () => {
     const bare = policySchema.parse({});
     const result = assessTiming({

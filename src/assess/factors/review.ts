@@ -47,7 +47,7 @@ export function reviewFactor(ctx: Context): ReviewFindings {
     ],
     advice:
       points > 0
-        ? `Record review on the unreviewed commits (a ${ctx.policy.review.trailers[0] ?? 'Reviewed-by'}: trailer, or merge through an approved pull request).`
+        ? `Record review on the unreviewed commits (a ${ctx.policy.review.trailers[0] ?? 'Reviewed-by'}: trailer on each, from someone other than the author).`
         : null,
     savings: points,
   };
