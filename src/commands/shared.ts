@@ -16,7 +16,12 @@ export interface Workspace {
 /** Opens the repository (one git call to find its root) and loads the policy. */
 export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Workspace> {
   const dir = resolve(io.cwd, options.repo ?? '.');
-  const log = options.verbose === true ? (line: string) => io.stderr(`deployadvisor: ${line}\n`) : undefined;
+  const log =
+    options.verbose === true
+      ? (line: string) => {
+          io.stderr(`deployadvisor: ${line}\n`);
+        }
+      : undefined;
   const probe = createGitRunner(dir, log);
   let repoRoot: string;
   try {
