@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/assess/plan-types.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -155,6 +157,24 @@ describe('plan scenarios on real repositories', () => {
       expect(second.stdout).toBe(first.stdout);
       expect(first.stdout.length).toBeGreaterThan(100);
     }
+  });
+
+  it('--format github: annotations on the riskiest files, the markdown plan in $GITHUB_STEP_SUMMARY', async () => {
+    const summary = join(ai.dir, 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const result = await runCli(['--repo', ai.dir, '--format', 'github', 'plan', '--now', PEAK], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(result.code).toBe(4);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^::error title=deployadvisor%3A BLOCK \(score \d+\/100\)::/);
+    expect(lines).toContain(
+      '::warning file=src/payments/charge.ts,title=Risk zone payments::This file is in risk zone payments (risk 100). Owners: @acme/payments.',
+    );
+    expect(lines.some((line) => line.startsWith('::warning title=Peak traffic::'))).toBe(true);
+    const markdown = readFileSync(summary, 'utf8');
+    expect(markdown.startsWith('# earlier step\n## 🔴 BLOCK — deploy `')).toBe(true);
+    expect(markdown).toContain('| Risk zones | 30/30 | Touches the payments zone (critical). |');
   });
 
   it('every number in the text factor table is in the JSON', async () => {
