@@ -88,11 +88,16 @@ function evidenceGates(input: PlanInput): Gate[] {
   return [];
 }
 
+/** "Mon 23 Nov 22:00" after a start on the same day prints as "22:00". */
+export function sameDay(startLocal: string, endLocal: string): string {
+  return startLocal.slice(0, -6) === endLocal.slice(0, -6) ? endLocal.slice(-5) : endLocal;
+}
+
 function describeWhen(plan: Pick<Plan, 'timing'>): string {
   const next = plan.timing.nextWindow;
   if (next === null) return `no window in the next ${plan.timing.horizonDays} days`;
   if (next.open) return `window open now${next.endLocal === null ? '' : ` until ${next.endLocal}`}`;
-  const end = next.endLocal === null ? '' : `–${next.endLocal.slice(-5)}`;
+  const end = next.endLocal === null ? '' : `–${sameDay(next.startLocal, next.endLocal)}`;
   return `next window ${next.startLocal}${end} ${plan.timing.timezone}`;
 }
 

@@ -13,13 +13,13 @@ export interface RollbackInput {
   riskiestFiles: string[];
 }
 
+/** Fills {sha} and {previousSha}; null when the command needs a previous deploy nobody knows. */
 export function fillPlaceholders(
   command: string,
   values: { sha: string; previousSha: string | null },
-): string {
-  return command
-    .replaceAll('{sha}', values.sha)
-    .replaceAll('{previousSha}', values.previousSha ?? '{previousSha: unknown}');
+): string | null {
+  if (values.previousSha === null && command.includes('{previousSha}')) return null;
+  return command.replaceAll('{sha}', values.sha).replaceAll('{previousSha}', values.previousSha ?? '');
 }
 
 export function planRollback(input: RollbackInput): Rollback {
@@ -38,6 +38,10 @@ export function planRollback(input: RollbackInput): Rollback {
     );
   }
   if (command !== null) steps.push(`Run: ${command}`);
+  else if (configured !== undefined)
+    steps.push(
+      `The rollback command needs {previousSha}, but no previous deploy is known: run "${configured}" with the commit to return to filled in by hand.`,
+    );
   else if (input.previousSha !== null)
     steps.push(
       `Redeploy ${input.previousSha.slice(0, 12)} (the commit deployed before this one) with your usual deploy job.`,

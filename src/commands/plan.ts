@@ -120,6 +120,13 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
       await emit(io, options, renderText(plan, await styleFor(io, options)));
       break;
   }
+  if (planOptions.override !== undefined && plan.overridden === null) {
+    io.stderr(
+      plan.verdict === 'INCONCLUSIVE'
+        ? 'deployadvisor: --override cannot turn INCONCLUSIVE into GO: supply the missing evidence (see the plan).\n'
+        : `deployadvisor: --override ignored: the verdict is already ${plan.verdict}.\n`,
+    );
+  }
   if (plan.overridden !== null && options.format !== 'text') {
     io.stderr(
       `deployadvisor: OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${plan.overridden.reason}"\n`,

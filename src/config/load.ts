@@ -201,10 +201,11 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
       }
       continue;
     }
-    const shown = relative(options.cwd, file) || file;
+    // Inside the repository the path is repo-relative, so plans do not depend on where it is checked out.
+    const shown = relative(options.repoRoot, file);
     const source: PolicySource = {
       kind: 'file',
-      path: shown.startsWith('..') ? file : shown,
+      path: shown === '' || shown.startsWith('..') ? file : shown,
       ref: null,
       blobSha: null,
     };

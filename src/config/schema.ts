@@ -280,7 +280,7 @@ export const policySchema = z
         .describe('Where the score turns into WAIT and BLOCK.'),
     ),
     weights: z
-      .partialRecord(z.enum(FACTOR_IDS), z.number().min(0).max(100))
+      .partialRecord(z.enum(FACTOR_IDS), z.number().int().min(0).max(100))
       .default({})
       .describe(
         'Maximum points per factor, replacing the defaults (zones 30, size 20, ai 20, tests 15, review 15, migrations 30).',

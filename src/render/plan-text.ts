@@ -1,4 +1,5 @@
 import type { Plan, Verdict } from '../assess/plan-types.js';
+import { sameDay } from '../assess/plan.js';
 import { formatDuration, wrapBlock, type Style } from './style.js';
 import { renderTable } from './table.js';
 
@@ -21,7 +22,7 @@ export function shortSha(sha: string | null): string {
 export function describeNextWindow(plan: Plan): string | null {
   const next = plan.timing.nextWindow;
   if (next === null) return null;
-  const until = next.endLocal === null ? '' : ` – ${next.endLocal}`;
+  const until = next.endLocal === null ? '' : ` – ${sameDay(next.startLocal, next.endLocal)}`;
   const when = next.open ? 'open now' : `in ${formatDuration(next.startsInMinutes)}`;
   const latest =
     next.latestStart === null
