@@ -63,6 +63,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       new Option('--fail-on <level>', 'lowest verdict that exits non-zero').choices(FAIL_ON).default('wait'),
     )
     .option('--override <reason>', 'turn WAIT or BLOCK into GO, loudly, with this reason')
+    .option(
+      '--coverage <file...>',
+      'coverage reports (LCOV, Cobertura, JaCoCo, Clover, Istanbul, Go, SimpleCov)',
+    )
     .option('--offline', 'ask no network endpoints (none are asked yet)')
     .option('--dry-run', 'evaluate only; never record')
     .addHelpText('after', EXIT_HELP)

@@ -87,3 +87,35 @@ export interface GitFacts {
   migrations: MigrationFile[];
   diagnostics: Diagnostic[];
 }
+
+export const COVERAGE_FORMATS = [
+  'lcov',
+  'cobertura',
+  'jacoco',
+  'clover',
+  'istanbul',
+  'go',
+  'simplecov',
+] as const;
+export type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
+
+/** What became of one coverage report. */
+export interface CoverageReport {
+  /** Path as given or found, relative to the repository where possible. */
+  path: string;
+  format: CoverageFormat | null;
+  status: 'ok' | 'unreadable' | 'unmatched';
+  message: string | null;
+  /** Source files the report names, and how many of them are tracked files of the target. */
+  files: number;
+  matched: number;
+}
+
+/** Coverage as collected: per report status, and merged line hits for the changed files. */
+export interface CoverageFacts {
+  /** How reports were found: --coverage, coverage.reports, well-known paths, or none at all. */
+  source: 'option' | 'policy' | 'default' | 'none';
+  reports: CoverageReport[];
+  lines: Map<string, Map<number, number>>;
+  diagnostics: Diagnostic[];
+}

@@ -1,4 +1,5 @@
-import type { Diagnostic } from './facts.js';
+import type { CoverageFacts, CoverageReport, Diagnostic } from './facts.js';
+import type { FileCoverage, Ratio, ZoneCoverage } from './coverage.js';
 
 export const VERDICTS = ['GO', 'WAIT', 'BLOCK', 'INCONCLUSIVE'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -88,6 +89,17 @@ export interface LineageSummary {
   }>;
 }
 
+/** Coverage in the plan: which reports were read, and patch coverage per file, zone and overall. */
+export interface PlanCoverage {
+  /** ok: patch coverage computed; none: no report found; unusable: reports found, none usable; n/a: nothing measurable. */
+  status: 'ok' | 'none' | 'unusable' | 'n/a';
+  source: CoverageFacts['source'];
+  reports: CoverageReport[];
+  patch: Ratio | null;
+  files: FileCoverage[];
+  zones: ZoneCoverage[];
+}
+
 export interface PlanRange {
   from: string | null;
   fromSource: string;
@@ -116,7 +128,7 @@ export interface Plan {
   timing: Timing;
   rollback: Rollback;
   lineage: LineageSummary;
-  coverage: { status: 'none'; reason: string };
+  coverage: PlanCoverage;
   sources: Array<{ name: string; status: 'ok' | 'degraded' | 'unavailable' | 'skipped'; reason: string }>;
   range: PlanRange;
   zones: Array<{ name: string; risk: number; files: string[]; owners: string[] }>;

@@ -1,5 +1,5 @@
 import type { Policy } from '../config/schema.js';
-import type { GitFacts } from './facts.js';
+import type { CoverageFacts, GitFacts } from './facts.js';
 import { buildContext, lineCount, listSome } from './context.js';
 import { aiFactor, lineageSummary } from './factors/ai.js';
 import { migrationsFactor } from './factors/migrations.js';
@@ -14,6 +14,8 @@ import { decideVerdict, exitCodeFor } from './verdict.js';
 
 export interface PlanInput {
   facts: GitFacts;
+  /** Coverage as collected, or null when none was looked for. */
+  coverage: CoverageFacts | null;
   policy: Policy;
   policySource: Plan['policy'];
   env: string;
@@ -30,6 +32,7 @@ function policyGates(
   review: ReturnType<typeof reviewFactor>,
   migrations: ReturnType<typeof migrationsFactor>,
   zones: ReturnType<typeof buildContext>['zones'],
+  tests: ReturnType<typeof testsFactor>,
 ): Gate[] {
   const gates: Gate[] = [];
   const hard = new Set(policy.thresholds.hardGates);
@@ -51,6 +54,18 @@ function policyGates(
         level: 'block',
         title: 'Irreversible migration',
         reason: `${migration.path} cannot be rolled back (${migration.reason}); thresholds.hardGates lists migrations.`,
+        until: null,
+      });
+    }
+  }
+  if (hard.has('tests')) {
+    for (const zone of tests.belowMin) {
+      gates.push({
+        id: 'coverage-below-min',
+        kind: 'policy',
+        level: 'block',
+        title: `Coverage below minimum in ${zone.name}`,
+        reason: `${zone.covered} of ${zone.measured} changed lines in ${zone.name} ran under test, below its minPatchCoverage of ${zone.min ?? 0}%; thresholds.hardGates lists tests.`,
         until: null,
       });
     }
@@ -136,11 +151,12 @@ export function assessPlan(input: PlanInput): Plan {
   const lineage = lineageSummary(ctx);
   const review = reviewFactor(ctx);
   const migrations = migrationsFactor(ctx);
+  const tests = testsFactor(ctx, input.coverage);
   const factors = [
     zonesFactor(ctx),
     sizeFactor(ctx),
     aiFactor(ctx, lineage),
-    testsFactor(ctx),
+    tests.factor,
     review.factor,
     migrations.factor,
   ].sort((a, b) => b.points - a.points || a.id.localeCompare(b.id));
@@ -159,7 +175,7 @@ export function assessPlan(input: PlanInput): Plan {
   });
   const gates = [
     ...evidenceGates(input),
-    ...policyGates(input.policy, review, migrations, ctx.zones),
+    ...policyGates(input.policy, review, migrations, ctx.zones, tests),
     ...timingGates,
   ].sort((a, b) => rank(b.level) - rank(a.level));
   const decided = decideVerdict(gates, score, thresholds.blockAt);
@@ -200,7 +216,21 @@ export function assessPlan(input: PlanInput): Plan {
     timing,
     rollback,
     lineage,
-    coverage: { status: 'none', reason: 'Coverage reports are not read yet.' },
+    coverage: {
+      status:
+        tests.coverage !== null
+          ? tests.coverage.patch.measured === 0
+            ? 'n/a'
+            : 'ok'
+          : (input.coverage?.reports.length ?? 0) > 0
+            ? 'unusable'
+            : 'none',
+      source: input.coverage?.source ?? 'none',
+      reports: input.coverage?.reports ?? [],
+      patch: tests.coverage?.patch ?? null,
+      files: tests.coverage?.files ?? [],
+      zones: tests.coverage?.zones ?? [],
+    },
     sources: [],
     range: {
       from: input.facts.base.sha,
@@ -219,7 +249,7 @@ export function assessPlan(input: PlanInput): Plan {
       owners: touch.zone.owners,
     })),
     policy: input.policySource,
-    diagnostics: input.facts.diagnostics,
+    diagnostics: [...input.facts.diagnostics, ...(input.coverage?.diagnostics ?? [])],
     inputsDigest: input.inputsDigest,
   };
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { appendFile } from 'node:fs/promises';
+import { appendFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
+import picomatch from 'picomatch';
+import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
 import { FAIL_ON, type FailOn } from '../assess/plan-types.js';
 import { systemClock } from '../collect/clock.js';
@@ -23,6 +26,7 @@ export interface PlanOptions {
   failOn?: string;
   override?: string;
   offline?: boolean;
+  coverage?: string[];
   dryRun?: boolean;
 }
 
@@ -52,7 +56,7 @@ async function spinner(io: Io, options: GlobalOptions, text: string): Promise<{ 
 }
 
 export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanOptions): Promise<number> {
-  const { git, loaded } = await openWorkspace(io, options);
+  const { git, loaded, repoRoot } = await openWorkspace(io, options);
   const { policy, source } = loaded;
   const env = planOptions.env ?? policy.defaultEnvironment;
   if (!(env in policy.environments)) {
@@ -75,6 +79,27 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
   } finally {
     spin.stop();
   }
+  const codeFiles = picomatch(policy.lowRiskPaths, { dot: true });
+  const coverage = await collectCoverage({
+    git,
+    repoRoot,
+    cwd: io.cwd,
+    targetSha: facts.target.sha,
+    explicit: planOptions.coverage ?? [],
+    globs: policy.coverage.reports,
+    pathMap: policy.coverage.pathMap,
+    wanted: new Set(
+      facts.diff
+        .filter((file) => file.addedRanges.length > 0 && !codeFiles(file.path))
+        .map((file) => file.path),
+    ),
+  });
+  const reportStamps = await Promise.all(
+    coverage.reports.map(async (report) => {
+      const info = await stat(resolve(repoRoot, report.path));
+      return [report.path, info.size, info.mtimeMs];
+    }),
+  );
   const inputsDigest = createHash('sha256')
     .update(
       JSON.stringify([
@@ -86,11 +111,13 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
         now,
         failOn,
         planOptions.override ?? null,
+        reportStamps,
       ]),
     )
     .digest('hex');
   const plan = assessPlan({
     facts,
+    coverage,
     policy,
     policySource: { source: source.kind, path: source.path, ref: source.ref, blobSha: source.blobSha },
     env,

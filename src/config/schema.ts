@@ -15,7 +15,7 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 export const FACTOR_IDS = ['zones', 'size', 'ai', 'tests', 'review', 'migrations'] as const;
 export type FactorId = (typeof FACTOR_IDS)[number];
 
-export const HARD_GATES = ['review', 'migrations', 'zones'] as const;
+export const HARD_GATES = ['review', 'migrations', 'zones', 'tests'] as const;
 export type HardGate = (typeof HARD_GATES)[number];
 
 const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
@@ -274,7 +274,7 @@ export const policySchema = z
             .array(z.enum(HARD_GATES))
             .default([])
             .describe(
-              'Findings that BLOCK on their own: review (a requireReview zone without review), migrations (an irreversible migration), zones (a critical zone).',
+              'Findings that BLOCK on their own: review (a requireReview zone without review), migrations (an irreversible migration), zones (a critical zone), tests (a zone below its minPatchCoverage).',
             ),
         })
         .describe('Where the score turns into WAIT and BLOCK.'),
@@ -322,6 +322,32 @@ export const policySchema = z
             .describe('Trailer keys that count as review evidence.'),
         })
         .describe('Review evidence.'),
+    ),
+    coverage: section(
+      z
+        .strictObject({
+          reports: z
+            .array(z.string().min(1))
+            .default([])
+            .describe(
+              'Globs (relative to the repository) of coverage reports to read; --coverage overrides. Empty: well-known paths such as coverage/lcov.info.',
+            ),
+          pathMap: z
+            .array(
+              z.strictObject({
+                from: z
+                  .string()
+                  .min(1)
+                  .describe('Path prefix as the report writes it ("/app/", "C:\\build\\").'),
+                to: z.string().describe('What to put instead ("" for the repository root, "services/api/").'),
+              }),
+            )
+            .default([])
+            .describe('Rewrites report paths to repository paths; the first matching rule applies.'),
+        })
+        .describe(
+          'Coverage reports: LCOV, Cobertura, JaCoCo, Clover, Istanbul JSON, Go coverprofile, SimpleCov.',
+        ),
     ),
     git: section(
       z
