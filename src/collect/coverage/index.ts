@@ -1,0 +1,195 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { glob } from 'tinyglobby';
+import type { CoverageFacts, CoverageReport } from '../../assess/facts.js';
+import { UserError } from '../../errors.js';
+import type { GitRunner } from '../git-runner.js';
+import { readGoProfile } from './go.js';
+import { readIstanbul, readSimplecov } from './json.js';
+import { readLcov } from './lcov.js';
+import { PathMapper, type PathMapRule } from './path-map.js';
+import { readHead, sniffFormat } from './sniff.js';
+import { CoverageReadError, type CoverageFormat, type CoverageSink } from './types.js';
+import { readXml } from './xml.js';
+
+
+/** Where reports usually land, tried when neither --coverage nor coverage.reports names any. */
+export const DEFAULT_COVERAGE_PATHS = [
+  'coverage/lcov.info',
+  'lcov.info',
+  'coverage/cobertura-coverage.xml',
+  'coverage.xml',
+  'coverage/coverage-final.json',
+  'coverage.out',
+  'cover.out',
+  'target/site/jacoco/jacoco.xml',
+  'build/reports/jacoco/test/jacocoTestReport.xml',
+  'coverage/.resultset.json',
+  'clover.xml',
+  'coverage/clover.xml',
+];
+
+export interface CoverageRequest {
+  git: GitRunner;
+  repoRoot: string;
+  cwd: string;
+  targetSha: string;
+  /** --coverage files (relative to cwd). */
+  explicit: readonly string[];
+  /** coverage.reports globs (relative to the repo root). */
+  globs: readonly string[];
+  pathMap: readonly PathMapRule[];
+  /** Repo paths whose lines are wanted (changed files with added lines). */
+  wanted: ReadonlySet<string>;
+}
+
+async function trackedFiles(git: GitRunner, sha: string) {
+  const files = new Set<string>();
+  const symlinks = new Set<string>();
+  for await (const entry of git.stream(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', sha], '\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab === -1) continue;
+    const mode = entry.slice(0, 6);
+    const path = entry.slice(tab + 1);
+    if (mode === '120000') symlinks.add(path);
+    else if (mode.startsWith('100')) files.add(path);
+  }
+  return { files, symlinks };
+}
+
+async function goModule(git: GitRunner, sha: string): Promise<string | null> {
+  const { stdout, exitCode } = await git.run(['cat-file', '-p', `${sha}:go.mod`], { okExitCodes: [0, 128] });
+  if (exitCode !== 0) return null;
+  return /^module\s+(\S+)/m.exec(stdout)?.[1] ?? null;
+}
+
+async function findReports(request: CoverageRequest): Promise<{ source: CoverageFacts['source']; files: string[] }> {
+  if (request.explicit.length > 0) {
+    const files = request.explicit.map((file) => resolve(request.cwd, file));
+    for (const [i, file] of files.entries()) {
+      try {
+        if (!(await stat(file)).isFile()) throw new Error('not a file');
+      } catch {
+        throw new UserError(`--coverage ${request.explicit[i] ?? file}: no such report file (${file}).`);
+      }
+    }
+    return { source: 'option', files };
+  }
+  if (request.globs.length > 0) {
+    const files = await glob([...request.globs], { cwd: request.repoRoot, absolute: true, dot: true, onlyFiles: true });
+    return { source: 'policy', files: files.sort() };
+  }
+  const found: string[] = [];
+  for (const candidate of DEFAULT_COVERAGE_PATHS) {
+    const file = resolve(request.repoRoot, candidate);
+    try {
+      if ((await stat(file)).isFile()) found.push(file);
+    } catch {
+      // not there: try the next well-known place
+    }
+  }
+  return { source: found.length > 0 ? 'default' : 'none', files: found };
+}
+
+type Reader = (input: Readable, sink: CoverageSink, shown: string) => Promise<void>;
+
+/** The reader for each format (one place that says which code reads what). */
+const READERS = {
+  lcov: (input, sink) => readLcov(input, sink),
+  go: (input, sink) => readGoProfile(input, sink),
+  istanbul: readIstanbul,
+  simplecov: readSimplecov,
+  cobertura: (input, sink, shown) => readXml(input, sink, 'cobertura', shown),
+  jacoco: (input, sink, shown) => readXml(input, sink, 'jacoco', shown),
+  clover: (input, sink, shown) => readXml(input, sink, 'clover', shown),
+} satisfies Record<CoverageFormat, Reader>;
+
+async function readReport(file: string, format: CoverageFormat, sink: CoverageSink, shown: string): Promise<void> {
+  const input = createReadStream(file, { highWaterMark: 1 << 20 });
+  try {
+    await READERS[format](input, sink, shown);
+  } finally {
+    input.destroy();
+  }
+}
+
+/** Finds, reads and merges coverage reports: a line is covered if any report covers it. */
+export async function collectCoverage(request: CoverageRequest): Promise<CoverageFacts> {
+  const { source, files } = await findReports(request);
+  const facts: CoverageFacts = { source, reports: [], lines: new Map(), diagnostics: [] };
+  if (files.length === 0) {
+    if (source === 'policy') {
+      facts.diagnostics.push({
+        id: 'coverage-not-found',
+        level: 'warning',
+        message: `No file matches coverage.reports (${request.globs.join(', ')}).`,
+        remedy: 'Run the tests with coverage before planning, or correct the globs.',
+      });
+    }
+    return facts;
+  }
+  const repo = await trackedFiles(request.git, request.targetSha);
+  const mapper = new PathMapper(repo, request.repoRoot, request.pathMap, await goModule(request.git, request.targetSha));
+  for (const file of files) {
+    const rel = relative(request.repoRoot, file);
+    const shown = rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+    const status: CoverageReport = { path: shown, format: null, status: 'ok', message: null, files: 0, matched: 0 };
+    facts.reports.push(status);
+    const refused: string[] = [];
+    const unmatched: string[] = [];
+    const seen = new Set<string>();
+    const reportDir = relative(request.repoRoot, dirname(file));
+    const sink: CoverageSink = {
+      addRoot: (root) => { mapper.addRoot(root); },
+      file: (reportPath) => {
+        const mapped = mapper.map(reportPath, reportDir.startsWith('..') ? '' : reportDir);
+        if (!seen.has(reportPath)) {
+          seen.add(reportPath);
+          status.files += 1;
+          if (mapped.kind === 'mapped') status.matched += 1;
+          else if (mapped.kind === 'refused' && refused.length < 3) refused.push(mapped.reason);
+          else if (mapped.kind === 'unmatched' && unmatched.length < 3) unmatched.push(reportPath);
+        }
+        if (mapped.kind !== 'mapped' || !request.wanted.has(mapped.path)) return null;
+        let lines = facts.lines.get(mapped.path);
+        if (lines === undefined) {
+          lines = new Map();
+          facts.lines.set(mapped.path, lines);
+        }
+        return lines;
+      },
+    };
+    try {
+      status.format = sniffFormat(await readHead(file), file);
+      if (status.format === null) {
+        throw new CoverageReadError(shown, 'not a coverage format deployadvisor reads (LCOV, Cobertura, JaCoCo, Clover, Istanbul JSON, Go coverprofile, SimpleCov)');
+      }
+      await readReport(file, status.format, sink, shown);
+    } catch (error) {
+      status.status = 'unreadable';
+      status.message = error instanceof CoverageReadError ? error.message : `${shown}: ${error instanceof Error ? error.message : String(error)}`;
+      facts.diagnostics.push({ id: 'coverage-unreadable', level: 'warning', message: `Coverage report ${status.message}.` });
+      continue;
+    }
+    if (refused.length > 0) {
+      facts.diagnostics.push({
+        id: 'coverage-path-refused',
+        level: 'warning',
+        message: `Coverage report ${shown}: refused paths outside the repository or through symlinks: ${refused.join('; ')}.`,
+      });
+    }
+    if (status.files > 0 && status.matched === 0) {
+      status.status = 'unmatched';
+      status.message = `none of its ${status.files} file path(s) match a file in the repository (e.g. ${unmatched.join(', ')})`;
+      facts.diagnostics.push({
+        id: 'coverage-unmatched',
+        level: 'warning',
+        message: `Coverage report ${shown}: ${status.message}, so it says nothing about this change.`,
+        remedy: 'Map its paths with coverage.pathMap (for example { from: "/app/", to: "" }), or generate it from this checkout.',
+      });
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,30 @@
+export type { CoverageFormat } from '../../assess/facts.js';
+
+/** Line number → hit count for one source file. Present means measured; a count above 0 means covered. */
+export type LineHits = Map<number, number>;
+
+/**
+ * Where a reader delivers what it reads. `file` is called when a report names a source file; it returns
+ * the map to add hits to, or null when that file is not wanted (keeps memory bounded on huge reports).
+ */
+export interface CoverageSink {
+  file(reportPath: string): LineHits | null;
+  /** Cobertura `<source>` roots and similar, in report order. */
+  addRoot(root: string): void;
+}
+
+/** A report that could not be read: the reader's own diagnostic, never an exception. */
+export class CoverageReadError extends Error {
+  constructor(
+    readonly report: string,
+    message: string,
+  ) {
+    super(`${report}: ${message}`);
+    this.name = 'CoverageReadError';
+  }
+}
+
+export function addHits(lines: LineHits, line: number, hits: number): void {
+  if (!Number.isInteger(line) || line < 1 || !Number.isFinite(hits) || hits < 0) return;
+  lines.set(line, (lines.get(line) ?? 0) + hits);
+}

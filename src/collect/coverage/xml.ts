@@ -1,0 +1,83 @@
+import type { Readable } from 'node:stream';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { addHits, CoverageReadError, type CoverageSink, type LineHits } from './types.js';
+
+type XmlFormat = 'cobertura' | 'jacoco' | 'clover';
+
+function int(value: string | undefined): number {
+  return value === undefined ? NaN : Number(value);
+}
+
+/**
+ * Cobertura, JaCoCo and Clover XML, streamed through a SAX parser (saxes): no DOM, no DTD fetched,
+ * memory bounded by the deepest element, not the file.
+ * - Cobertura: `class/lines/line` (method lines are repeats and are skipped), every `<source>` root.
+ * - JaCoCo: `package[@name]/sourcefile[@name]/line`, covered when `ci > 0`; groups may nest.
+ * - Clover: `file[@path or @name]/line` of type stmt or cond (method lines are signatures).
+ */
+export async function readXml(input: Readable, sink: CoverageSink, format: XmlFormat, report: string): Promise<void> {
+  const parser = new SaxesParser({ xmlns: false, position: true });
+  const stack: string[] = [];
+  let current: LineHits | null = null;
+  let jacocoPackage = '';
+  let sourceText: string | null = null;
+  let failure: Error | null = null;
+
+  parser.on('error', (error) => {
+    failure ??= error;
+  });
+  parser.on('text', (text) => {
+    if (sourceText !== null) sourceText += text;
+  });
+  parser.on('opentag', (tag: SaxesTagPlain) => {
+    const name = tag.name;
+    const attrs = tag.attributes;
+    const parent = stack[stack.length - 1];
+    stack.push(name);
+    switch (format) {
+      case 'cobertura':
+        if (name === 'source' && parent === 'sources') sourceText = '';
+        else if (name === 'class' && attrs.filename !== undefined) current = sink.file(attrs.filename);
+        else if (name === 'line' && parent === 'lines' && stack[stack.length - 3] === 'class' && current !== null) {
+          addHits(current, int(attrs.number), int(attrs.hits));
+        }
+        break;
+      case 'jacoco':
+        if (name === 'package') jacocoPackage = attrs.name ?? '';
+        else if (name === 'sourcefile' && attrs.name !== undefined) {
+          current = sink.file(jacocoPackage === '' ? attrs.name : `${jacocoPackage}/${attrs.name}`);
+        } else if (name === 'line' && parent === 'sourcefile' && current !== null) {
+          addHits(current, int(attrs.nr), int(attrs.ci));
+        }
+        break;
+      case 'clover': {
+        if (name === 'file') {
+          const path = attrs.path ?? attrs.name;
+          current = path === undefined ? null : sink.file(path);
+        } else if (name === 'line' && parent === 'file' && current !== null && (attrs.type === 'stmt' || attrs.type === 'cond')) {
+          addHits(current, int(attrs.num), int(attrs.count));
+        }
+        break;
+      }
+    }
+  });
+  parser.on('closetag', (tag) => {
+    stack.pop();
+    if (tag.name === 'source' && sourceText !== null) {
+      sink.addRoot(sourceText.trim());
+      sourceText = null;
+    } else if (tag.name === 'class' || tag.name === 'sourcefile' || tag.name === 'file') {
+      current = null;
+    }
+  });
+
+  input.setEncoding('utf8');
+  for await (const chunk of input) {
+    parser.write(chunk as string);
+    if (failure !== null) break;
+  }
+  if (failure === null) parser.close();
+  if (failure !== null) {
+    throw new CoverageReadError(report, `not well-formed XML (${(failure as Error).message.split('\n')[0] ?? ''})`);
+  }
+}
