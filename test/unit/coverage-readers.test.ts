@@ -1,0 +1,110 @@
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readGoProfile } from '../../src/collect/coverage/go.js';
+import { readIstanbul, readSimplecov } from '../../src/collect/coverage/json.js';
+import { readLcov } from '../../src/collect/coverage/lcov.js';
+import { sniffFormat } from '../../src/collect/coverage/sniff.js';
+import { CoverageReadError, type CoverageSink, type LineHits } from '../../src/collect/coverage/types.js';
+import { readXml } from '../../src/collect/coverage/xml.js';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/coverage');
+
+/** A sink that keeps every file under the path the report wrote. */
+function collecting(): { sink: CoverageSink; files: Map<string, LineHits>; roots: string[] } {
+  const files = new Map<string, LineHits>();
+  const roots: string[] = [];
+  return {
+    files,
+    roots,
+    sink: {
+      addRoot: (root) => roots.push(root),
+      file: (path) => {
+        let lines = files.get(path);
+        if (lines === undefined) {
+          lines = new Map();
+          files.set(path, lines);
+        }
+        return lines;
+      },
+    },
+  };
+}
+
+async function read(format: string, input: Readable, sink: CoverageSink): Promise<void> {
+  switch (format) {
+    case 'lcov':
+      return readLcov(input, sink);
+    case 'go':
+      return readGoProfile(input, sink);
+    case 'istanbul':
+      return readIstanbul(input, sink, 'report');
+    case 'simplecov':
+      return readSimplecov(input, sink, 'report');
+    case 'cobertura':
+    case 'jacoco':
+    case 'clover':
+      return readXml(input, sink, format, 'report');
+    default:
+      throw new Error(`unknown format ${format}`);
+  }
+}
+
+const plain = (files: Map<string, LineHits>) =>
+  Object.fromEntries([...files].map(([path, lines]) => [path, Object.fromEntries([...lines].map(([n, h]) => [String(n), h]))]));
+
+describe('coverage readers on real-world edge cases (fixtures/coverage/<case>)', () => {
+  const cases = readdirSync(FIXTURES).sort();
+  it('has a fixture per edge case', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(10);
+  });
+  it.each(cases)('%s', async (name) => {
+    const expected = JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')) as {
+      report: string;
+      format: string;
+      files: Record<string, Record<string, number>>;
+    };
+    const file = join(FIXTURES, name, expected.report);
+    // format detection works from the content alone (the name is deliberately withheld)
+    expect(sniffFormat(readFileSync(file, 'utf8').slice(0, 8192), 'report')).toBe(expected.format);
+    const { sink, files } = collecting();
+    await read(expected.format, createReadStream(file), sink);
+    expect(plain(files)).toEqual(expected.files);
+  });
+
+  it('cobertura <source> roots are handed to the path mapper', async () => {
+    const { sink, roots } = collecting();
+    await readXml(createReadStream(join(FIXTURES, 'cobertura-multi-source/coverage.xml')), sink, 'cobertura', 'r');
+    expect(roots).toEqual(['/home/runner/work/app/app/src', '/home/runner/work/app/app/lib']);
+  });
+
+  it('a JaCoCo DOCTYPE is never fetched (no network, no file access)', async () => {
+    const xml = '<?xml version="1.0"?><!DOCTYPE report SYSTEM "http://127.0.0.1:9/never.dtd"><report name="x"><package name="p"><sourcefile name="A.java"><line nr="1" mi="0" ci="1"/></sourcefile></package></report>';
+    const { sink, files } = collecting();
+    await readXml(Readable.from([xml]), sink, 'jacoco', 'r');
+    expect(plain(files)).toEqual({ 'p/A.java': { '1': 1 } });
+  });
+});
+
+describe('readers never throw anything but their own diagnostic (fast-check)', () => {
+  const formats = ['lcov', 'go', 'istanbul', 'simplecov', 'cobertura', 'jacoco', 'clover'] as const;
+  const text = fc.oneof(
+    fc.string({ maxLength: 400 }),
+    fc.array(fc.constantFrom('SF:a.ts\n', 'DA:1,1\n', 'DA:x,\n', 'end_of_record\n', '<line number="1" hits="x"/>', '<class filename="a">', '{"a":', '[1,null', 'mode: set\n', 'a.go:1.1,2.2 1 1\n', '</', '\uFEFF', '\r\n'), { maxLength: 40 }).map((parts) => parts.join('')),
+  );
+  it.each(formats)('%s', async (format) => {
+    await fc.assert(
+      fc.asyncProperty(text, async (input) => {
+        const { sink } = collecting();
+        try {
+          await read(format, Readable.from([input]), sink);
+        } catch (error) {
+          expect(error).toBeInstanceOf(CoverageReadError);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
