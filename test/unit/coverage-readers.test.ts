@@ -53,7 +53,9 @@ async function read(format: string, input: Readable, sink: CoverageSink): Promis
 }
 
 const plain = (files: Map<string, LineHits>) =>
-  Object.fromEntries([...files].map(([path, lines]) => [path, Object.fromEntries([...lines].map(([n, h]) => [String(n), h]))]));
+  Object.fromEntries(
+    [...files].map(([path, lines]) => [path, Object.fromEntries([...lines].map(([n, h]) => [String(n), h]))]),
+  );
 
 describe('coverage readers on real-world edge cases (fixtures/coverage/<case>)', () => {
   const cases = readdirSync(FIXTURES).sort();
@@ -76,12 +78,18 @@ describe('coverage readers on real-world edge cases (fixtures/coverage/<case>)',
 
   it('cobertura <source> roots are handed to the path mapper', async () => {
     const { sink, roots } = collecting();
-    await readXml(createReadStream(join(FIXTURES, 'cobertura-multi-source/coverage.xml')), sink, 'cobertura', 'r');
+    await readXml(
+      createReadStream(join(FIXTURES, 'cobertura-multi-source/coverage.xml')),
+      sink,
+      'cobertura',
+      'r',
+    );
     expect(roots).toEqual(['/home/runner/work/app/app/src', '/home/runner/work/app/app/lib']);
   });
 
   it('a JaCoCo DOCTYPE is never fetched (no network, no file access)', async () => {
-    const xml = '<?xml version="1.0"?><!DOCTYPE report SYSTEM "http://127.0.0.1:9/never.dtd"><report name="x"><package name="p"><sourcefile name="A.java"><line nr="1" mi="0" ci="1"/></sourcefile></package></report>';
+    const xml =
+      '<?xml version="1.0"?><!DOCTYPE report SYSTEM "http://127.0.0.1:9/never.dtd"><report name="x"><package name="p"><sourcefile name="A.java"><line nr="1" mi="0" ci="1"/></sourcefile></package></report>';
     const { sink, files } = collecting();
     await readXml(Readable.from([xml]), sink, 'jacoco', 'r');
     expect(plain(files)).toEqual({ 'p/A.java': { '1': 1 } });
@@ -92,7 +100,26 @@ describe('readers never throw anything but their own diagnostic (fast-check)', (
   const formats = ['lcov', 'go', 'istanbul', 'simplecov', 'cobertura', 'jacoco', 'clover'] as const;
   const text = fc.oneof(
     fc.string({ maxLength: 400 }),
-    fc.array(fc.constantFrom('SF:a.ts\n', 'DA:1,1\n', 'DA:x,\n', 'end_of_record\n', '<line number="1" hits="x"/>', '<class filename="a">', '{"a":', '[1,null', 'mode: set\n', 'a.go:1.1,2.2 1 1\n', '</', '\uFEFF', '\r\n'), { maxLength: 40 }).map((parts) => parts.join('')),
+    fc
+      .array(
+        fc.constantFrom(
+          'SF:a.ts\n',
+          'DA:1,1\n',
+          'DA:x,\n',
+          'end_of_record\n',
+          '<line number="1" hits="x"/>',
+          '<class filename="a">',
+          '{"a":',
+          '[1,null',
+          'mode: set\n',
+          'a.go:1.1,2.2 1 1\n',
+          '</',
+          '\uFEFF',
+          '\r\n',
+        ),
+        { maxLength: 40 },
+      )
+      .map((parts) => parts.join('')),
   );
   it.each(formats)('%s', async (format) => {
     await fc.assert(

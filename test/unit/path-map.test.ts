@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { normalise, PathMapper } from '../../src/collect/coverage/path-map.js';
+
+const repo = {
+  files: new Set([
+    'src/a.ts',
+    'src/payments/charge.ts',
+    'lib/util.py',
+    'pkg/h.go',
+    'src/main/java/com/acme/Pay.java',
+    'web/src/a.ts',
+    'docs/x.md',
+  ]),
+  symlinks: new Set(['src/link.ts']),
+};
+
+describe('normalise', () => {
+  it.each([
+    ['C:\\work\\app\\src\\a.ts', '/work/app/src/a.ts'],
+    ['./src//a.ts', 'src/a.ts'],
+    ['file:///repo/src/a.ts', '/repo/src/a.ts'],
+    ['src/x/../a.ts', 'src/a.ts'],
+    ['../outside/a.ts', '../outside/a.ts'],
+  ])('%s → %s', (input, output) => {
+    expect(normalise(input)).toBe(output);
+  });
+});
+
+describe('PathMapper', () => {
+  const mapper = (rules: Array<{ from: string; to: string }> = [], goModule: string | null = null) =>
+    new PathMapper(repo, '/checkout/app', rules, goModule);
+
+  it.each([
+    ['relative to the repository', 'src/a.ts', 'src/a.ts'],
+    ['absolute under the repository', '/checkout/app/src/a.ts', 'src/a.ts'],
+    [
+      'a GitHub Actions checkout root',
+      '/home/runner/work/app/app/src/payments/charge.ts',
+      'src/payments/charge.ts',
+    ],
+    ['a GitLab checkout root', '/builds/acme/app/lib/util.py', 'lib/util.py'],
+    ['Windows separators and drive', 'D:\\a\\app\\app\\src\\payments\\charge.ts', 'src/payments/charge.ts'],
+    ['a JaCoCo package path', 'com/acme/Pay.java', 'src/main/java/com/acme/Pay.java'],
+    ['the longest suffix wins', '/x/web/src/a.ts', 'web/src/a.ts'],
+  ])('%s', (_name, reportPath, expected) => {
+    expect(mapper().map(reportPath, '')).toEqual({ kind: 'mapped', path: expected });
+  });
+
+  it('strips the Go module path from go.mod', () => {
+    expect(mapper([], 'github.com/acme/web').map('github.com/acme/web/pkg/h.go', '')).toEqual({
+      kind: 'mapped',
+      path: 'pkg/h.go',
+    });
+  });
+
+  it('resolves against Cobertura <source> roots and the report directory', () => {
+    const m = mapper();
+    m.addRoot('/checkout/app/src/payments');
+    expect(m.map('charge.ts', '')).toEqual({ kind: 'mapped', path: 'src/payments/charge.ts' });
+    expect(mapper().map('util.py', 'lib')).toEqual({ kind: 'mapped', path: 'lib/util.py' });
+  });
+
+  it('applies coverage.pathMap rules first', () => {
+    expect(mapper([{ from: '/app/', to: 'web/' }]).map('/app/src/a.ts', '')).toEqual({
+      kind: 'mapped',
+      path: 'web/src/a.ts',
+    });
+  });
+
+  it('refuses paths that leave the repository and symlinks; reports the rest as unmatched', () => {
+    expect(mapper().map('../../etc/passwd', '')).toMatchObject({ kind: 'refused' });
+    expect(mapper().map('src/link.ts', '')).toMatchObject({
+      kind: 'refused',
+      reason: 'src/link.ts is a symlink',
+    });
+    expect(mapper().map('/somewhere/else/nothing.ts', '')).toEqual({ kind: 'unmatched' });
+    // a bare file name that exists in two places is ambiguous, not guessed
+    expect(mapper().map('a.ts', '')).toEqual({ kind: 'unmatched' });
+  });
+});
