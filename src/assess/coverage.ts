@@ -104,3 +104,8 @@ export function describeRanges(path: string, ranges: ReadonlyArray<[number, numb
   const more = ranges.length > limit ? ` (+${ranges.length - limit} more)` : '';
   return `${path} ${shown.join(', ')}${more}`;
 }
+
+/** "80.00%" or "n/a": truncated to two decimals, so 79.999% never reads as 80%. */
+export function formatRatio(ratio: number | null): string {
+  return ratio === null ? 'n/a' : `${(Math.floor(ratio * 10_000) / 100).toFixed(2)}%`;
+}

@@ -1,4 +1,5 @@
 import type { Plan } from '../assess/plan-types.js';
+import { coverageLines } from './coverage.js';
 import { describeNextWindow, shortSha } from './plan-text.js';
 
 const ICON = { GO: '🟢', WAIT: '🟡', BLOCK: '🔴', INCONCLUSIVE: '⚪' } as const;
@@ -37,6 +38,7 @@ export function renderMarkdown(plan: Plan): string {
     `**Timing**: now ${plan.timing.nowLocal} ${plan.timing.timezone}; next window ${next ?? `none in the next ${plan.timing.horizonDays} days`}.`,
     '',
   );
+  out.push('**Coverage**', '', ...coverageLines(plan.coverage).map((line) => `- ${cell(line)}`), '');
   out.push('<details><summary>Evidence</summary>', '');
   for (const f of plan.factors.filter((factor) => factor.evidence.length > 0)) {
     out.push(`- **${f.title}**`);

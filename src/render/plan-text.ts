@@ -1,5 +1,6 @@
 import type { Plan, Verdict } from '../assess/plan-types.js';
 import { sameDay } from '../assess/plan.js';
+import { coverageLines } from './coverage.js';
 import { formatDuration, wrapBlock, type Style } from './style.js';
 import { renderTable } from './table.js';
 
@@ -85,6 +86,10 @@ export function renderText(plan: Plan, style: Style): string {
   plan.rollback.steps.forEach((step, i) => out.push(`  ${i + 1}. ${step}`));
   out.push('  watch:');
   for (const item of plan.rollback.watch) out.push(`    - ${item}`);
+  out.push('');
+
+  out.push(style.bold('Coverage'));
+  for (const line of coverageLines(plan.coverage)) out.push(`  ${line}`);
   out.push('');
 
   if (plan.lineage.aiCommits > 0) {

@@ -1,6 +1,7 @@
 import type { CoverageFacts } from '../facts.js';
 import type { Factor } from '../plan-types.js';
 import {
+  formatRatio,
   describeRanges,
   meetsPercent,
   patchCoverage,
@@ -171,12 +172,12 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
       max,
       points,
       summary:
-        `Patch coverage ${(ratio * 100).toFixed(2)}%: ${result.patch.covered} of ${result.patch.measured} measured changed line(s) ran under test` +
+        `Patch coverage ${formatRatio(ratio)}: ${result.patch.covered} of ${result.patch.measured} measured changed line(s) ran under test` +
         (belowMin.length > 0 ? `; ${belowMin.map((z) => z.name).join(', ')} below minPatchCoverage.` : '.'),
       evidence: [
         ...belowMin.map(
           (zone) =>
-            `zone ${zone.name}: ${zone.covered} of ${zone.measured} changed lines covered (${((zone.ratio ?? 0) * 100).toFixed(2)}%), below its minimum ${zone.min ?? 0}%`,
+            `zone ${zone.name}: ${zone.covered} of ${zone.measured} changed lines covered (${formatRatio(zone.ratio)}), below its minimum ${zone.min ?? 0}%`,
         ),
         ...gaps
           .slice(0, 5)

@@ -14,7 +14,6 @@ import { readHead, sniffFormat } from './sniff.js';
 import { CoverageReadError, type CoverageFormat, type CoverageSink } from './types.js';
 import { readXml } from './xml.js';
 
-
 /** Where reports usually land, tried when neither --coverage nor coverage.reports names any. */
 export const DEFAULT_COVERAGE_PATHS = [
   'coverage/lcov.info',
@@ -48,7 +47,10 @@ export interface CoverageRequest {
 async function trackedFiles(git: GitRunner, sha: string) {
   const files = new Set<string>();
   const symlinks = new Set<string>();
-  for await (const entry of git.stream(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', sha], '\0')) {
+  for await (const entry of git.stream(
+    ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', sha],
+    '\0',
+  )) {
     const tab = entry.indexOf('\t');
     if (tab === -1) continue;
     const mode = entry.slice(0, 6);
@@ -65,7 +67,9 @@ async function goModule(git: GitRunner, sha: string): Promise<string | null> {
   return /^module\s+(\S+)/m.exec(stdout)?.[1] ?? null;
 }
 
-async function findReports(request: CoverageRequest): Promise<{ source: CoverageFacts['source']; files: string[] }> {
+async function findReports(
+  request: CoverageRequest,
+): Promise<{ source: CoverageFacts['source']; files: string[] }> {
   if (request.explicit.length > 0) {
     const files = request.explicit.map((file) => resolve(request.cwd, file));
     for (const [i, file] of files.entries()) {
@@ -78,7 +82,12 @@ async function findReports(request: CoverageRequest): Promise<{ source: Coverage
     return { source: 'option', files };
   }
   if (request.globs.length > 0) {
-    const files = await glob([...request.globs], { cwd: request.repoRoot, absolute: true, dot: true, onlyFiles: true });
+    const files = await glob([...request.globs], {
+      cwd: request.repoRoot,
+      absolute: true,
+      dot: true,
+      onlyFiles: true,
+    });
     return { source: 'policy', files: files.sort() };
   }
   const found: string[] = [];
@@ -106,7 +115,12 @@ const READERS = {
   clover: (input, sink, shown) => readXml(input, sink, 'clover', shown),
 } satisfies Record<CoverageFormat, Reader>;
 
-async function readReport(file: string, format: CoverageFormat, sink: CoverageSink, shown: string): Promise<void> {
+async function readReport(
+  file: string,
+  format: CoverageFormat,
+  sink: CoverageSink,
+  shown: string,
+): Promise<void> {
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   try {
     await READERS[format](input, sink, shown);
@@ -131,18 +145,32 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
     return facts;
   }
   const repo = await trackedFiles(request.git, request.targetSha);
-  const mapper = new PathMapper(repo, request.repoRoot, request.pathMap, await goModule(request.git, request.targetSha));
+  const mapper = new PathMapper(
+    repo,
+    request.repoRoot,
+    request.pathMap,
+    await goModule(request.git, request.targetSha),
+  );
   for (const file of files) {
     const rel = relative(request.repoRoot, file);
     const shown = rel.startsWith('..') || isAbsolute(rel) ? file : rel;
-    const status: CoverageReport = { path: shown, format: null, status: 'ok', message: null, files: 0, matched: 0 };
+    const status: CoverageReport = {
+      path: shown,
+      format: null,
+      status: 'ok',
+      message: null,
+      files: 0,
+      matched: 0,
+    };
     facts.reports.push(status);
     const refused: string[] = [];
     const unmatched: string[] = [];
     const seen = new Set<string>();
     const reportDir = relative(request.repoRoot, dirname(file));
     const sink: CoverageSink = {
-      addRoot: (root) => { mapper.addRoot(root); },
+      addRoot: (root) => {
+        mapper.addRoot(root);
+      },
       file: (reportPath) => {
         const mapped = mapper.map(reportPath, reportDir.startsWith('..') ? '' : reportDir);
         if (!seen.has(reportPath)) {
@@ -164,13 +192,23 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
     try {
       status.format = sniffFormat(await readHead(file), file);
       if (status.format === null) {
-        throw new CoverageReadError(shown, 'not a coverage format deployadvisor reads (LCOV, Cobertura, JaCoCo, Clover, Istanbul JSON, Go coverprofile, SimpleCov)');
+        throw new CoverageReadError(
+          shown,
+          'not a coverage format deployadvisor reads (LCOV, Cobertura, JaCoCo, Clover, Istanbul JSON, Go coverprofile, SimpleCov)',
+        );
       }
       await readReport(file, status.format, sink, shown);
     } catch (error) {
       status.status = 'unreadable';
-      status.message = error instanceof CoverageReadError ? error.message : `${shown}: ${error instanceof Error ? error.message : String(error)}`;
-      facts.diagnostics.push({ id: 'coverage-unreadable', level: 'warning', message: `Coverage report ${status.message}.` });
+      status.message =
+        error instanceof CoverageReadError
+          ? error.message
+          : `${shown}: ${error instanceof Error ? error.message : String(error)}`;
+      facts.diagnostics.push({
+        id: 'coverage-unreadable',
+        level: 'warning',
+        message: `Coverage report ${status.message}.`,
+      });
       continue;
     }
     if (refused.length > 0) {
@@ -187,7 +225,8 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
         id: 'coverage-unmatched',
         level: 'warning',
         message: `Coverage report ${shown}: ${status.message}, so it says nothing about this change.`,
-        remedy: 'Map its paths with coverage.pathMap (for example { from: "/app/", to: "" }), or generate it from this checkout.',
+        remedy:
+          'Map its paths with coverage.pathMap (for example { from: "/app/", to: "" }), or generate it from this checkout.',
       });
     }
   }

@@ -87,7 +87,10 @@ export async function readIstanbul(input: Readable, sink: CoverageSink, report: 
       for (const [line, count] of best) addHits(lines, line, count);
     }
   } catch (error) {
-    throw new CoverageReadError(report, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new CoverageReadError(
+      report,
+      `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
@@ -97,7 +100,10 @@ export async function readIstanbul(input: Readable, sink: CoverageSink, report: 
  */
 export async function readSimplecov(input: Readable, sink: CoverageSink, report: string): Promise<void> {
   try {
-    for await (const [file, value] of jsonEntries(input, (path) => path.length === 3 && path[1] === 'coverage')) {
+    for await (const [file, value] of jsonEntries(
+      input,
+      (path) => path.length === 3 && path[1] === 'coverage',
+    )) {
       const counts = Array.isArray(value) ? value : (value as { lines?: unknown } | null)?.lines;
       if (!Array.isArray(counts)) continue;
       const lines = sink.file(file);
@@ -107,6 +113,9 @@ export async function readSimplecov(input: Readable, sink: CoverageSink, report:
       });
     }
   } catch (error) {
-    throw new CoverageReadError(report, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new CoverageReadError(
+      report,
+      `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }

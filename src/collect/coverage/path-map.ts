@@ -17,10 +17,14 @@ export interface RepoFiles {
   symlinks: ReadonlySet<string>;
 }
 
-export type MapResult = { kind: 'mapped'; path: string } | { kind: 'unmatched' } | { kind: 'refused'; reason: string };
+export type MapResult =
+  { kind: 'mapped'; path: string } | { kind: 'unmatched' } | { kind: 'refused'; reason: string };
 
 export function normalise(path: string): string {
-  let p = path.trim().replace(/^file:\/\//, '').replaceAll('\\', '/');
+  let p = path
+    .trim()
+    .replace(/^file:\/\//, '')
+    .replaceAll('\\', '/');
   p = p.replace(/^[A-Za-z]:(?=\/)/, '');
   p = p.replace(/\/{2,}/g, '/');
   const parts: string[] = [];
@@ -88,10 +92,15 @@ export class PathMapper {
     const root = normalise(this.repoRoot);
     const candidates: string[] = [];
     if (path.startsWith(`${root}/`)) candidates.push(path.slice(root.length + 1));
-    if (this.goModule !== null && path.startsWith(`${this.goModule}/`)) candidates.push(path.slice(this.goModule.length + 1));
+    if (this.goModule !== null && path.startsWith(`${this.goModule}/`))
+      candidates.push(path.slice(this.goModule.length + 1));
     candidates.push(path);
     for (const source of this.roots) {
-      const base = source.startsWith(`${root}/`) ? source.slice(root.length + 1) : source === root ? '' : source;
+      const base = source.startsWith(`${root}/`)
+        ? source.slice(root.length + 1)
+        : source === root
+          ? ''
+          : source;
       candidates.push(normalise(base === '' ? path : `${base}/${path}`));
     }
     if (reportDir !== '') candidates.push(normalise(`${reportDir}/${path}`));
@@ -99,13 +108,15 @@ export class PathMapper {
       const accepted = this.accept(candidate);
       if (accepted !== null) return accepted;
     }
-    if (path.split('/').includes('..')) return { kind: 'refused', reason: `${reportPath} leaves the repository` };
+    if (path.split('/').includes('..'))
+      return { kind: 'refused', reason: `${reportPath} leaves the repository` };
     // CI checkouts (/home/runner/work/app/app/src/x.ts, /builds/group/app/src/x.ts, C:\a\app\src\x.ts):
     // the longest tracked path that is a whole-segment suffix of the report path.
     const name = path.slice(path.lastIndexOf('/') + 1);
     let best: string | null = null;
     for (const file of this.byName.get(name) ?? []) {
-      if ((path === file || path.endsWith(`/${file}`)) && (best === null || file.length > best.length)) best = file;
+      if ((path === file || path.endsWith(`/${file}`)) && (best === null || file.length > best.length))
+        best = file;
     }
     if (best !== null) return this.accept(best) ?? { kind: 'unmatched' };
     // Package-relative paths (JaCoCo com/acme/A.java, Go pkg/x.go): a tracked path ending with the whole

@@ -4,7 +4,8 @@ import type { CoverageFormat } from './types.js';
 /** Decides a report's format from its first bytes, falling back to its name. */
 export function sniffFormat(head: string, fileName: string): CoverageFormat | null {
   const text = head.replace(/^\uFEFF/, '').trimStart();
-  if (/^(?:TN|SF|DA|FN|BRDA):/m.test(text.slice(0, 2000)) && !text.startsWith('<') && !text.startsWith('{')) return 'lcov';
+  if (/^(?:TN|SF|DA|FN|BRDA):/m.test(text.slice(0, 2000)) && !text.startsWith('<') && !text.startsWith('{'))
+    return 'lcov';
   if (text.startsWith('mode:')) return 'go';
   if (text.startsWith('<')) {
     if (/<coverage[^>]*\bclover=|<project\b[^>]*timestamp=/.test(text)) return 'clover';

@@ -15,7 +15,12 @@ function int(value: string | undefined): number {
  * - JaCoCo: `package[@name]/sourcefile[@name]/line`, covered when `ci > 0`; groups may nest.
  * - Clover: `file[@path or @name]/line` of type stmt or cond (method lines are signatures).
  */
-export async function readXml(input: Readable, sink: CoverageSink, format: XmlFormat, report: string): Promise<void> {
+export async function readXml(
+  input: Readable,
+  sink: CoverageSink,
+  format: XmlFormat,
+  report: string,
+): Promise<void> {
   const parser = new SaxesParser({ xmlns: false, position: true });
   const stack: string[] = [];
   let current: LineHits | null = null;
@@ -38,7 +43,12 @@ export async function readXml(input: Readable, sink: CoverageSink, format: XmlFo
       case 'cobertura':
         if (name === 'source' && parent === 'sources') sourceText = '';
         else if (name === 'class' && attrs.filename !== undefined) current = sink.file(attrs.filename);
-        else if (name === 'line' && parent === 'lines' && stack[stack.length - 3] === 'class' && current !== null) {
+        else if (
+          name === 'line' &&
+          parent === 'lines' &&
+          stack[stack.length - 3] === 'class' &&
+          current !== null
+        ) {
           addHits(current, int(attrs.number), int(attrs.hits));
         }
         break;
@@ -54,7 +64,12 @@ export async function readXml(input: Readable, sink: CoverageSink, format: XmlFo
         if (name === 'file') {
           const path = attrs.path ?? attrs.name;
           current = path === undefined ? null : sink.file(path);
-        } else if (name === 'line' && parent === 'file' && current !== null && (attrs.type === 'stmt' || attrs.type === 'cond')) {
+        } else if (
+          name === 'line' &&
+          parent === 'file' &&
+          current !== null &&
+          (attrs.type === 'stmt' || attrs.type === 'cond')
+        ) {
           addHits(current, int(attrs.num), int(attrs.count));
         }
         break;
@@ -78,6 +93,9 @@ export async function readXml(input: Readable, sink: CoverageSink, format: XmlFo
   }
   if (failure === null) parser.close();
   if (failure !== null) {
-    throw new CoverageReadError(report, `not well-formed XML (${(failure as Error).message.split('\n')[0] ?? ''})`);
+    throw new CoverageReadError(
+      report,
+      `not well-formed XML (${(failure as Error).message.split('\n')[0] ?? ''})`,
+    );
   }
 }
