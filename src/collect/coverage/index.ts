@@ -6,13 +6,9 @@ import { glob } from 'tinyglobby';
 import type { CoverageFacts, CoverageReport } from '../../assess/facts.js';
 import { UserError } from '../../errors.js';
 import type { GitRunner } from '../git-runner.js';
-import { readGoProfile } from './go.js';
-import { readIstanbul, readSimplecov } from './json.js';
-import { readLcov } from './lcov.js';
 import { PathMapper, type PathMapRule } from './path-map.js';
 import { readHead, sniffFormat } from './sniff.js';
 import { CoverageReadError, type CoverageFormat, type CoverageSink } from './types.js';
-import { readXml } from './xml.js';
 
 /** Where reports usually land, tried when neither --coverage nor coverage.reports names any. */
 export const DEFAULT_COVERAGE_PATHS = [
@@ -104,15 +100,16 @@ async function findReports(
 
 type Reader = (input: Readable, sink: CoverageSink, shown: string) => Promise<void>;
 
-/** The reader for each format (one place that says which code reads what). */
+/** The reader for each format, loaded only when a report of that format turns up (keeps start-up fast). */
 const READERS = {
-  lcov: (input, sink) => readLcov(input, sink),
-  go: (input, sink) => readGoProfile(input, sink),
-  istanbul: readIstanbul,
-  simplecov: readSimplecov,
-  cobertura: (input, sink, shown) => readXml(input, sink, 'cobertura', shown),
-  jacoco: (input, sink, shown) => readXml(input, sink, 'jacoco', shown),
-  clover: (input, sink, shown) => readXml(input, sink, 'clover', shown),
+  lcov: async (input, sink) => (await import('./lcov.js')).readLcov(input, sink),
+  go: async (input, sink) => (await import('./go.js')).readGoProfile(input, sink),
+  istanbul: async (input, sink, shown) => (await import('./json.js')).readIstanbul(input, sink, shown),
+  simplecov: async (input, sink, shown) => (await import('./json.js')).readSimplecov(input, sink, shown),
+  cobertura: async (input, sink, shown) =>
+    (await import('./xml.js')).readXml(input, sink, 'cobertura', shown),
+  jacoco: async (input, sink, shown) => (await import('./xml.js')).readXml(input, sink, 'jacoco', shown),
+  clover: async (input, sink, shown) => (await import('./xml.js')).readXml(input, sink, 'clover', shown),
 } satisfies Record<CoverageFormat, Reader>;
 
 async function readReport(
