@@ -1,4 +1,5 @@
-import { execa } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { GitError } from '../errors.js';
 
 /**
@@ -25,6 +26,8 @@ const SAFE_ENV = {
   GIT_OPTIONAL_LOCKS: '0',
   GIT_PAGER: 'cat',
   GIT_EXTERNAL_DIFF: '',
+  // Block-buffer stdout even into a pipe (git flushes after every record otherwise).
+  GIT_FLUSH: '0',
 } as const;
 
 export interface GitRunOptions {
@@ -86,25 +89,79 @@ export function explainGitFailure(cwd: string, args: readonly string[], stderr: 
   return new GitError(`git ${args.join(' ')} failed in ${cwd}: ${text || 'no message'}`);
 }
 
+function gitNotFound(): GitError {
+  return new GitError('git was not found on PATH.', 'Install git 2.30 or newer and try again.');
+}
+
+/** How a child ended: its exit code (-1 when killed by a signal), or the error that stopped it starting. */
+interface Exit {
+  code: number;
+  spawnError: boolean;
+}
+
+interface RunningGit {
+  child: ChildProcess | null;
+  stdout: Readable | null;
+  /** Everything git wrote to stderr; never rejects. */
+  stderr: Promise<string>;
+  /** Settles once the child has exited and its stdio is closed; never rejects. */
+  exit: Promise<Exit>;
+}
+
 export function createGitRunner(cwd: string, log?: (line: string) => void): GitRunner {
-  const spawn = (args: readonly string[], options: GitRunOptions) => {
+  const start = (args: readonly string[], options: GitRunOptions): RunningGit => {
     log?.(`git ${args.map((arg) => (/[\s"']/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}`);
-    return execa('git', [...SAFE_CONFIG, ...args], {
-      cwd,
-      env: SAFE_ENV,
-      extendEnv: true,
-      buffer: false,
-      reject: false,
-      stdin: options.input === undefined ? 'ignore' : 'pipe',
-      stripFinalNewline: false,
-      encoding: 'buffer',
+    let child: ChildProcess;
+    try {
+      child = spawn('git', [...SAFE_CONFIG, ...args], {
+        cwd,
+        env: { ...process.env, ...SAFE_ENV },
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch {
+      // Some failures to start (a --repo that is a file: ENOTDIR) throw instead of emitting 'error'.
+      const exit = Promise.resolve({ code: -1, spawnError: true });
+      return { child: null, stdout: null, stderr: Promise.resolve(''), exit };
+    }
+    const exit = new Promise<Exit>((resolve) => {
+      child.once('error', () => {
+        // Failed to start (ENOENT: no git, or no such --repo directory); later errors (a failed
+        // kill) change nothing, and 'close' still reports the exit.
+        if (child.pid === undefined) resolve({ code: -1, spawnError: true });
+      });
+      child.once('close', (code: number | null) => {
+        resolve({ code: code ?? -1, spawnError: child.pid === undefined });
+      });
     });
+    const stderrChunks: Buffer[] = [];
+    const stderr = new Promise<string>((resolve) => {
+      const done = () => {
+        resolve(Buffer.concat(stderrChunks).toString('utf8'));
+      };
+      child.stderr?.on('data', (chunk: Buffer) => stderrChunks.push(chunk));
+      child.stderr?.once('end', done).once('close', done).on('error', done);
+    });
+    if (child.stdin !== null) {
+      // git may exit before reading all of its input (EPIPE); its exit code tells what happened.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
+    child.stdout?.on('error', () => {});
+    return { child, stdout: child.stdout, stderr, exit };
   };
 
-  async function collectStderr(child: ReturnType<typeof spawn>): Promise<string> {
-    let text = '';
-    for await (const part of splitStream(child.stderr, '\n')) text += `${part}\n`;
-    return text;
+  async function check(
+    running: RunningGit,
+    args: readonly string[],
+    options: GitRunOptions,
+  ): Promise<number> {
+    const { code, spawnError } = await running.exit;
+    if (spawnError) throw gitNotFound();
+    if (!(options.okExitCodes ?? [0]).includes(code)) {
+      throw explainGitFailure(cwd, args, await running.stderr);
+    }
+    return code;
   }
 
   async function* stream(
@@ -112,38 +169,22 @@ export function createGitRunner(cwd: string, log?: (line: string) => void): GitR
     separator: string,
     options: GitRunOptions = {},
   ): AsyncGenerator<string> {
-    const child = spawn(args, options);
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    const stderr = collectStderr(child);
+    const running = start(args, options);
+    const { child } = running;
     try {
-      yield* splitStream(child.stdout, separator);
+      if (running.stdout !== null) yield* splitStream(running.stdout, separator);
     } finally {
-      if (child.exitCode === null) child.kill();
+      // The consumer stopped early (or threw): do not leave git running.
+      if (child !== null && child.exitCode === null && child.signalCode === null) child.kill();
     }
-    const result = await child;
-    const ok = options.okExitCodes ?? [0];
-    if (!ok.includes(result.exitCode ?? -1)) {
-      if (result.exitCode === undefined) {
-        throw new GitError('git was not found on PATH.', 'Install git 2.30 or newer and try again.');
-      }
-      throw explainGitFailure(cwd, args, await stderr);
-    }
+    await check(running, args, options);
   }
 
   async function runBytes(args: readonly string[], options: GitRunOptions = {}) {
-    const child = spawn(args, options);
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    const stderr = collectStderr(child);
+    const running = start(args, options);
     const chunks: Buffer[] = [];
-    for await (const chunk of child.stdout) chunks.push(Buffer.from(chunk as Uint8Array));
-    const result = await child;
-    const exitCode = result.exitCode ?? -1;
-    if (!(options.okExitCodes ?? [0]).includes(exitCode)) {
-      if (result.exitCode === undefined) {
-        throw new GitError('git was not found on PATH.', 'Install git 2.30 or newer and try again.');
-      }
-      throw explainGitFailure(cwd, args, await stderr);
-    }
+    if (running.stdout !== null) for await (const chunk of running.stdout) chunks.push(chunk as Buffer);
+    const exitCode = await check(running, args, options);
     return { stdout: Buffer.concat(chunks), exitCode };
   }
 

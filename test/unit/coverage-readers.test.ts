@@ -9,6 +9,7 @@ import { readLcov } from '../../src/collect/coverage/lcov.js';
 import { sniffFormat } from '../../src/collect/coverage/sniff.js';
 import { CoverageReadError, type CoverageSink, type LineHits } from '../../src/collect/coverage/types.js';
 import { readXml } from '../../src/collect/coverage/xml.js';
+import { readCoberturaScan } from '../../src/collect/coverage/cobertura-scan.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/coverage');
 
@@ -44,6 +45,7 @@ async function read(format: string, input: Readable, sink: CoverageSink): Promis
     case 'simplecov':
       return readSimplecov(input, sink, 'report');
     case 'cobertura':
+      return readCoberturaScan(input, sink, 'report');
     case 'jacoco':
     case 'clover':
       return readXml(input, sink, format, 'report');
@@ -93,6 +95,49 @@ describe('coverage readers on real-world edge cases (fixtures/coverage/<case>)',
     const { sink, files } = collecting();
     await readXml(Readable.from([xml]), sink, 'jacoco', 'r');
     expect(plain(files)).toEqual({ 'p/A.java': { '1': 1 } });
+  });
+});
+
+describe('the Cobertura fast path', () => {
+  it('reads what the full SAX parse reads, with every tag split across chunk edges', async () => {
+    const file = join(FIXTURES, 'cobertura-multi-source/coverage.xml');
+    const fast = collecting();
+    const full = collecting();
+    const bytes = readFileSync(file);
+    await readCoberturaScan(Readable.from([...bytes].map((b) => Buffer.from([b]))), fast.sink, 'r');
+    await readXml(createReadStream(file), full.sink, 'cobertura', 'r');
+    expect(plain(fast.files)).toEqual(plain(full.files));
+    expect(fast.roots).toEqual(['/home/runner/work/app/app/src', '/home/runner/work/app/app/lib']);
+  });
+
+  it('skips classes nobody asked for, and reports truncation', async () => {
+    const asked: string[] = [];
+    const skipping: CoverageSink = {
+      addRoot: () => undefined,
+      file: (path) => {
+        asked.push(path);
+        return null;
+      },
+    };
+    await readCoberturaScan(
+      Readable.from([
+        '<coverage><packages><package><classes><class filename="a&amp;b.py"><lines><line number="1" hits="1"/></lines></class></classes></package></packages></coverage>',
+      ]),
+      skipping,
+      'r',
+    );
+    expect(asked).toEqual(['a&b.py']);
+    const { sink } = collecting();
+    await expect(
+      readCoberturaScan(
+        Readable.from(['<coverage><packages><package><classes><class filename="a"><lines>']),
+        sink,
+        'r',
+      ),
+    ).rejects.toBeInstanceOf(CoverageReadError);
+    await expect(readCoberturaScan(Readable.from(['<coverage><packages>']), sink, 'r')).rejects.toThrow(
+      'ends before </coverage>',
+    );
   });
 });
 

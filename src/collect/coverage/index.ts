@@ -107,7 +107,7 @@ const READERS = {
   istanbul: async (input, sink, shown) => (await import('./json.js')).readIstanbul(input, sink, shown),
   simplecov: async (input, sink, shown) => (await import('./json.js')).readSimplecov(input, sink, shown),
   cobertura: async (input, sink, shown) =>
-    (await import('./xml.js')).readXml(input, sink, 'cobertura', shown),
+    (await import('./cobertura-scan.js')).readCoberturaScan(input, sink, shown),
   jacoco: async (input, sink, shown) => (await import('./xml.js')).readXml(input, sink, 'jacoco', shown),
   clover: async (input, sink, shown) => (await import('./xml.js')).readXml(input, sink, 'clover', shown),
 } satisfies Record<CoverageFormat, Reader>;
