@@ -21,6 +21,8 @@ export interface FileCoverage extends Ratio {
 
 export interface ZoneCoverage extends Ratio {
   name: string;
+  /** Lines added or changed in the zone's files. */
+  changed: number;
   min: number | null;
   /** Whether the zone meets minPatchCoverage, compared on the exact ratio; null when n/a. */
   meetsMin: boolean | null;
@@ -93,7 +95,14 @@ export function patchCoverage(
     zones: zones.map(({ zone, files: zoneFiles }) => {
       const value = sum(zoneFiles.flatMap((path) => byPath.get(path) ?? []));
       const min = zone.minPatchCoverage ?? null;
-      return { name: zone.name, ...value, min, meetsMin: min === null ? null : meetsPercent(value, min) };
+      const changed = zoneFiles.reduce((n, path) => n + (byPath.get(path)?.changed ?? 0), 0);
+      return {
+        name: zone.name,
+        changed,
+        ...value,
+        min,
+        meetsMin: min === null ? null : meetsPercent(value, min),
+      };
     }),
   };
 }
@@ -105,7 +114,9 @@ export function describeRanges(path: string, ranges: ReadonlyArray<[number, numb
   return `${path} ${shown.join(', ')}${more}`;
 }
 
-/** "80.00%" or "n/a": truncated to two decimals, so 79.999% never reads as 80%. */
-export function formatRatio(ratio: number | null): string {
-  return ratio === null ? 'n/a' : `${(Math.floor(ratio * 10_000) / 100).toFixed(2)}%`;
+/** "80.00%" or "n/a", truncated to two decimals with integer arithmetic: 79.999% never reads as 80%. */
+export function formatRatio(value: Pick<Ratio, 'covered' | 'measured'>): string {
+  if (value.measured === 0) return 'n/a';
+  const hundredths = Math.floor((value.covered * 10_000) / value.measured);
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}%`;
 }

@@ -65,7 +65,10 @@ function policyGates(
         kind: 'policy',
         level: 'block',
         title: `Coverage below minimum in ${zone.name}`,
-        reason: `${zone.covered} of ${zone.measured} changed lines in ${zone.name} ran under test, below its minPatchCoverage of ${zone.min ?? 0}%; thresholds.hardGates lists tests.`,
+        reason:
+          zone.measured === 0
+            ? `No coverage report measures the ${zone.changed} changed line(s) in ${zone.name}, so its minPatchCoverage of ${zone.min ?? 0}% is not shown to be met; thresholds.hardGates lists tests.`
+            : `${zone.covered} of ${zone.measured} changed lines in ${zone.name} ran under test, below its minPatchCoverage of ${zone.min ?? 0}%; thresholds.hardGates lists tests.`,
         until: null,
       });
     }
@@ -218,13 +221,13 @@ export function assessPlan(input: PlanInput): Plan {
     lineage,
     coverage: {
       status:
-        tests.coverage !== null
-          ? tests.coverage.patch.measured === 0
-            ? 'n/a'
-            : 'ok'
-          : (input.coverage?.reports.length ?? 0) > 0
+        (input.coverage?.reports.length ?? 0) === 0
+          ? 'none'
+          : !(input.coverage?.reports.some((report) => report.status === 'ok') ?? false)
             ? 'unusable'
-            : 'none',
+            : (tests.coverage?.patch.measured ?? 0) === 0
+              ? 'n/a'
+              : 'ok',
       source: input.coverage?.source ?? 'none',
       reports: input.coverage?.reports ?? [],
       patch: tests.coverage?.patch ?? null,

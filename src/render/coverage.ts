@@ -13,7 +13,7 @@ export function coverageLines(coverage: PlanCoverage): string[] {
   }
   if (coverage.patch !== null) {
     lines.push(
-      `patch coverage ${formatRatio(coverage.patch.ratio)}: ${coverage.patch.covered} of ${coverage.patch.measured} measured changed line(s) covered`,
+      `patch coverage ${formatRatio(coverage.patch)}: ${coverage.patch.covered} of ${coverage.patch.measured} measured changed line(s) covered`,
     );
   }
   for (const zone of coverage.zones) {
@@ -21,7 +21,7 @@ export function coverageLines(coverage: PlanCoverage): string[] {
       zone.min === null
         ? ''
         : `, minimum ${zone.min}%${zone.meetsMin === false ? ' — BELOW' : zone.meetsMin === true ? ' — met' : ''}`;
-    lines.push(`zone ${zone.name}: ${formatRatio(zone.ratio)} (${zone.covered}/${zone.measured})${min}`);
+    lines.push(`zone ${zone.name}: ${formatRatio(zone)} (${zone.covered}/${zone.measured})${min}`);
   }
   for (const file of coverage.files.filter((f) => f.uncovered.length > 0).slice(0, 8)) {
     lines.push(`untested ${describeRanges(file.path, file.uncovered)}`);

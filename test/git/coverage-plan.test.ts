@@ -80,7 +80,7 @@ describe('plan with coverage reports', () => {
       uncovered: [[40, 58]],
     });
     expect(p.coverage.zones).toEqual([
-      { name: 'payments', covered: 11, measured: 30, ratio: 11 / 30, min: 80, meetsMin: false },
+      { name: 'payments', changed: 30, covered: 11, measured: 30, ratio: 11 / 30, min: 80, meetsMin: false },
     ]);
     const tests = p.factors.find((f) => f.id === 'tests');
     expect(tests?.summary).toBe(
@@ -150,6 +150,35 @@ describe('plan with coverage reports', () => {
     const missing = await runCli(['--repo', repo.dir, 'plan', '--coverage', 'nope.info']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--coverage nope.info: no such report file');
+  });
+
+  it('a report that breaks half-way contributes nothing, even beside a good one', async () => {
+    writeFileSync(
+      join(repo.dir, 'half.json'),
+      '{"src/util.ts": {"path": "src/util.ts", "statementMap": {"0": {"start": {"line": 11}}}, "s": {"0": 9}}, "src/payments/charge.ts": {',
+    );
+    const { plan: p } = await plan('--coverage', join(repo.dir, 'half.json'), join(repo.dir, 'partial.info'));
+    expect(p.coverage.reports.map((r) => r.status)).toEqual(['unreadable', 'ok']);
+    expect(p.coverage.patch).toEqual({ covered: 13, measured: 32, ratio: 13 / 32 });
+  });
+
+  it('a zone whose changed lines no report measures does not pass its minimum', async () => {
+    writeFileSync(join(repo.dir, 'util-only.info'), lcov({ 'src/util.ts': { 11: 1, 12: 1 } }));
+    writeFileSync(join(repo.dir, '.deployadvisor.yml'), `${POLICY}thresholds: { hardGates: [tests] }\n`);
+    try {
+      const { plan: p, code } = await plan('--coverage', join(repo.dir, 'util-only.info'));
+      expect(p.coverage.zones[0]).toMatchObject({
+        name: 'payments',
+        changed: 30,
+        measured: 0,
+        meetsMin: null,
+      });
+      expect(p.gates[0]).toMatchObject({ id: 'coverage-below-min', level: 'block' });
+      expect(p.gates[0]?.reason).toContain('No coverage report measures the 30 changed line(s) in payments');
+      expect(code).toBe(4);
+    } finally {
+      writeFileSync(join(repo.dir, '.deployadvisor.yml'), POLICY);
+    }
   });
 
   it('the text plan shows the coverage section', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeRanges, meetsPercent, patchCoverage, ratioOf } from '../../src/assess/coverage.js';
+import {
+  describeRanges,
+  formatRatio,
+  meetsPercent,
+  patchCoverage,
+  ratioOf,
+} from '../../src/assess/coverage.js';
 import type { DiffFile } from '../../src/assess/facts.js';
 import { policySchema } from '../../src/config/schema.js';
 
@@ -41,7 +47,7 @@ describe('patch coverage', () => {
       { path: 'src/b.ts', changed: 3, covered: 0, measured: 0, ratio: null, uncovered: [] },
     ]);
     expect(result.zones).toEqual([
-      { name: 'pay', covered: 2, measured: 4, ratio: 0.5, min: 80, meetsMin: false },
+      { name: 'pay', changed: 8, covered: 2, measured: 4, ratio: 0.5, min: 80, meetsMin: false },
     ]);
   });
 
@@ -54,6 +60,22 @@ describe('patch coverage', () => {
     expect(meetsPercent(ratioOf(1599, 2000), 80)).toBe(false); // 79.95%
     expect(meetsPercent(ratioOf(1600, 2000), 80)).toBe(true);
     expect(meetsPercent(ratioOf(2, 3), 66.67)).toBe(false); // 66.666...%
+  });
+
+  it('prints percentages truncated with integer arithmetic', () => {
+    expect(formatRatio(ratioOf(57, 100))).toBe('57.00%');
+    expect(formatRatio(ratioOf(1599, 2000))).toBe('79.95%');
+    expect(formatRatio(ratioOf(7999, 10000))).toBe('79.99%');
+    expect(formatRatio(ratioOf(2, 3))).toBe('66.66%');
+    expect(formatRatio(ratioOf(0, 0))).toBe('n/a');
+    for (let measured = 1; measured <= 300; measured++) {
+      for (let covered = 0; covered <= measured; covered++) {
+        const hundredths = Math.round(Number(formatRatio(ratioOf(covered, measured)).slice(0, -1)) * 100);
+        // never above the truth, and less than 0.01% below it
+        expect(hundredths * measured).toBeLessThanOrEqual(covered * 10_000);
+        expect((hundredths + 1) * measured).toBeGreaterThan(covered * 10_000);
+      }
+    }
   });
 
   it('names untested ranges the way a person reads them', () => {

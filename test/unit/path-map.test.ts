@@ -46,6 +46,26 @@ describe('PathMapper', () => {
     expect(mapper().map(reportPath, '')).toEqual({ kind: 'mapped', path: expected });
   });
 
+  it('joins Cobertura <source> roots from another machine before suffix matching; roots are per report', () => {
+    const m = mapper();
+    m.addRoot('/home/runner/work/app/app/src/payments');
+    expect(m.map('charge.ts', '')).toEqual({ kind: 'mapped', path: 'src/payments/charge.ts' });
+    m.startReport();
+    expect(m.map('charge.ts', '')).toEqual({ kind: 'unmatched' });
+  });
+
+  it("dependencies and bare names never stand in for the repository's own files", () => {
+    const withRoot = new PathMapper(
+      { files: new Set(['index.js', 'src/util.js']), symlinks: new Set() },
+      '/checkout/app',
+      [],
+      null,
+    );
+    expect(withRoot.map('/ci/app/node_modules/lodash/index.js', '')).toEqual({ kind: 'unmatched' });
+    expect(withRoot.map('/ci/app/node_modules/lodash/src/util.js', '')).toEqual({ kind: 'unmatched' });
+    expect(withRoot.map('/ci/app/src/util.js', '')).toEqual({ kind: 'mapped', path: 'src/util.js' });
+  });
+
   it('strips the Go module path from go.mod', () => {
     expect(mapper([], 'github.com/acme/web').map('github.com/acme/web/pkg/h.go', '')).toEqual({
       kind: 'mapped',

@@ -141,7 +141,10 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
   }
 
   const aiShare = aiShareByFile(ctx);
-  const belowMin = result.zones.filter((zone) => zone.meetsMin === false);
+  // A zone with a minimum whose changed lines no report measures has no evidence: that is not a pass.
+  const belowMin = result.zones.filter(
+    (zone) => zone.min !== null && (zone.meetsMin === false || (zone.meetsMin === null && zone.changed > 0)),
+  );
   const points = coveragePoints(result.files, aiShare, belowMin.length, max, new Set());
   const gaps = result.files
     .filter((file) => file.uncovered.length > 0)
@@ -164,7 +167,6 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
     return meetsPercent(value, zone.min) === false;
   }).length;
   const after = coveragePoints(afterFiles, aiShare, afterBelow, max, covered);
-  const ratio = result.patch.ratio ?? 0;
   return {
     factor: {
       id: 'tests',
@@ -172,12 +174,13 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
       max,
       points,
       summary:
-        `Patch coverage ${formatRatio(ratio)}: ${result.patch.covered} of ${result.patch.measured} measured changed line(s) ran under test` +
+        `Patch coverage ${formatRatio(result.patch)}: ${result.patch.covered} of ${result.patch.measured} measured changed line(s) ran under test` +
         (belowMin.length > 0 ? `; ${belowMin.map((z) => z.name).join(', ')} below minPatchCoverage.` : '.'),
       evidence: [
-        ...belowMin.map(
-          (zone) =>
-            `zone ${zone.name}: ${zone.covered} of ${zone.measured} changed lines covered (${formatRatio(zone.ratio)}), below its minimum ${zone.min ?? 0}%`,
+        ...belowMin.map((zone) =>
+          zone.measured === 0
+            ? `zone ${zone.name}: no report measures its ${zone.changed} changed line(s), so its minimum ${zone.min ?? 0}% is not shown to be met`
+            : `zone ${zone.name}: ${zone.covered} of ${zone.measured} changed lines covered (${formatRatio(zone)}), below its minimum ${zone.min ?? 0}%`,
         ),
         ...gaps
           .slice(0, 5)

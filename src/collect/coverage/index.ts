@@ -160,6 +160,9 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
       matched: 0,
     };
     facts.reports.push(status);
+    mapper.startReport();
+    // Lines go to a staging map first: a report that fails half-way contributes nothing.
+    const staged = new Map<string, Map<number, number>>();
     const refused: string[] = [];
     const unmatched: string[] = [];
     const seen = new Set<string>();
@@ -178,10 +181,10 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
           else if (mapped.kind === 'unmatched' && unmatched.length < 3) unmatched.push(reportPath);
         }
         if (mapped.kind !== 'mapped' || !request.wanted.has(mapped.path)) return null;
-        let lines = facts.lines.get(mapped.path);
+        let lines = staged.get(mapped.path);
         if (lines === undefined) {
           lines = new Map();
-          facts.lines.set(mapped.path, lines);
+          staged.set(mapped.path, lines);
         }
         return lines;
       },
@@ -208,6 +211,11 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
       });
       continue;
     }
+    for (const [path, lines] of staged) {
+      const merged = facts.lines.get(path);
+      if (merged === undefined) facts.lines.set(path, lines);
+      else for (const [line, hits] of lines) merged.set(line, (merged.get(line) ?? 0) + hits);
+    }
     if (refused.length > 0) {
       facts.diagnostics.push({
         id: 'coverage-path-refused',
@@ -217,7 +225,7 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
     }
     if (status.files > 0 && status.matched === 0) {
       status.status = 'unmatched';
-      status.message = `none of its ${status.files} file path(s) match a file in the repository (e.g. ${unmatched.join(', ')})`;
+      status.message = `none of its ${status.files} file path(s) match a file in the repository${unmatched.length > 0 ? ` (e.g. ${unmatched.join(', ')})` : ''}`;
       facts.diagnostics.push({
         id: 'coverage-unmatched',
         level: 'warning',

@@ -49,7 +49,10 @@ export async function readLcov(input: Readable, sink: CoverageSink): Promise<voi
       if (hitsEnd === -1 || hitsEnd > end) hitsEnd = end;
       const number = digits(buf, start + 3, comma);
       let hits = digits(buf, comma + 1, hitsEnd);
-      if (Number.isNaN(hits)) hits = Number(buf.toString('latin1', comma + 1, hitsEnd).trim());
+      if (Number.isNaN(hits)) {
+        const text = buf.toString('latin1', comma + 1, hitsEnd).trim();
+        hits = text === '' ? NaN : Number(text);
+      }
       addHits(
         current,
         Number.isNaN(number) ? Number(buf.toString('latin1', start + 3, comma).trim()) : number,

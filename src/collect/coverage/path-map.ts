@@ -59,6 +59,31 @@ export class PathMapper {
     }
   }
 
+  /** Each report has its own <source> roots: start afresh (the path index is kept). */
+  startReport(): void {
+    this.roots.length = 0;
+    this.cache.clear();
+  }
+
+  /**
+   * The longest tracked path that ends `full` at a segment boundary. A tracked file at the repository
+   * root needs more than its bare name to match, and dependency folders never match the repo's own
+   * files, so /ci/app/node_modules/lodash/index.js does not count for ./index.js.
+   */
+  private longestSuffix(full: string): string | null {
+    const name = full.slice(full.lastIndexOf('/') + 1);
+    const foreign = /(?:^|\/)(?:node_modules|vendor|site-packages|\.venv|bower_components)\//.test(full);
+    let best: string | null = null;
+    for (const file of this.byName.get(name) ?? []) {
+      if (full !== file && !full.endsWith(`/${file}`)) continue;
+      if (full !== file && !file.includes('/')) continue;
+      if (foreign && !/(?:^|\/)(?:node_modules|vendor|site-packages|\.venv|bower_components)\//.test(file))
+        continue;
+      if (best === null || file.length > best.length) best = file;
+    }
+    return best;
+  }
+
   addRoot(root: string): void {
     const normal = normalise(root);
     if (normal !== '' && !this.roots.includes(normal)) this.roots.push(normal);
@@ -110,17 +135,16 @@ export class PathMapper {
     }
     if (path.split('/').includes('..'))
       return { kind: 'refused', reason: `${reportPath} leaves the repository` };
-    // CI checkouts (/home/runner/work/app/app/src/x.ts, /builds/group/app/src/x.ts, C:\a\app\src\x.ts):
-    // the longest tracked path that is a whole-segment suffix of the report path.
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    let best: string | null = null;
-    for (const file of this.byName.get(name) ?? []) {
-      if ((path === file || path.endsWith(`/${file}`)) && (best === null || file.length > best.length))
-        best = file;
+    // CI checkouts (/home/runner/work/app/app/src/x.ts, /builds/group/app/src/x.ts, C:\a\app\src\x.ts),
+    // also after joining a <source> root: the longest tracked path that is a whole-segment suffix.
+    const absolute = [path, ...this.roots.map((source) => normalise(`${source}/${path}`))];
+    for (const full of absolute) {
+      const best = this.longestSuffix(full);
+      if (best !== null) return this.accept(best) ?? { kind: 'unmatched' };
     }
-    if (best !== null) return this.accept(best) ?? { kind: 'unmatched' };
     // Package-relative paths (JaCoCo com/acme/A.java, Go pkg/x.go): a tracked path ending with the whole
     // report path, when exactly one does.
+    const name = path.slice(path.lastIndexOf('/') + 1);
     if (path.includes('/')) {
       const found = (this.byName.get(name) ?? []).filter((file) => file.endsWith(`/${path}`));
       if (found.length === 1 && found[0] !== undefined) return this.accept(found[0]) ?? { kind: 'unmatched' };

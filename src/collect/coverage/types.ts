@@ -24,7 +24,11 @@ export class CoverageReadError extends Error {
   }
 }
 
+/**
+ * Adds a line's count. A line without a usable count is not measured. Negative counts (gcov counter
+ * overflow) mean the line ran, as diff-cover reads them.
+ */
 export function addHits(lines: LineHits, line: number, hits: number): void {
-  if (!Number.isInteger(line) || line < 1 || !Number.isFinite(hits) || hits < 0) return;
-  lines.set(line, (lines.get(line) ?? 0) + hits);
+  if (!Number.isInteger(line) || line < 1 || !Number.isFinite(hits)) return;
+  lines.set(line, (lines.get(line) ?? 0) + (hits < 0 ? 1 : hits));
 }

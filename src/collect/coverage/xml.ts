@@ -4,9 +4,13 @@ import { addHits, CoverageReadError, type CoverageSink, type LineHits } from './
 
 type XmlFormat = 'cobertura' | 'jacoco' | 'clover';
 
+/** An attribute as a number; missing or empty is NaN (not measured), never 0. */
 function int(value: string | undefined): number {
-  return value === undefined ? NaN : Number(value);
+  return value === undefined || value.trim() === '' ? NaN : Number(value);
 }
+
+/** The element that names a source file in each format. */
+const FILE_ELEMENT = { cobertura: 'class', jacoco: 'sourcefile', clover: 'file' } as const;
 
 /**
  * Cobertura, JaCoCo and Clover XML, streamed through a SAX parser (saxes): no DOM, no DTD fetched,
@@ -81,7 +85,8 @@ export async function readXml(
     if (tag.name === 'source' && sourceText !== null) {
       sink.addRoot(sourceText.trim());
       sourceText = null;
-    } else if (tag.name === 'class' || tag.name === 'sourcefile' || tag.name === 'file') {
+    } else if (tag.name === FILE_ELEMENT[format]) {
+      // Only the element that named the file ends it: Clover nests <class> inside <file>.
       current = null;
     }
   });
