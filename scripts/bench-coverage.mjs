@@ -2,7 +2,15 @@
 // Prints parse throughput (MB/s), peak memory, and patch-coverage time against diff-cover on the same
 // repository, range and report. Reports, it does not gate: exit 0 unless a command fails.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 
@@ -19,7 +27,15 @@ function git(...args) {
   return execFileSync('git', args, {
     cwd: REPO,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.com', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.com', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'b',
+      GIT_AUTHOR_EMAIL: 'b@example.com',
+      GIT_COMMITTER_NAME: 'b',
+      GIT_COMMITTER_EMAIL: 'b@example.com',
+      GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+      GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+    },
   });
 }
 
@@ -29,14 +45,19 @@ function makeRepo() {
   git('init', '-q', '-b', 'main');
   git('config', 'gc.auto', '0');
   for (let f = 0; f < TRACKED; f++) {
-    writeFileSync(join(REPO, 'src', `m${f}.ts`), Array.from({ length: LINES - 40 }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n');
+    writeFileSync(
+      join(REPO, 'src', `m${f}.ts`),
+      Array.from({ length: LINES - 40 }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n',
+    );
   }
   git('add', '-A');
   git('commit', '-qm', 'base');
   git('branch', 'base');
   // Every tracked file grows by 40 lines, and 10 lines in the middle change.
   for (let f = 0; f < TRACKED; f++) {
-    const lines = Array.from({ length: LINES }, (_, i) => (i >= 100 && i < 110 ? `export const w${i} = ${i * 2};` : `export const v${i} = ${i};`));
+    const lines = Array.from({ length: LINES }, (_, i) =>
+      i >= 100 && i < 110 ? `export const w${i} = ${i * 2};` : `export const v${i} = ${i};`,
+    );
     writeFileSync(join(REPO, 'src', `m${f}.ts`), lines.join('\n') + '\n');
   }
   git('commit', '-qam', 'change');
@@ -96,7 +117,11 @@ function median(values) {
 
 function measure(command, args, cwd, runs = RUNS) {
   const samples = Array.from({ length: runs }, () => timed(command, args, cwd));
-  return { ms: median(samples.map((s) => s.ms)), rssKb: Math.max(...samples.map((s) => s.rssKb ?? 0)) || null, stdout: samples[0].stdout };
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    rssKb: Math.max(...samples.map((s) => s.rssKb ?? 0)) || null,
+    stdout: samples[0].stdout,
+  };
 }
 
 const hasDiffCover = spawnSync('diff-cover', ['--version']).status === 0;
@@ -121,7 +146,22 @@ for (const [name, report] of [
   ['Cobertura 100 MB', cobertura],
 ]) {
   const mb = statSync(report).size / (1024 * 1024);
-  const ours = measure(process.execPath, [BIN, '--repo', REPO, '--format', 'json', 'plan', '--from', 'base', '--coverage', report, '--now', '2026-11-23T10:00:00Z', '--fail-on', 'never']);
+  const ours = measure(process.execPath, [
+    BIN,
+    '--repo',
+    REPO,
+    '--format',
+    'json',
+    'plan',
+    '--from',
+    'base',
+    '--coverage',
+    report,
+    '--now',
+    '2026-11-23T10:00:00Z',
+    '--fail-on',
+    'never',
+  ]);
   const plan = JSON.parse(ours.stdout);
   const row = {
     case: name,
@@ -137,24 +177,38 @@ for (const [name, report] of [
   };
   if (hasDiffCover) {
     const out = join(BENCH, 'diff-cover.json');
-    const theirs = measure('diff-cover', [report, '--compare-branch=base', `--json-report=${out}`, '-q'], REPO, 1);
+    const theirs = measure(
+      'diff-cover',
+      [report, '--compare-branch=base', `--json-report=${out}`, '-q'],
+      REPO,
+      1,
+    );
     const json = JSON.parse(readFileSync(out, 'utf8'));
     row.diffCoverMs = Math.round(theirs.ms);
     row.diffCoverRssMB = theirs.rssKb === null ? null : Math.round(theirs.rssKb / 1024);
     row.speedup = Number((theirs.ms / ours.ms).toFixed(1));
-    row.agree = json.total_num_lines === plan.coverage.patch?.measured && json.total_num_lines - json.total_num_violations === plan.coverage.patch?.covered;
+    row.agree =
+      json.total_num_lines === plan.coverage.patch?.measured &&
+      json.total_num_lines - json.total_num_violations === plan.coverage.patch?.covered;
     rmSync(out, { force: true });
   }
   rows.push(row);
 }
 
 console.log('');
-console.log('| report | size | deployadvisor plan | throughput | peak RSS | diff-cover | diff-cover RSS | speed-up | same counts |');
+console.log(
+  '| report | size | deployadvisor plan | throughput | peak RSS | diff-cover | diff-cover RSS | speed-up | same counts |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of rows) {
   console.log(
     `| ${r.case} | ${r.sizeMB} MB | ${r.oursMs} ms | ${r.throughputMBs} MB/s | ${r.oursRssMB ?? 'n/a'} MB | ${r.diffCoverMs ?? 'n/a'} ms | ${r.diffCoverRssMB ?? 'n/a'} MB | ${r.speedup ?? 'n/a'}x | ${r.agree ?? 'n/a'} |`,
   );
 }
-console.log(`\ntargets: at least 5x faster than diff-cover, peak RSS under 300 MB. runs: median of ${RUNS} (diff-cover: 1).`);
-writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
+console.log(
+  `\ntargets: at least 5x faster than diff-cover, peak RSS under 300 MB. runs: median of ${RUNS} (diff-cover: 1).`,
+);
+writeFileSync(
+  join(BENCH, 'results.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`,
+);

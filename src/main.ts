@@ -76,6 +76,74 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('record')
+    .description('append a deploy event to the ledger: started, succeeded, failed, rolled-back')
+    .argument('<event>', 'started | succeeded | failed | rolled-back')
+    .option('--env <name>', 'environment (default: defaultEnvironment)')
+    .option('--sha <ref>', 'the deployed commit (default: HEAD)')
+    .option('--reason <text>', 'why (required for failed and rolled-back)')
+    .option('--plan <id>', 'the plan record this deploy carried out (id or prefix)')
+    .option('--at <iso-8601>', 'when it happened, to backfill past deploys (marked as backfilled)')
+    .action(async (event: string, recordOptions: Record<string, string | undefined>) => {
+      const { runRecord } = await import('./commands/ledger.js');
+      setExit(await runRecord(io, program.opts<GlobalOptions>(), event, recordOptions));
+    });
+
+  const ledger = program
+    .command('ledger')
+    .description('the deploy ledger kept in git: list, verify, push, pull, export');
+  ledger
+    .command('list')
+    .description('records, oldest first (--format json for JSON)')
+    .option('--env <name>', 'only this environment')
+    .option('--type <type>', 'only this record type')
+    .option('--since <when>', 'only since a date or a duration such as 90d')
+    .action(async (filters: Record<string, string | undefined>) => {
+      const { runLedgerList } = await import('./commands/ledger.js');
+      setExit(await runLedgerList(io, program.opts<GlobalOptions>(), filters));
+    });
+  ledger
+    .command('export')
+    .description('every record as canonical JSON, one per line (JSONL)')
+    .action(async () => {
+      const { runLedgerExport } = await import('./commands/ledger.js');
+      setExit(await runLedgerExport(io, program.opts<GlobalOptions>()));
+    });
+  ledger
+    .command('verify')
+    .description(
+      'integrity (chain, records) and completeness against a remote; exit 4 names the first bad record',
+    )
+    .argument('[remote]', 'remote to compare with (default: ledger.remote)')
+    .action(async (remote: string | undefined) => {
+      const { runLedgerVerify } = await import('./commands/ledger.js');
+      setExit(await runLedgerVerify(io, program.opts<GlobalOptions>(), remote));
+    });
+  for (const direction of ['push', 'pull'] as const) {
+    ledger
+      .command(direction)
+      .description(
+        direction === 'push'
+          ? 'push the ledger without force; re-append on top when the remote moved'
+          : 'fetch the remote ledger and merge it in; nothing is lost on either side',
+      )
+      .argument('[remote]', 'remote (default: ledger.remote)')
+      .action(async (remote: string | undefined) => {
+        const { runLedgerSync } = await import('./commands/ledger.js');
+        setExit(await runLedgerSync(io, program.opts<GlobalOptions>(), direction, remote));
+      });
+  }
+
+  program
+    .command('explain')
+    .description('audit view of one commit: origin, review, every plan and deploy that carried it')
+    .argument('<sha>', 'the commit')
+    .action(async (sha: string) => {
+      const { runExplain } = await import('./commands/explain.js');
+      setExit(await runExplain(io, program.opts<GlobalOptions>(), sha));
+    });
+
+  program
     .command('init')
     .description('write a commented .deployadvisor.yml from what the repository shows (never overwrites)')
     .action(async () => {

@@ -164,12 +164,24 @@ function urlTool(url: string): string {
   return 'unspecified';
 }
 
+/** Bound on the memo tables below, so a long-lived process (the tests) cannot grow them without limit. */
+const CACHE_LIMIT = 10_000;
+
+/** Compiled user patterns (custom markers, ignore rules), which are tested on every commit. */
+const compiled = new Map<string, RegExp | null>();
+
 function compile(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern, 'i');
-  } catch {
-    return null;
+  let regex = compiled.get(pattern);
+  if (regex === undefined) {
+    try {
+      regex = new RegExp(pattern, 'i');
+    } catch {
+      regex = null;
+    }
+    if (compiled.size >= CACHE_LIMIT) compiled.clear();
+    compiled.set(pattern, regex);
   }
+  return regex;
 }
 
 /** Validates user patterns; returns the first one that is not a valid regular expression. */
@@ -184,6 +196,27 @@ function ignored(marker: AiMarker, rules: AttributionRules): boolean {
   });
 }
 
+/** Bot-author answers per person: a range has thousands of commits but few distinct authors. */
+const botToolCache = new Map<string, string | null>();
+
+/** The tool a bot author or committer is, if any. */
+function botTool(name: string, email: string): string | null {
+  // NUL separates the fields: git allows it in neither.
+  const key = `${name}\0${email}`;
+  const cached = botToolCache.get(key);
+  if (cached !== undefined) return cached;
+  let found: string | null = null;
+  for (const [pattern, tool] of BOT_AUTHORS) {
+    if (pattern.test(name) || pattern.test(email.split('@')[0] ?? '')) {
+      found = tool;
+      break;
+    }
+  }
+  if (botToolCache.size >= CACHE_LIMIT) botToolCache.clear();
+  botToolCache.set(key, found);
+  return found;
+}
+
 /** All AI markers on a commit, in a stable order (trailers, author, body, custom). */
 export function findAiMarkers(commit: CommitFacts, rules: AttributionRules): AiMarker[] {
   const found: AiMarker[] = [];
@@ -192,13 +225,9 @@ export function findAiMarkers(commit: CommitFacts, rules: AttributionRules): AiM
     if (marker !== null) found.push(marker);
   }
   for (const person of [commit.author, commit.committer]) {
-    const who = `${person.name} <${person.email}>`;
-    for (const [pattern, tool] of BOT_AUTHORS) {
-      if (pattern.test(person.name) || pattern.test(person.email.split('@')[0] ?? '')) {
-        found.push({ tool, marker: `author: ${who}`, kind: 'author' });
-        break;
-      }
-    }
+    const tool = botTool(person.name, person.email);
+    if (tool !== null)
+      found.push({ tool, marker: `author: ${person.name} <${person.email}>`, kind: 'author' });
   }
   for (const line of commit.body.split('\n')) {
     for (const [pattern, tool] of BODY_MARKERS) {

@@ -52,7 +52,16 @@ export function lineCount(file: { added: number | null; deleted: number | null }
 }
 
 export function buildContext(facts: GitFacts, policy: Policy): Context {
-  const isLowRisk = picomatch(policy.lowRiskPaths, { dot: true });
+  const lowRiskMatch = picomatch(policy.lowRiskPaths, { dot: true });
+  const lowRiskCache = new Map<string, boolean>();
+  const isLowRisk = (path: string): boolean => {
+    let lowRisk = lowRiskCache.get(path);
+    if (lowRisk === undefined) {
+      lowRisk = lowRiskMatch(path);
+      lowRiskCache.set(path, lowRisk);
+    }
+    return lowRisk;
+  };
   const zoneMatchers = policy.riskZones.map((zone) => ({
     zone,
     match: picomatch(zone.paths, { dot: true }),

@@ -8,6 +8,7 @@ import { findDownFile, isMigrationSupportFile } from '../assess/migration-files.
 import { readCommits } from './git-log.js';
 import { readRangeDiff } from './range-diff.js';
 import type { GitRunner } from './git-runner.js';
+import { readRepoLayout, type RepoLayout } from './repo-layout.js';
 
 const GLOB_CHARS = /[*?[]/;
 const MAX_MIGRATION_BYTES = 512 * 1024;
@@ -19,6 +20,8 @@ export interface GitFactsRequest {
   policy: Policy;
   /** The last `succeeded` deploy of the env, from the ledger, when one exists. */
   ledgerBase?: { sha: string; note: string } | undefined;
+  /** The layout `openWorkspace` already read, which saves a git call; read here when absent. */
+  layout?: RepoLayout | undefined;
 }
 
 /** Resolves a user-supplied ref to a commit sha, or null when it does not exist. */
@@ -30,22 +33,10 @@ export async function resolveCommit(git: GitRunner, ref: string): Promise<string
   return exitCode === 0 ? stdout.trim() : null;
 }
 
-async function repoState(git: GitRunner) {
-  const { stdout } = await git.run([
-    'rev-parse',
-    '--show-toplevel',
-    '--is-shallow-repository',
-    '--git-path',
-    'shallow',
-  ]);
-  const [root = git.cwd, shallow = 'false', shallowFile = ''] = stdout.trim().split('\n');
+/** The current branch, or null when HEAD is detached. */
+async function currentBranch(git: GitRunner): Promise<string | null> {
   const branch = await git.run(['symbolic-ref', '--quiet', '--short', 'HEAD'], { okExitCodes: [0, 1, 128] });
-  return {
-    root,
-    isShallow: shallow === 'true',
-    shallowFile,
-    branch: branch.exitCode === 0 ? branch.stdout.trim() : null,
-  };
+  return branch.exitCode === 0 ? branch.stdout.trim() : null;
 }
 
 async function newestMatchingRef(
@@ -277,8 +268,10 @@ function isDownFile(path: string, downPaths: Map<string, string | null>): boolea
 /** Collects everything git can tell about deploying `target` to `env`. */
 export async function collectGitFacts(git: GitRunner, request: GitFactsRequest): Promise<GitFacts> {
   const diagnostics: Diagnostic[] = [];
-  const state = await repoState(git);
-  const targetSha = await resolveCommit(git, request.target);
+  const layout = request.layout ?? (await readRepoLayout(git));
+  // Independent questions, asked at once; the target's answer is checked first, as before.
+  const [targetSha, branch] = await Promise.all([resolveCommit(git, request.target), currentBranch(git)]);
+  const state = { ...layout, branch };
   if (targetSha === null) {
     throw new GitError(
       `Target "${request.target}" is not a commit in ${state.root}.`,
@@ -295,11 +288,21 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
     });
   }
   const { base, deployedSha } = await findBase(git, request, targetSha, diagnostics);
-  const commits = await readCommits(git, base.sha, targetSha);
-  // From the root, diff against the empty tree (its id depends on the repository's hash algorithm).
-  const from =
-    base.sha ?? (await git.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
-  const diff = await readRangeDiff(git, from, targetSha);
+  // The log and the range diff are independent: run both gits at once. Errors surface as they did
+  // when they ran one after the other: the log's first.
+  const [commitsResult, diffResult] = await Promise.allSettled([
+    readCommits(git, base.sha, targetSha),
+    (async () => {
+      // From the root, diff against the empty tree (its id depends on the repository's hash algorithm).
+      const from =
+        base.sha ?? (await git.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
+      return readRangeDiff(git, from, targetSha);
+    })(),
+  ]);
+  if (commitsResult.status === 'rejected') throw commitsResult.reason;
+  if (diffResult.status === 'rejected') throw diffResult.reason;
+  const commits = commitsResult.value;
+  const diff = diffResult.value;
 
   let rangeTruncated = false;
   if (state.isShallow) {

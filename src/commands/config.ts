@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { z } from 'zod';
 import { policySchema } from '../config/schema.js';
 import type { Io } from '../io.js';
@@ -35,7 +34,9 @@ export async function runConfigCheck(io: Io, options: GlobalOptions): Promise<nu
 export async function runConfigPrint(io: Io, options: GlobalOptions): Promise<number> {
   const { loaded } = await openWorkspace(io, options);
   const text =
-    options.format === 'json' ? `${JSON.stringify(loaded.policy, null, 2)}\n` : stringify(loaded.policy);
+    options.format === 'json'
+      ? `${JSON.stringify(loaded.policy, null, 2)}\n`
+      : (await import('yaml')).stringify(loaded.policy);
   await emit(io, options, text);
   return 0;
 }

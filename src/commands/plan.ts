@@ -56,7 +56,7 @@ async function spinner(io: Io, options: GlobalOptions, text: string): Promise<{ 
 }
 
 export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanOptions): Promise<number> {
-  const { git, loaded, repoRoot } = await openWorkspace(io, options);
+  const { git, loaded, repoRoot, layout } = await openWorkspace(io, options);
   const { policy, source } = loaded;
   const env = planOptions.env ?? policy.defaultEnvironment;
   if (!(env in policy.environments)) {
@@ -75,7 +75,13 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
   const spin = await spinner(io, options, 'Reading git history');
   let facts;
   try {
-    facts = await collectGitFacts(git, { target: planOptions.target, from: planOptions.from, env, policy });
+    facts = await collectGitFacts(git, {
+      target: planOptions.target,
+      from: planOptions.from,
+      env,
+      policy,
+      layout,
+    });
   } finally {
     spin.stop();
   }

@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
+import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
 import { loadPolicy, type LoadedPolicy } from '../config/load.js';
-import { UserError } from '../errors.js';
+import { GitError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 import { PLAIN, type Style } from '../render/style.js';
@@ -10,10 +11,25 @@ import { PLAIN, type Style } from '../render/style.js';
 export interface Workspace {
   git: GitRunner;
   repoRoot: string;
+  /** Root and shallowness, read once here and handed to the collectors. */
+  layout: RepoLayout;
   loaded: LoadedPolicy;
 }
 
-/** Opens the repository (one git call to find its root) and loads the policy. */
+/** The layout, from one git call; when that fails, the error of the plain `rev-parse --show-toplevel`. */
+async function probeLayout(probe: GitRunner): Promise<RepoLayout> {
+  try {
+    return await readRepoLayout(probe);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    // Failures (a bare repository, a --repo inside .git) keep the message that names the command
+    // they always named. This costs a second git call only on the way out.
+    await probe.run(['rev-parse', '--show-toplevel']);
+    throw error;
+  }
+}
+
+/** Opens the repository (one git call to find its root and shallowness) and loads the policy. */
 export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Workspace> {
   const dir = resolve(io.cwd, options.repo ?? '.');
   const log =
@@ -23,15 +39,16 @@ export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Wor
         }
       : undefined;
   const probe = createGitRunner(dir, log);
-  let repoRoot: string;
+  let layout: RepoLayout;
   try {
-    repoRoot = (await probe.run(['rev-parse', '--show-toplevel'])).stdout.trim();
+    layout = await probeLayout(probe);
   } catch (error) {
     if (error instanceof UserError && /ENOENT|no such file/i.test(error.message)) {
       throw new UserError(`--repo ${dir}: no such directory.`);
     }
     throw error;
   }
+  const repoRoot = layout.root;
   const git = createGitRunner(repoRoot, log);
   const loaded = await loadPolicy({
     repoRoot,
@@ -40,7 +57,7 @@ export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Wor
     git,
     cwd: io.cwd,
   });
-  return { git, repoRoot, loaded };
+  return { git, repoRoot, layout, loaded };
 }
 
 /** Colour only on a TTY, and never with --no-color or NO_COLOR. */

@@ -349,6 +349,25 @@ export const policySchema = z
           'Coverage reports: LCOV, Cobertura, JaCoCo, Clover, Istanbul JSON, Go coverprofile, SimpleCov.',
         ),
     ),
+    ledger: section(
+      z
+        .strictObject({
+          ref: z
+            .string()
+            .regex(
+              /^refs\/[A-Za-z0-9._/-]+$/,
+              'expected a ref under refs/, such as refs/deployadvisor/ledger',
+            )
+            .default('refs/deployadvisor/ledger')
+            .describe('The git ref whose commits are the ledger records.'),
+          remote: z
+            .string()
+            .min(1)
+            .default('origin')
+            .describe('Remote that `ledger push`, `ledger pull` and `ledger verify` compare with.'),
+        })
+        .describe("The deploy ledger kept in this repository's git."),
+    ),
     git: section(
       z
         .strictObject({

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,28 @@ function run(args: string[], cwd?: string) {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: cwd ?? '/tmp', TZ: 'UTC' },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Spawns the built binary with its stdout a pipe whose reading end is closed at once, like
+ * `deployadvisor plan | head -0`: every write fails with EPIPE.
+ */
+function runIntoClosedPipe(args: string[], cwd?: string) {
+  return new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: cwd ?? '/tmp', TZ: 'UTC' },
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stderr });
+    });
+  });
 }
 
 describe('the built binary', () => {
@@ -139,6 +161,20 @@ describe('the built binary', () => {
     const unknown = run(['deploy'], repo.dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'deploy'");
+  });
+
+  it('a reader that stops early (`| head -1`): no EPIPE stack trace, the exit code is kept', async () => {
+    const head = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" --help | head -1`], {
+      encoding: 'utf8',
+    });
+    expect(head.stderr).toBe('');
+    expect(head.stdout).toBe('Usage: deployadvisor [options] [command]\n');
+    const help = await runIntoClosedPipe(['--help']);
+    expect(help).toEqual({ code: 0, stderr: '' });
+    const version = await runIntoClosedPipe(['--version']);
+    expect(version).toEqual({ code: 0, stderr: '' });
+    const blocked = await runIntoClosedPipe(['--format', 'json', 'plan', '--now', PEAK], repo.dir);
+    expect(blocked).toEqual({ code: 4, stderr: '' });
   });
 
   it('--format json is the plan schema; --output writes a file', () => {

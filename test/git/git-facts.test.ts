@@ -19,6 +19,64 @@ afterEach(() => {
 
 const policy = (extra: object = {}) => policySchema.parse(extra);
 
+describe('the git runner', () => {
+  it('writes stdin, treats okExitCodes as answers and explains failures', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('a.ts', 1);
+    const first = repo.commit('one');
+    repo.writeLines('a.ts', 2);
+    const second = repo.commit('two');
+    const git = createGitRunner(repo.dir);
+    const blob = await git.run(['hash-object', '--stdin'], { input: 'hello\n' });
+    expect(blob).toEqual({ stdout: 'ce013625030ba8dba906f756967f9e9ca394464a\n', exitCode: 0 });
+    const notAncestor = await git.run(['merge-base', '--is-ancestor', second, first], {
+      okExitCodes: [0, 1],
+    });
+    expect(notAncestor.exitCode).toBe(1);
+    await expect(git.run(['rev-parse', '--verify', 'no-such-ref'])).rejects.toThrow(
+      /^git rev-parse --verify no-such-ref failed in .*: fatal: Needed a single revision$/,
+    );
+    const bytes = await git.runBytes(['cat-file', '--batch'], { input: `${first}:a.ts\n` });
+    expect(bytes.toString('utf8')).toMatch(/^[0-9a-f]{40} blob 7\nline 1\n\n$/);
+  });
+
+  it('a stream stopped early ends git and leaves nothing behind; a failing stream throws at its end', async () => {
+    const repo = track(makeRepo());
+    for (let i = 0; i < 5; i++) {
+      repo.writeLines('a.ts', i + 1);
+      repo.commit(`commit ${i}`);
+    }
+    const git = createGitRunner(repo.dir);
+    const seen: string[] = [];
+    for await (const sha of git.stream(['rev-list', 'HEAD'], '\n')) {
+      seen.push(sha);
+      if (seen.length === 2) break;
+    }
+    expect(seen).toHaveLength(2);
+    const all: string[] = [];
+    for await (const sha of git.stream(['rev-list', 'HEAD'], '\n')) all.push(sha);
+    expect(all.slice(0, 2)).toEqual(seen);
+    expect(all).toHaveLength(5);
+    const failing = async () => {
+      const lines: string[] = [];
+      for await (const line of git.stream(['log', 'no-such-ref', '--'], '\n')) lines.push(line);
+      return lines;
+    };
+    await expect(failing()).rejects.toThrow(/no-such-ref/);
+  });
+
+  it('git that cannot start (no git, or no such directory) is "git was not found on PATH"', async () => {
+    const git = createGitRunner(join(tmpdir(), 'da-no-such-dir-for-sure'));
+    await expect(git.run(['version'])).rejects.toThrow('git was not found on PATH.');
+    const streamed = async () => {
+      const lines: string[] = [];
+      for await (const line of git.stream(['version'], '\n')) lines.push(line);
+      return lines;
+    };
+    await expect(streamed()).rejects.toThrow('git was not found on PATH.');
+  });
+});
+
 describe('the git log reader', () => {
   it('reads trailers, renames, binaries and unusual paths per commit', async () => {
     const repo = track(makeRepo());

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** Record types (SPEC 7). */
+export const RECORD_TYPES = ['plan', 'override', 'started', 'succeeded', 'failed', 'rolled-back'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+export const DEPLOY_EVENTS = ['started', 'succeeded', 'failed', 'rolled-back'] as const;
+export type DeployEvent = (typeof DEPLOY_EVENTS)[number];
+
+const sha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'expected a full commit id');
+
+/** One ledger record: stored as canonical JSON, one per commit on the ledger ref. */
+export const recordSchema = z.strictObject({
+  schema: z.literal('deployadvisor.record/1'),
+  /** 1, 2, 3, ... with no gaps. */
+  seq: z.number().int().min(1),
+  /** sha256 of the canonical JSON of this record without `id`. */
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  /** `id` of the previous record; null for the first. */
+  prev: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
+  type: z.enum(RECORD_TYPES),
+  env: z.string().min(1),
+  /** The commit deployed or planned. */
+  sha,
+  /** The base of the plan's range (what was deployed before), when known. */
+  base: sha.nullable(),
+  /** When it happened (ISO-8601 UTC). */
+  at: z.string(),
+  /** True when `record --at` put a past event in afterwards. */
+  backfilled: z.boolean(),
+  /** When it was written. */
+  recordedAt: z.string(),
+  actor: z.strictObject({
+    name: z.string(),
+    email: z.string(),
+    /** CI user, when run in CI (GITHUB_ACTOR, GITLAB_USER_LOGIN, CIRCLE_USERNAME). */
+    ci: z.string().nullable(),
+  }),
+  ciRunUrl: z.string().nullable(),
+  /** For plan and override records. */
+  plan: z
+    .strictObject({
+      verdict: z.enum(['GO', 'WAIT', 'BLOCK', 'INCONCLUSIVE']),
+      /** The verdict before an override. */
+      overriddenFrom: z.enum(['WAIT', 'BLOCK']).nullable(),
+      score: z.number(),
+      factors: z.array(
+        z.strictObject({ id: z.string(), points: z.number(), max: z.number(), summary: z.string() }),
+      ),
+      gates: z.array(z.strictObject({ id: z.string(), level: z.string(), title: z.string() })),
+      policyBlob: z.string().nullable(),
+      policySource: z.string(),
+      inputsDigest: z.string(),
+      sources: z.array(z.strictObject({ name: z.string(), status: z.string() })),
+    })
+    .nullable(),
+  /** The plan record (id) a deploy event belongs to. */
+  planId: z.string().nullable(),
+  /** Required for overrides, failures and rollbacks. */
+  reason: z.string().nullable(),
+});
+export type LedgerRecord = z.infer<typeof recordSchema>;
+export type RecordBody = Omit<LedgerRecord, 'id' | 'seq' | 'prev'>;
+
+/** JSON with sorted keys and no insignificant whitespace: the same record always has the same bytes. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** Strings that look like credentials never reach a record. */
+const SECRET =
+  /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[baprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})\b|(?<=[?&](?:token|access_token|api_key|apikey|key|secret|password)=)[^&\s]+|(?<=:\/\/[^/\s:@]+:)[^@\s]+(?=@)/gi;
+
+export function redact(text: string): string {
+  return text.replace(SECRET, '[redacted]');
+}
+
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map(redactDeep) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
+  }
+  return value;
+}

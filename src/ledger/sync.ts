@@ -1,0 +1,158 @@
+import type { GitRunner } from '../collect/git-runner.js';
+import { UserError } from '../errors.js';
+import { bodyDigest, compareAndSwap, jitter, readLedger, readTip, writeRecordCommit } from './store.js';
+import type { LedgerRecord } from './record.js';
+
+/** Where a remote's ledger is fetched to: private, so fetching never changes the ledger itself. */
+export function trackingRef(remote: string): string {
+  const safe = remote.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return `refs/deployadvisor/remotes/${safe}/ledger`;
+}
+
+/** Fetches the remote ledger; null when the remote has none yet. */
+export async function fetchRemote(git: GitRunner, remote: string, ref: string): Promise<string | null> {
+  const tracking = trackingRef(remote);
+  const result = await git.run(
+    [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      '--end-of-options',
+      remote,
+      `+${ref}:${tracking}`,
+    ],
+    {
+      okExitCodes: [0, 1, 128],
+    },
+  );
+  if (result.exitCode !== 0) {
+    const probe = await git.run(['ls-remote', '--end-of-options', remote, ref], {
+      okExitCodes: [0, 1, 2, 128],
+    });
+    if (probe.exitCode === 0 && probe.stdout.trim() === '') {
+      await git.run(['update-ref', '-d', tracking], { okExitCodes: [0, 1, 128] });
+      return null;
+    }
+    throw new UserError(`cannot fetch the ledger from "${remote}".`, {
+      hint: 'Check the remote name or URL and your access (git fetch works from this clone?).',
+    });
+  }
+  return (await git.run(['rev-parse', '--verify', tracking])).stdout.trim();
+}
+
+async function isAncestor(git: GitRunner, older: string, newer: string): Promise<boolean> {
+  return (
+    (await git.run(['merge-base', '--is-ancestor', older, newer], { okExitCodes: [0, 1] })).exitCode === 0
+  );
+}
+
+export interface IntegrateResult {
+  /** fast-forward: took the remote's records; rebased: local-only records re-appended on top. */
+  outcome: 'up-to-date' | 'fast-forward' | 'ahead' | 'rebased';
+  /** Local records that were not on the remote and were re-appended on top of it. */
+  reappended: number;
+}
+
+/**
+ * Brings the remote's records into the local ledger without losing either side: when the two chains
+ * diverged, the local records the remote lacks are re-appended on top of the remote's tip (new seq and
+ * prev, same content), and the ref moves with compare-and-swap.
+ */
+export async function integrate(git: GitRunner, ref: string, remoteTip: string): Promise<IntegrateResult> {
+  for (let attempt = 0; ; attempt++) {
+    const local = await readTip(git, ref);
+    if (local === null) {
+      if (await compareAndSwap(git, ref, remoteTip, null)) return { outcome: 'fast-forward', reappended: 0 };
+    } else if (local.commit === remoteTip) {
+      return { outcome: 'up-to-date', reappended: 0 };
+    } else if (await isAncestor(git, local.commit, remoteTip)) {
+      if (await compareAndSwap(git, ref, remoteTip, local.commit))
+        return { outcome: 'fast-forward', reappended: 0 };
+    } else if (await isAncestor(git, remoteTip, local.commit)) {
+      return { outcome: 'ahead', reappended: 0 };
+    } else {
+      const remote = await readLedger(git, remoteTip);
+      const mine = await readLedger(git, local.commit);
+      const known = new Set(
+        remote.flatMap((entry) => (entry.record === null ? [] : [bodyDigest(entry.record)])),
+      );
+      const missing = mine.flatMap((entry) =>
+        entry.record !== null && !known.has(bodyDigest(entry.record)) ? [entry.record] : [],
+      );
+      let top: { commit: string; record: LedgerRecord } | null = await readTip(git, remoteTip);
+      for (const record of missing) {
+        const { seq: _seq, prev: _prev, id: _id, ...body } = record;
+        top = await writeRecordCommit(git, top, body);
+      }
+      if (top !== null && (await compareAndSwap(git, ref, top.commit, local.commit))) {
+        return { outcome: 'rebased', reappended: missing.length };
+      }
+    }
+    if (attempt >= 20) throw new Error(`could not update ${ref}: other writers kept moving it`);
+    await jitter(attempt);
+  }
+}
+
+export async function pullLedger(
+  git: GitRunner,
+  remote: string,
+  ref: string,
+): Promise<IntegrateResult & { remote: string | null }> {
+  const remoteTip = await fetchRemote(git, remote, ref);
+  if (remoteTip === null) return { outcome: 'up-to-date', reappended: 0, remote: null };
+  return { ...(await integrate(git, ref, remoteTip)), remote: remoteTip };
+}
+
+/**
+ * Pushes without force. When the remote moved, fetches it, re-appends the local-only records on top and
+ * pushes again (bounded, jittered), so two CI jobs recording at once lose nothing and a clone that never
+ * pulled cannot wipe the remote.
+ */
+export async function pushLedger(
+  git: GitRunner,
+  remote: string,
+  ref: string,
+): Promise<{ pushed: boolean; attempts: number; reappended: number }> {
+  let reappended = 0;
+  for (let attempt = 1; ; attempt++) {
+    const local = await readTip(git, ref);
+    if (local === null) return { pushed: false, attempts: attempt, reappended };
+    const push = await git.run(
+      ['push', '--quiet', '--porcelain', '--end-of-options', remote, `${ref}:${ref}`],
+      { okExitCodes: [0, 1, 128] },
+    );
+    if (push.exitCode === 0) return { pushed: true, attempts: attempt, reappended };
+    if (attempt >= 8) {
+      throw new UserError(
+        `ledger push to "${remote}" was rejected ${attempt} times; the remote keeps moving or refuses the ref.`,
+        {
+          hint: 'Try again; if it persists, check that the remote accepts refs/deployadvisor/* (some hosts restrict custom refs).',
+        },
+      );
+    }
+    const remoteTip = await fetchRemote(git, remote, ref);
+    if (remoteTip !== null) reappended += (await integrate(git, ref, remoteTip)).reappended;
+    await jitter(attempt);
+  }
+}
+
+/** Completeness against a remote: records only there, records only here (by content). */
+export async function compareWithRemote(
+  git: GitRunner,
+  remote: string,
+  ref: string,
+): Promise<{ remoteOnly: number; localOnly: number; remoteCount: number }> {
+  const remoteTip = await fetchRemote(git, remote, ref);
+  const local = await readLedger(git, ref);
+  const theirs = remoteTip === null ? [] : await readLedger(git, remoteTip);
+  const digests = (entries: typeof local) =>
+    new Set(entries.flatMap((e) => (e.record === null ? [] : [bodyDigest(e.record)])));
+  const mine = digests(local);
+  const remoteSet = digests(theirs);
+  return {
+    remoteOnly: [...remoteSet].filter((d) => !mine.has(d)).length,
+    localOnly: [...mine].filter((d) => !remoteSet.has(d)).length,
+    remoteCount: theirs.length,
+  };
+}

@@ -1,0 +1,371 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson, type LedgerRecord } from '../../src/ledger/record.js';
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import { runCli } from '../helpers/run.js';
+
+const BIN = join(import.meta.dirname, '../../bin/deployadvisor.js');
+const run = promisify(execFile);
+const ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  NO_COLOR: '1',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
+
+async function cli(dir: string, ...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, '--repo', dir, ...args], {
+      env: { ...ENV, HOME: dir },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function records(dir: string): LedgerRecord[] {
+  const text = execFileSync(process.execPath, [BIN, '--repo', dir, 'ledger', 'export'], {
+    encoding: 'utf8',
+    env: { ...ENV, HOME: dir },
+  });
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LedgerRecord);
+}
+
+/** What a user would notice if a command touched their checkout. */
+function snapshot(repo: TestRepo) {
+  const index = createHash('sha256')
+    .update(readFileSync(join(repo.dir, '.git/index')))
+    .digest('hex');
+  return {
+    status: repo.git('status', '--porcelain=v1', '--untracked-files=all'),
+    head: repo.git('rev-parse', 'HEAD'),
+    symbolic: repo.git('symbolic-ref', 'HEAD'),
+    stash: repo.git('stash', 'list'),
+    index,
+    refs: repo.git('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads', 'refs/tags'),
+  };
+}
+
+describe('the ledger', () => {
+  let origin: string;
+  let a: TestRepo;
+  beforeAll(() => {
+    a = makeRepo();
+    a.writeLines('src/app.ts', 10);
+    a.commit('one');
+    a.writeLines('src/app.ts', 20);
+    a.commit('two');
+    origin = mkdtempSync(join(tmpdir(), 'da-origin-'));
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', origin]);
+    a.git('remote', 'add', 'origin', origin);
+    a.git('push', '-q', 'origin', 'main');
+  });
+  afterAll(() => {
+    a.cleanup();
+    rmSync(origin, { recursive: true, force: true });
+  });
+
+  it('never touches the working tree, index, HEAD, branches or stash', async () => {
+    a.write('src/app.ts', 'uncommitted edit\n');
+    a.git('stash', 'push', '-q', '-m', 'keep me');
+    a.write('src/app.ts', 'another edit\n');
+    a.write('untracked.txt', 'x\n');
+    a.git('add', 'untracked.txt');
+    const before = snapshot(a);
+    expect(
+      (await cli(a.dir, 'record', 'succeeded', '--sha', 'HEAD~1', '--at', '2026-11-01T10:00:00Z')).code,
+    ).toBe(0);
+    expect((await cli(a.dir, 'record', 'started')).code).toBe(0);
+    expect((await cli(a.dir, 'ledger', 'list')).code).toBe(0);
+    expect((await cli(a.dir, 'ledger', 'verify')).code).toBe(0);
+    expect((await cli(a.dir, 'ledger', 'push')).code).toBe(0);
+    expect((await cli(a.dir, 'ledger', 'pull')).code).toBe(0);
+    expect((await cli(a.dir, 'ledger', 'export')).code).toBe(0);
+    expect((await cli(a.dir, 'explain', 'HEAD')).code).toBe(0);
+    expect(snapshot(a)).toEqual(before);
+    a.git('reset', '-q', '--hard');
+    a.git('stash', 'drop', '-q');
+  });
+
+  it('records are canonical JSON, numbered, chained and redacted', async () => {
+    const recorded = await cli(
+      a.dir,
+      'record',
+      'failed',
+      '--reason',
+      'token ghp_abcdefghijklmnopqrstuvwxyz0123 leaked in https://user:hunter2@example.com/x',
+    );
+    expect(recorded.code).toBe(0);
+    const all = records(a.dir);
+    expect(all.map((r) => r.seq)).toEqual(all.map((_, i) => i + 1));
+    for (const [i, r] of all.entries()) expect(r.prev).toBe(i === 0 ? null : all[i - 1]?.id);
+    const last = all[all.length - 1];
+    expect(last?.reason).toBe('token [redacted] leaked in https://user:[redacted]@example.com/x');
+    expect(all[0]).toMatchObject({ type: 'succeeded', backfilled: true, at: '2026-11-01T10:00:00Z' });
+    const raw = execFileSync('git', ['cat-file', 'blob', 'refs/deployadvisor/ledger:record.json'], {
+      cwd: a.dir,
+      encoding: 'utf8',
+    });
+    expect(raw).toBe(canonicalJson(last));
+  });
+
+  it('failed and rolled-back need a reason; bad input exits 2', async () => {
+    expect((await cli(a.dir, 'record', 'rolled-back')).code).toBe(2);
+    expect((await cli(a.dir, 'record', 'deployed')).stderr).toContain(
+      'expected one of started, succeeded, failed, rolled-back',
+    );
+    expect((await cli(a.dir, 'record', 'started', '--sha', 'nope')).stderr).toContain(
+      '--sha nope: not a commit',
+    );
+    expect((await cli(a.dir, 'record', 'started', '--at', 'yesterday')).code).toBe(2);
+  });
+
+  it('20 concurrent writers lose nothing, and two clones pushing lose nothing', async () => {
+    const b = mkdtempSync(join(tmpdir(), 'da-clone-b-'));
+    try {
+      // b is cloned now and never pulls the ledger before pushing.
+      execFileSync('git', ['clone', '-q', origin, b]);
+      execFileSync('git', ['-C', b, 'config', 'user.name', 'Bea']);
+      execFileSync('git', ['-C', b, 'config', 'user.email', 'bea@example.com']);
+      const before = records(a.dir).length;
+      const results = await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => cli(a.dir, 'record', 'started', '--reason', `a-${i}`)),
+        ...Array.from({ length: 10 }, (_, i) => cli(b, 'record', 'started', '--reason', `b-${i}`)),
+      ]);
+      expect(results.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
+      await Promise.all([cli(a.dir, 'ledger', 'push'), cli(b, 'ledger', 'push')]);
+      // whichever lost the race re-appended on top and pushed again; the other side pulls
+      expect((await cli(a.dir, 'ledger', 'push')).code).toBe(0);
+      expect((await cli(b, 'ledger', 'push')).code).toBe(0);
+      expect((await cli(a.dir, 'ledger', 'pull')).code).toBe(0);
+      const merged = records(a.dir);
+      const reasons = merged
+        .map((r) => r.reason)
+        .filter((r): r is string => r !== null && /^[ab]-\d$/.test(r));
+      expect(reasons.sort()).toEqual(
+        [
+          ...Array.from({ length: 10 }, (_, i) => `a-${i}`),
+          ...Array.from({ length: 10 }, (_, i) => `b-${i}`),
+        ].sort(),
+      );
+      expect(merged).toHaveLength(before + 20);
+      const verify = await cli(a.dir, 'ledger', 'verify');
+      expect(verify.stdout).toContain('integrity: OK');
+      expect(verify.stdout).toContain('completeness: OK against origin');
+      expect(verify.code).toBe(0);
+      const remote = execFileSync(
+        'git',
+        ['--git-dir', origin, 'rev-list', '--count', 'refs/deployadvisor/ledger'],
+        { encoding: 'utf8' },
+      );
+      expect(Number(remote)).toBe(before + 20);
+    } finally {
+      rmSync(b, { recursive: true, force: true });
+    }
+  });
+
+  it('an edited record fails verify, naming it (exit 4)', async () => {
+    const c = mkdtempSync(join(tmpdir(), 'da-tamper-'));
+    try {
+      execFileSync('git', ['clone', '-q', origin, c]);
+      execFileSync('git', [
+        '-C',
+        c,
+        'fetch',
+        '-q',
+        'origin',
+        'refs/deployadvisor/ledger:refs/deployadvisor/ledger',
+      ]);
+      // Rewrite record #2's reason and re-chain the commits after it, as an attacker with push access would.
+      const commits = execFileSync('git', ['-C', c, 'rev-list', '--reverse', 'refs/deployadvisor/ledger'], {
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n');
+      let parent = commits[0] ?? '';
+      for (const [i, commit] of commits.slice(1).entries()) {
+        let text = execFileSync('git', ['-C', c, 'cat-file', 'blob', `${commit}:record.json`], {
+          encoding: 'utf8',
+        });
+        if (i === 0) text = text.replace(/"reason":(null|"[^"]*")/, '"reason":"nothing happened"');
+        const blob = execFileSync('git', ['-C', c, 'hash-object', '-w', '--stdin'], {
+          input: text,
+          encoding: 'utf8',
+        }).trim();
+        const tree = execFileSync('git', ['-C', c, 'mktree'], {
+          input: `100644 blob ${blob}\trecord.json\n`,
+          encoding: 'utf8',
+        }).trim();
+        parent = execFileSync(
+          'git',
+          [
+            '-C',
+            c,
+            '-c',
+            'user.name=x',
+            '-c',
+            'user.email=x@x',
+            'commit-tree',
+            tree,
+            '-p',
+            parent,
+            '-m',
+            'x',
+          ],
+          { encoding: 'utf8' },
+        ).trim();
+      }
+      execFileSync('git', ['-C', c, 'update-ref', 'refs/deployadvisor/ledger', parent]);
+      const verify = await cli(c, 'ledger', 'verify');
+      expect(verify.code).toBe(4);
+      expect(verify.stdout).toContain('integrity: FAILED at record 2');
+      expect(verify.stdout).toContain('does not match its hash');
+    } finally {
+      rmSync(c, { recursive: true, force: true });
+    }
+  });
+
+  it('a clone whose ledger was truncated is caught by completeness against the remote', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'da-trunc-'));
+    try {
+      execFileSync('git', ['clone', '-q', origin, d]);
+      execFileSync('git', [
+        '-C',
+        d,
+        'fetch',
+        '-q',
+        'origin',
+        'refs/deployadvisor/ledger:refs/deployadvisor/ledger',
+      ]);
+      const cut = execFileSync('git', ['-C', d, 'rev-parse', 'refs/deployadvisor/ledger~3'], {
+        encoding: 'utf8',
+      }).trim();
+      execFileSync('git', ['-C', d, 'update-ref', 'refs/deployadvisor/ledger', cut]);
+      const verify = await cli(d, 'ledger', 'verify');
+      expect(verify.stdout).toContain('integrity: OK');
+      expect(verify.stdout).toContain('completeness: FAILED — origin has 3 record(s) this clone lacks');
+      expect(verify.code).toBe(4);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('explain', () => {
+  let repo: TestRepo;
+  beforeAll(() => {
+    repo = makeRepo();
+    repo.writeLines('src/app.ts', 10);
+    repo.commit('base');
+    repo.writeLines('src/app.ts', 30);
+    repo.commit('feature: retry', {
+      trailers: ['Co-authored-by: Claude <noreply@anthropic.com>', 'Reviewed-by: Rita <rita@example.com>'],
+      date: '2026-11-10T09:00:00Z',
+    });
+    repo.writeLines('src/app.ts', 40);
+    repo.commit('later work');
+    repo.write('.deployadvisor.yml', 'environments:\n  staging: {}\n  production: {}\n');
+    repo.commit('policy');
+  });
+  afterAll(() => {
+    repo.cleanup();
+  });
+
+  it('shows every deploy that carried a commit, per environment, with lead time', async () => {
+    const feature = repo.git('rev-parse', 'HEAD~2').trim();
+    expect(
+      (
+        await runCli([
+          '--repo',
+          repo.dir,
+          'record',
+          'succeeded',
+          '--env',
+          'staging',
+          '--sha',
+          'HEAD~1',
+          '--at',
+          '2026-11-10T12:00:00Z',
+        ])
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await runCli([
+          '--repo',
+          repo.dir,
+          'record',
+          'failed',
+          '--env',
+          'production',
+          '--sha',
+          'HEAD~1',
+          '--reason',
+          'error spike',
+          '--at',
+          '2026-11-11T09:00:00Z',
+        ])
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await runCli([
+          '--repo',
+          repo.dir,
+          'record',
+          'succeeded',
+          '--env',
+          'production',
+          '--sha',
+          'HEAD',
+          '--at',
+          '2026-11-12T09:00:00Z',
+        ])
+      ).code,
+    ).toBe(0);
+    const result = await runCli(['--repo', repo.dir, '--format', 'json', 'explain', feature]);
+    expect(result.code).toBe(0);
+    const e = JSON.parse(result.stdout) as {
+      commit: { ai: Array<{ tool: string }>; review: unknown[] };
+      environments: Array<{
+        env: string;
+        shipped: { at: string } | null;
+        leadTimeHours: number | null;
+        records: Array<{ type: string; reason: string | null }>;
+      }>;
+      retrospective: unknown;
+    };
+    expect(e.commit.ai[0]?.tool).toBe('claude');
+    expect(e.commit.review).toHaveLength(1);
+    expect(e.environments.map((env) => env.env)).toEqual(['production', 'staging']);
+    expect(e.environments[0]).toMatchObject({ shipped: { at: '2026-11-12T09:00:00Z' }, leadTimeHours: 48 });
+    expect(e.environments[0]?.records.map((r) => [r.type, r.reason])).toEqual([
+      ['failed', 'error spike'],
+      ['succeeded', null],
+    ]);
+    expect(e.environments[1]).toMatchObject({ shipped: { at: '2026-11-10T12:00:00Z' }, leadTimeHours: 3 });
+    expect(e.retrospective).toBeNull();
+    const text = await runCli(['--repo', repo.dir, 'explain', feature]);
+    expect(text.stdout).toContain('PRODUCTION');
+    expect(text.stdout).toContain('reason: "error spike"');
+  });
+
+  it('a commit no record carries gets a retrospective assessment, labelled as computed now', async () => {
+    repo.writeLines('src/new.ts', 5);
+    const fresh = repo.commit('not deployed');
+    const result = await runCli(['--repo', repo.dir, 'explain', fresh]);
+    expect(result.stdout).toContain(
+      'Retrospective assessment (computed now — no ledger record carries this commit)'.toUpperCase(),
+    );
+  });
+});
