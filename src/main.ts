@@ -68,7 +68,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       'coverage reports (LCOV, Cobertura, JaCoCo, Clover, Istanbul, Go, SimpleCov)',
     )
     .option('--offline', 'ask no network endpoints (none are asked yet)')
-    .option('--dry-run', 'evaluate only; never record')
+    .option('--record', 'store the plan (or the override) in the ledger')
+    .option('--dry-run', 'evaluate only; never record (wins over --record)')
     .addHelpText('after', EXIT_HELP)
     .action(async (target: string, options: Record<string, unknown>) => {
       const { runPlan } = await import('./commands/plan.js');

@@ -121,7 +121,7 @@ async function findBase(
     }
     return {
       base: { sha, source: 'from', ref: request.from, note: `from --from ${request.from}` },
-      deployedSha: deployed?.sha ?? sha,
+      deployedSha: request.ledgerBase?.sha ?? deployed?.sha ?? sha,
     };
   }
   if (request.ledgerBase !== undefined) {

@@ -12,7 +12,7 @@ import {
   type LedgerRecord,
   type RecordBody,
 } from '../ledger/record.js';
-import { appendRecord, readLedger, verifyChain } from '../ledger/store.js';
+import { appendRecord, readLedger, readRecords, verifyChain } from '../ledger/store.js';
 import { compareWithRemote, pullLedger, pushLedger } from '../ledger/sync.js';
 import type { GlobalOptions } from '../main.js';
 import { wrapBlock } from '../render/style.js';
@@ -20,8 +20,7 @@ import { emit, openWorkspace, type Workspace } from './shared.js';
 
 /** All well-formed records, oldest first. */
 export async function ledgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
-  const entries = await readLedger(workspace.git, workspace.loaded.policy.ledger.ref);
-  return entries.flatMap((entry) => (entry.record === null ? [] : [entry.record]));
+  return readRecords(workspace.git, workspace.loaded.policy.ledger.ref);
 }
 
 function parseAt(text: string | undefined, zone: string): string | null {

@@ -7,7 +7,10 @@ import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
 import { FAIL_ON, type FailOn } from '../assess/plan-types.js';
 import { systemClock } from '../collect/clock.js';
-import { collectGitFacts } from '../collect/git-facts.js';
+import { collectGitFacts, resolveCommit } from '../collect/git-facts.js';
+import { actorOf, ciRunUrl } from '../ledger/context.js';
+import { lastSucceeded } from '../ledger/queries.js';
+import { appendRecord, readRecords } from '../ledger/store.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
@@ -28,6 +31,7 @@ export interface PlanOptions {
   offline?: boolean;
   coverage?: string[];
   dryRun?: boolean;
+  record?: boolean;
 }
 
 /** Parses --now: an ISO-8601 instant; without an offset it is wall-clock time in the policy's zone. */
@@ -72,6 +76,17 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
   }
   const now = planOptions.now === undefined ? systemClock.now() : parseNow(planOptions.now, policy.timezone);
 
+  // The env's last successful deploy in the ledger is the base of the range (SPEC 3, rule 1).
+  const records = await readRecords(git, policy.ledger.ref);
+  const deployed = lastSucceeded(records, env);
+  const ledgerBase =
+    deployed !== null && (await resolveCommit(git, deployed.sha)) !== null
+      ? {
+          sha: deployed.sha,
+          note: `since the last successful ${env} deploy in the ledger (#${deployed.seq}, ${deployed.at})`,
+        }
+      : undefined;
+
   const spin = await spinner(io, options, 'Reading git history');
   let facts;
   try {
@@ -81,6 +96,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
       env,
       policy,
       layout,
+      ledgerBase,
     });
   } finally {
     spin.stop();
@@ -159,6 +175,38 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
         ? 'deployadvisor: --override cannot turn INCONCLUSIVE into GO: supply the missing evidence (see the plan).\n'
         : `deployadvisor: --override ignored: the verdict is already ${plan.verdict}.\n`,
     );
+  }
+  if (planOptions.record === true && planOptions.dryRun !== true) {
+    const record = await appendRecord(git, policy.ledger.ref, {
+      schema: 'deployadvisor.record/1',
+      type: plan.overridden === null ? 'plan' : 'override',
+      env,
+      sha: facts.target.sha,
+      base: facts.base.sha,
+      at: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      backfilled: false,
+      recordedAt: new Date(systemClock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      actor: await actorOf(git, io.env),
+      ciRunUrl: ciRunUrl(io.env),
+      plan: {
+        verdict: plan.verdict,
+        overriddenFrom: plan.overridden === null ? null : plan.overridden.from === 'WAIT' ? 'WAIT' : 'BLOCK',
+        score: plan.score,
+        factors: plan.factors.map(({ id, points, max, summary }) => ({ id, points, max, summary })),
+        gates: plan.gates.map(({ id, level, title }) => ({ id, level, title })),
+        policyBlob: source.blobSha,
+        policySource: source.kind,
+        inputsDigest: plan.inputsDigest,
+        sources: plan.sources.map(({ name, status }) => ({ name, status })),
+      },
+      planId: null,
+      reason: plan.overridden?.reason ?? null,
+    });
+    if (options.quiet !== true) {
+      io.stderr(
+        `deployadvisor: recorded ${record.type} #${record.seq} for ${env} (id ${record.id.slice(0, 12)}) in ${policy.ledger.ref}\n`,
+      );
+    }
   }
   if (plan.overridden !== null && options.format !== 'text') {
     io.stderr(

@@ -65,6 +65,11 @@ export async function readLedger(git: GitRunner, ref: string): Promise<LedgerEnt
   return entries;
 }
 
+/** The well-formed records, oldest first (what commands read; `verify` reports the rest). */
+export async function readRecords(git: GitRunner, ref: string): Promise<LedgerRecord[]> {
+  return (await readLedger(git, ref)).flatMap((entry) => (entry.record === null ? [] : [entry.record]));
+}
+
 export interface ChainReport {
   ok: boolean;
   count: number;

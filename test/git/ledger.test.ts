@@ -139,7 +139,10 @@ describe('the ledger', () => {
       execFileSync('git', ['-C', b, 'config', 'user.email', 'bea@example.com']);
       const before = records(a.dir).length;
       const results = await Promise.all([
-        ...Array.from({ length: 10 }, (_, i) => cli(a.dir, 'record', 'started', '--reason', `a-${i}`)),
+        ...Array.from({ length: 5 }, (_, i) => cli(a.dir, 'record', 'started', '--reason', `a-${i}`)),
+        ...Array.from({ length: 5 }, () =>
+          cli(a.dir, 'plan', '--record', '--fail-on', 'never', '--now', '2026-11-23T10:00:00Z'),
+        ),
         ...Array.from({ length: 10 }, (_, i) => cli(b, 'record', 'started', '--reason', `b-${i}`)),
       ]);
       expect(results.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
@@ -154,10 +157,11 @@ describe('the ledger', () => {
         .filter((r): r is string => r !== null && /^[ab]-\d$/.test(r));
       expect(reasons.sort()).toEqual(
         [
-          ...Array.from({ length: 10 }, (_, i) => `a-${i}`),
+          ...Array.from({ length: 5 }, (_, i) => `a-${i}`),
           ...Array.from({ length: 10 }, (_, i) => `b-${i}`),
         ].sort(),
       );
+      expect(merged.filter((r) => r.type === 'plan')).toHaveLength(5);
       expect(merged).toHaveLength(before + 20);
       const verify = await cli(a.dir, 'ledger', 'verify');
       expect(verify.stdout).toContain('integrity: OK');
@@ -367,5 +371,136 @@ describe('explain', () => {
     expect(result.stdout).toContain(
       'Retrospective assessment (computed now — no ledger record carries this commit)'.toUpperCase(),
     );
+  });
+});
+
+describe('plan and the ledger', () => {
+  let repo: TestRepo;
+  beforeAll(() => {
+    repo = makeRepo();
+    repo.write(
+      '.deployadvisor.yml',
+      'environments:\n  production:\n    rollback:\n      command: "deploy --sha {previousSha}"\n',
+    );
+    repo.writeLines('src/app.ts', 10);
+    repo.commit('one');
+    repo.write('db/migrations/001_users.up.sql', 'CREATE TABLE users (id int);\n');
+    repo.write('db/migrations/001_users.down.sql', 'DROP TABLE users;\n');
+    repo.commit('users table');
+    repo.writeLines('src/app.ts', 20);
+    repo.commit('three');
+    repo.writeLines('src/app.ts', 30);
+    repo.commit('four');
+  });
+  afterAll(() => {
+    repo.cleanup();
+  });
+  const plan = async (...args: string[]) => {
+    const result = await runCli([
+      '--repo',
+      repo.dir,
+      '--format',
+      'json',
+      'plan',
+      '--now',
+      '2026-11-23T10:00:00Z',
+      ...args,
+    ]);
+    return { ...result, plan: JSON.parse(result.stdout) as import('../../src/assess/plan-types.js').Plan };
+  };
+
+  it('the last successful deploy is the base, the deployed tree and the rollback target', async () => {
+    const deployed = repo.git('rev-parse', 'HEAD~1').trim();
+    await runCli([
+      '--repo',
+      repo.dir,
+      'record',
+      'succeeded',
+      '--sha',
+      deployed,
+      '--at',
+      '2026-11-20T10:00:00Z',
+    ]);
+    await runCli([
+      '--repo',
+      repo.dir,
+      'record',
+      'failed',
+      '--sha',
+      'HEAD',
+      '--reason',
+      'boom',
+      '--at',
+      '2026-11-21T10:00:00Z',
+    ]);
+    const { plan: p } = await plan();
+    expect(p.range).toMatchObject({ from: deployed, fromSource: 'ledger', commits: 1 });
+    expect(p.range.note).toContain('last successful production deploy in the ledger (#1');
+    expect(p.rollback.targetSha).toBe(deployed);
+    expect(p.rollback.command).toBe(`deploy --sha ${deployed}`);
+    // From an older base, the migration the deployed tree already has is named and skipped.
+    const first = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
+    const older = await plan('--from', first);
+    expect(older.plan.factors.find((f) => f.id === 'migrations')?.evidence).toEqual([
+      'db/migrations/001_users.up.sql: already applied (present in the deployed tree), skipped',
+    ]);
+  });
+
+  it('plan --record stores the plan; --override is recorded as an override with its reason; --dry-run records nothing', async () => {
+    const before = records(repo.dir).length;
+    const recorded = await plan('--record');
+    expect(recorded.stderr).toContain('recorded plan #');
+    const dry = await plan('--record', '--dry-run');
+    expect(dry.stderr).toBe('');
+    await runCli([
+      '--repo',
+      repo.dir,
+      'plan',
+      '--now',
+      '2026-11-23T10:00:00Z',
+      '--record',
+      '--override',
+      'INC-9 hotfix',
+      '--fail-on',
+      'never',
+    ]);
+    const all = records(repo.dir);
+    const added = all.slice(before);
+    expect(added.map((r) => r.type)).toEqual(['plan', 'plan']);
+    expect(added[0]?.plan).toMatchObject({
+      verdict: recorded.plan.verdict,
+      score: recorded.plan.score,
+      policySource: 'file',
+    });
+    expect(added[0]?.plan?.policyBlob).toBe(recorded.plan.policy.blobSha);
+    expect(added[0]?.plan?.factors).toHaveLength(6);
+    expect(added[0]?.base).toBe(recorded.plan.range.from);
+  });
+
+  it('an overridden WAIT is recorded as type override with the actor', async () => {
+    repo.write('.deployadvisor.yml', 'thresholds: { waitAt: 1, blockAt: 100 }\n');
+    repo.git('config', 'user.name', 'Test Author');
+    repo.git('config', 'user.email', 'author@example.com');
+    try {
+      await runCli([
+        '--repo',
+        repo.dir,
+        'plan',
+        '--now',
+        '2026-11-23T10:00:00Z',
+        '--record',
+        '--override',
+        'INC-9 hotfix',
+      ]);
+      const last = records(repo.dir).at(-1);
+      expect(last).toMatchObject({
+        type: 'override',
+        reason: 'INC-9 hotfix',
+        plan: { verdict: 'GO', overriddenFrom: 'WAIT' },
+      });
+      expect(last?.actor.name).toBe('Test Author');
+    } finally {
+      repo.git('checkout', '-q', '--', '.deployadvisor.yml');
+    }
   });
 });
