@@ -2,11 +2,13 @@ import { access, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { DEFAULT_MIGRATION_PATHS } from '../config/schema.js';
+import { DEFAULT_COVERAGE_PATHS } from '../collect/coverage/index.js';
 import { POLICY_FILE_NAMES } from '../config/load.js';
 import { parsePolicy } from '../config/parse.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
+import { repoDirectory } from './shared.js';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 
 /** What init could tell about the repository. */
@@ -24,18 +26,6 @@ const ZONE_HINTS: ReadonlyArray<readonly [RegExp, string, 'critical' | 'high' | 
   [/(^|\/)(infra|terraform|k8s|kubernetes|helm|deploy)$/i, 'infrastructure', 'high'],
   [/(^|\/)(db|database|migrations)$/i, 'database', 'high'],
   [/(^|\/)(api)$/i, 'api', 'medium'],
-];
-
-const COVERAGE_CANDIDATES = [
-  'coverage/lcov.info',
-  'coverage/cobertura-coverage.xml',
-  'coverage/coverage-final.json',
-  'coverage.xml',
-  'coverage.out',
-  'target/site/jacoco/jacoco.xml',
-  'build/reports/jacoco/test/jacocoTestReport.xml',
-  'coverage/.resultset.json',
-  'clover.xml',
 ];
 
 async function exists(path: string): Promise<boolean> {
@@ -83,7 +73,7 @@ export async function detect(git: GitRunner, root: string): Promise<Detected> {
         : null;
 
   const coverageReports: string[] = [];
-  for (const candidate of COVERAGE_CANDIDATES)
+  for (const candidate of DEFAULT_COVERAGE_PATHS)
     if (await exists(join(root, candidate))) coverageReports.push(candidate);
 
   const zones: Detected['zones'] = [];
@@ -165,7 +155,9 @@ export function renderInitPolicy(found: Detected, timezone: string): string {
   if (found.migrationDirs.length > 0) {
     lines.push(`  paths: [${found.migrationDirs.map((dir) => q(`${dir}/**`)).join(', ')}]   # detected`);
   } else {
-    lines.push('  # no migration folders found; the defaults (db/migrations/**, migrations/**, ...) apply');
+    lines.push(
+      '  irreversiblePatterns: []   # no migration folders found: the default paths (db/migrations/**, migrations/**, ...) apply',
+    );
   }
   lines.push(
     '',
@@ -184,7 +176,7 @@ export function renderInitPolicy(found: Detected, timezone: string): string {
 }
 
 export async function runInit(io: Io, options: GlobalOptions): Promise<number> {
-  const dir = resolve(io.cwd, options.repo ?? '.');
+  const dir = await repoDirectory(io, options);
   const root = (await createGitRunner(dir).run(['rev-parse', '--show-toplevel'])).stdout.trim();
   const git = createGitRunner(root);
   const target =

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
@@ -30,8 +30,19 @@ async function probeLayout(probe: GitRunner): Promise<RepoLayout> {
 }
 
 /** Opens the repository (one git call to find its root and shallowness) and loads the policy. */
-export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Workspace> {
+/** The directory to work in; a missing one is named (git would only say it cannot start). */
+export async function repoDirectory(io: Io, options: GlobalOptions): Promise<string> {
   const dir = resolve(io.cwd, options.repo ?? '.');
+  const isDirectory = await stat(dir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!isDirectory) throw new UserError(`--repo ${options.repo ?? dir}: no such directory (${dir}).`);
+  return dir;
+}
+
+export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Workspace> {
+  const dir = await repoDirectory(io, options);
   const log =
     options.verbose === true
       ? (line: string) => {

@@ -141,3 +141,22 @@ describe('init', () => {
     );
   });
 });
+
+describe('init and --repo edge cases', () => {
+  it('init in a repository with no migration folders still writes a valid policy', async () => {
+    const repo = makeRepo();
+    repos.push(repo);
+    repo.write('README.md', 'x\n');
+    repo.commit('initial');
+    expect((await runCli(['--repo', repo.dir, 'init'], { cwd: repo.dir })).code).toBe(0);
+    const check = await runCli(['--repo', repo.dir, 'config', 'check'], { cwd: repo.dir });
+    expect(check.stderr).toBe('');
+    expect(check.code).toBe(0);
+  });
+
+  it('a --repo that does not exist is named, exit 2', async () => {
+    const result = await runCli(['--repo', '/nonexistent/deployadvisor-test', 'plan']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--repo /nonexistent/deployadvisor-test: no such directory');
+  });
+});
