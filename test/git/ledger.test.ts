@@ -41,6 +41,19 @@ function records(dir: string): LedgerRecord[] {
     .map((line) => JSON.parse(line) as LedgerRecord);
 }
 
+/** A clone of `origin` that has fetched its ledger too. */
+function cloneWithLedger(origin: string, dir: string): void {
+  execFileSync('git', ['clone', '-q', origin, dir]);
+  execFileSync('git', [
+    '-C',
+    dir,
+    'fetch',
+    '-q',
+    'origin',
+    'refs/deployadvisor/ledger:refs/deployadvisor/ledger',
+  ]);
+}
+
 /** What a user would notice if a command touched their checkout. */
 function snapshot(repo: TestRepo) {
   const index = createHash('sha256')
@@ -181,15 +194,7 @@ describe('the ledger', () => {
   it('an edited record fails verify, naming it (exit 4)', async () => {
     const c = mkdtempSync(join(tmpdir(), 'da-tamper-'));
     try {
-      execFileSync('git', ['clone', '-q', origin, c]);
-      execFileSync('git', [
-        '-C',
-        c,
-        'fetch',
-        '-q',
-        'origin',
-        'refs/deployadvisor/ledger:refs/deployadvisor/ledger',
-      ]);
+      cloneWithLedger(origin, c);
       // Rewrite record #2's reason and re-chain the commits after it, as an attacker with push access would.
       const commits = execFileSync('git', ['-C', c, 'rev-list', '--reverse', 'refs/deployadvisor/ledger'], {
         encoding: 'utf8',
@@ -242,15 +247,7 @@ describe('the ledger', () => {
   it('a clone whose ledger was truncated is caught by completeness against the remote', async () => {
     const d = mkdtempSync(join(tmpdir(), 'da-trunc-'));
     try {
-      execFileSync('git', ['clone', '-q', origin, d]);
-      execFileSync('git', [
-        '-C',
-        d,
-        'fetch',
-        '-q',
-        'origin',
-        'refs/deployadvisor/ledger:refs/deployadvisor/ledger',
-      ]);
+      cloneWithLedger(origin, d);
       const cut = execFileSync('git', ['-C', d, 'rev-parse', 'refs/deployadvisor/ledger~3'], {
         encoding: 'utf8',
       }).trim();

@@ -2,12 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/assess/plan-types.js';
-import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import type { TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
 import { visibleLength } from '../../src/render/style.js';
-import { IN_FREEZE, OFF_PEAK, PEAK, SCENARIO_POLICY } from '../helpers/policy.js';
-
-const CLAUDE = 'Co-authored-by: Claude <noreply@anthropic.com>';
+import { IN_FREEZE, OFF_PEAK, PEAK, CLAUDE, scenarioRepos } from '../helpers/policy.js';
 
 async function plan(
   repo: TestRepo,
@@ -19,37 +17,13 @@ async function plan(
   return { plan: JSON.parse(result.stdout) as Plan, code: result.code, stderr: result.stderr };
 }
 
-function baseRepo(): TestRepo {
-  const repo = makeRepo();
-  repo.write('.deployadvisor.yml', SCENARIO_POLICY);
-  repo.writeLines('src/app.ts', 40);
-  repo.writeLines('src/payments/charge.ts', 20);
-  repo.write('README.md', '# app\n');
-  repo.commit('initial', { trailers: ['Reviewed-by: Rita <rita@example.com>'] });
-  repo.git('tag', 'deploy/production/2026-11-01', 'HEAD');
-  return repo;
-}
-
 describe('plan scenarios on real repositories', () => {
   let docs: TestRepo;
   let ai: TestRepo;
   let aiReviewed: TestRepo;
 
   beforeAll(() => {
-    docs = baseRepo();
-    docs.write('README.md', '# app\n\nHow to run it.\n');
-    docs.writeLines('docs/guide.md', 30);
-    docs.commit('docs: explain setup');
-
-    ai = baseRepo();
-    ai.writeLines('src/payments/charge.ts', 320, 'charge');
-    ai.commit('payments: new charge flow', { trailers: [CLAUDE] });
-
-    aiReviewed = baseRepo();
-    aiReviewed.writeLines('src/payments/charge.ts', 320, 'charge');
-    aiReviewed.commit('payments: new charge flow', {
-      trailers: [CLAUDE, 'Reviewed-by: Rita <rita@example.com>'],
-    });
+    ({ docs, ai, aiReviewed } = scenarioRepos());
   });
   afterAll(() => {
     for (const repo of [docs, ai, aiReviewed]) repo.cleanup();

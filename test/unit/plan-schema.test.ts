@@ -8,7 +8,7 @@ import { BASE_SOURCES, DIAGNOSTIC_LEVELS } from '../../src/assess/facts.js';
 import { FAIL_ON, VERDICTS, WINDOW_KINDS, type Plan } from '../../src/assess/plan-types.js';
 import { VERDICT_EXIT } from '../../src/assess/verdict.js';
 import { FACTOR_IDS } from '../../src/config/schema.js';
-import { IN_FREEZE, OFF_PEAK, PEAK, SCENARIO_POLICY } from '../helpers/policy.js';
+import { IN_FREEZE, OFF_PEAK, PEAK, scenarioBase, scenarioRepos } from '../helpers/policy.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
 
@@ -47,7 +47,6 @@ function node(...path: string[]): SchemaNode {
   return at;
 }
 
-const CLAUDE = 'Co-authored-by: Claude <noreply@anthropic.com>';
 /** Friday 27 Nov 2026, 13:00 in Los Angeles: inside the "Friday afternoon" avoid window. */
 const FRIDAY_AFTERNOON = '2026-11-27T13:00:00-08:00';
 
@@ -70,17 +69,6 @@ async function planOf(
   return { raw, plan, code: result.code };
 }
 
-function scenarioRepo(): TestRepo {
-  const repo = makeRepo('da-schema-');
-  repo.write('.deployadvisor.yml', SCENARIO_POLICY);
-  repo.writeLines('src/app.ts', 40);
-  repo.writeLines('src/payments/charge.ts', 20);
-  repo.write('README.md', '# app\n');
-  repo.commit('initial', { trailers: ['Reviewed-by: Rita <rita@example.com>'] });
-  repo.git('tag', 'deploy/production/2026-11-01', 'HEAD');
-  return repo;
-}
-
 describe('docs/plan.schema.json', () => {
   const repos: TestRepo[] = [];
   const dirs: string[] = [];
@@ -89,20 +77,7 @@ describe('docs/plan.schema.json', () => {
   let aiReviewed: TestRepo;
 
   beforeAll(() => {
-    docs = scenarioRepo();
-    docs.write('README.md', '# app\n\nHow to run it.\n');
-    docs.writeLines('docs/guide.md', 30);
-    docs.commit('docs: explain setup');
-
-    ai = scenarioRepo();
-    ai.writeLines('src/payments/charge.ts', 320, 'charge');
-    ai.commit('payments: new charge flow', { trailers: [CLAUDE] });
-
-    aiReviewed = scenarioRepo();
-    aiReviewed.writeLines('src/payments/charge.ts', 320, 'charge');
-    aiReviewed.commit('payments: new charge flow', {
-      trailers: [CLAUDE, 'Reviewed-by: Rita <rita@example.com>'],
-    });
+    ({ docs, ai, aiReviewed } = scenarioRepos('da-schema-'));
     repos.push(docs, ai, aiReviewed);
   });
   afterAll(() => {
@@ -272,7 +247,7 @@ describe('docs/plan.schema.json', () => {
   });
 
   it('accepts an INCONCLUSIVE plan from a shallow clone', async () => {
-    const source = scenarioRepo();
+    const source = scenarioBase('da-schema-');
     repos.push(source);
     for (let i = 1; i <= 3; i++) {
       source.writeLines(`src/step${i}.ts`, 10 * i);
