@@ -113,9 +113,7 @@ export function buildContext(facts: GitFacts, policy: Policy): Context {
       touches.set(zone.name, touch);
     }
   }
-  const zones = [...touches.values()].sort(
-    (a, b) => b.risk - a.risk || a.zone.name.localeCompare(b.zone.name),
-  );
+  const zones = [...touches.values()].sort((a, b) => b.risk - a.risk || byText(a.zone.name, b.zone.name));
 
   return {
     policy,
@@ -147,4 +145,12 @@ export function percent(ratio: number): string {
 /** Formats 12345 as "12,345" without locale data (output must not depend on the machine). */
 export function thousands(value: number): string {
   return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * Orders strings by UTF-16 code units: the same on every machine, unlike `localeCompare`, whose result
+ * depends on the ICU data and locale (byte-identical output needs this).
+ */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

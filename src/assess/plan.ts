@@ -1,6 +1,6 @@
 import type { Policy } from '../config/schema.js';
 import type { CoverageFacts, GitFacts } from './facts.js';
-import { buildContext, lineCount, listSome } from './context.js';
+import { buildContext, byText, lineCount, listSome } from './context.js';
 import { aiFactor, lineageSummary } from './factors/ai.js';
 import { migrationsFactor } from './factors/migrations.js';
 import { reviewFactor } from './factors/review.js';
@@ -162,7 +162,7 @@ export function assessPlan(input: PlanInput): Plan {
     tests.factor,
     review.factor,
     migrations.factor,
-  ].sort((a, b) => b.points - a.points || a.id.localeCompare(b.id));
+  ].sort((a, b) => b.points - a.points || byText(a.id, b.id));
   const score = Math.min(
     100,
     factors.reduce((sum, factor) => sum + factor.points, 0),
@@ -186,9 +186,7 @@ export function assessPlan(input: PlanInput): Plan {
   const overridden =
     input.override !== undefined && overridable ? { from: decided, reason: input.override } : null;
   const verdict: Verdict = overridden === null ? decided : 'GO';
-  const biggest = [...ctx.codeFiles].sort(
-    (a, b) => lineCount(b) - lineCount(a) || a.path.localeCompare(b.path),
-  );
+  const biggest = [...ctx.codeFiles].sort((a, b) => lineCount(b) - lineCount(a) || byText(a.path, b.path));
   const rollback = planRollback({
     policy: input.policy,
     env: input.env,

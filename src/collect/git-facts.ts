@@ -236,9 +236,10 @@ async function readMigrations(
   );
   if (changed.length === 0) return [];
   const dirs = [...new Set(changed.map((file) => dirOf(file.path)))];
-  const targetTree = await listTree(git, facts.target.sha, dirs);
-  const deployedTree =
-    facts.deployedSha === null ? new Set<string>() : await listTree(git, facts.deployedSha, dirs);
+  const [targetTree, deployedTree] = await Promise.all([
+    listTree(git, facts.target.sha, dirs),
+    facts.deployedSha === null ? new Set<string>() : listTree(git, facts.deployedSha, dirs),
+  ]);
   const downPaths = new Map(changed.map((file) => [file.path, findDownFile(file.path, targetTree)]));
   const specs = [
     ...changed.map((file) => `${facts.target.sha}:${file.path}`),

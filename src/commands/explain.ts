@@ -1,3 +1,4 @@
+import { byText } from '../assess/context.js';
 import { findAiMarkers } from '../assess/ai-attribution.js';
 import type { CommitFacts } from '../assess/facts.js';
 import { assessPlan } from '../assess/plan.js';
@@ -113,9 +114,7 @@ export async function runExplain(io: Io, options: GlobalOptions, ref: string): P
       review: commit.trailers.filter((t) => reviewKeys.has(t.key.toLowerCase())),
     },
     environments: envs.map((env) => {
-      const mine = carried
-        .filter((r) => r.env === env)
-        .sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq);
+      const mine = carried.filter((r) => r.env === env).sort((a, b) => byText(a.at, b.at) || a.seq - b.seq);
       const shipped = mine.find((r) => r.type === 'succeeded') ?? null;
       return {
         env,

@@ -1,3 +1,4 @@
+import { byText } from '../assess/context.js';
 import { access, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
@@ -78,9 +79,7 @@ export async function detect(git: GitRunner, root: string): Promise<Detected> {
 
   const zones: Detected['zones'] = [];
   const seen = new Set<string>();
-  for (const dir of [...dirs].sort(
-    (a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b),
-  )) {
+  for (const dir of [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || byText(a, b))) {
     if (/(^|\/)(node_modules|vendor|test|tests|fixtures|docs)(\/|$)/.test(dir)) continue;
     for (const [pattern, name, risk] of ZONE_HINTS) {
       if (pattern.test(dir) && !seen.has(dir) && zones.length < 8) {

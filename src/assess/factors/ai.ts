@@ -1,5 +1,5 @@
 import type { Factor, LineageSummary } from '../plan-types.js';
-import { percent, short, thousands, type CommitView, type Context } from '../context.js';
+import { byText, percent, short, thousands, type CommitView, type Context } from '../context.js';
 
 /** AI share per tool and per commit: the lineage section of the plan. */
 export function lineageSummary(ctx: Context): LineageSummary {
@@ -20,7 +20,7 @@ export function lineageSummary(ctx: Context): LineageSummary {
     lines,
     aiLines,
     aiShare: lines === 0 ? null : aiLines / lines,
-    tools: [...tools.values()].sort((a, b) => b.lines - a.lines || a.tool.localeCompare(b.tool)),
+    tools: [...tools.values()].sort((a, b) => b.lines - a.lines || byText(a.tool, b.tool)),
     aiCommitList: ai.map((view) => ({
       sha: view.commit.sha,
       subject: view.commit.subject,

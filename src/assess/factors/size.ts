@@ -1,5 +1,5 @@
 import type { Factor } from '../plan-types.js';
-import { lineCount, listSome, thousands, type Context } from '../context.js';
+import { byText, lineCount, listSome, thousands, type Context } from '../context.js';
 
 function scaled(value: number, full: number): number {
   return Math.min(1, Math.log10(1 + value) / Math.log10(1 + full));
@@ -61,9 +61,7 @@ export function sizeFactor(ctx: Context): Factor {
   );
   const savings = Math.max(0, points - halved);
   const lowRisk = ctx.facts.diff.length - ctx.codeFiles.length;
-  const biggest = [...ctx.codeFiles].sort(
-    (a, b) => lineCount(b) - lineCount(a) || a.path.localeCompare(b.path),
-  );
+  const biggest = [...ctx.codeFiles].sort((a, b) => lineCount(b) - lineCount(a) || byText(a.path, b.path));
   return {
     id: 'size',
     title: 'Size & diffusion',

@@ -8,7 +8,7 @@ import {
   type FileCoverage,
   type PatchCoverage,
 } from '../coverage.js';
-import { percent, RISK_POINTS, type Context } from '../context.js';
+import { byText, percent, RISK_POINTS, type Context } from '../context.js';
 
 export interface TestsFindings {
   factor: Factor;
@@ -148,7 +148,7 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
   const points = coveragePoints(result.files, aiShare, belowMin.length, max, new Set());
   const gaps = result.files
     .filter((file) => file.uncovered.length > 0)
-    .sort((a, b) => b.measured - b.covered - (a.measured - a.covered) || a.path.localeCompare(b.path));
+    .sort((a, b) => b.measured - b.covered - (a.measured - a.covered) || byText(a.path, b.path));
   const top = gaps.slice(0, 3);
   // What covering the three largest gaps would save (zones are re-checked with those lines covered).
   const covered = new Set(top.map((file) => file.path));
