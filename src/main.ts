@@ -81,7 +81,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('append a deploy event to the ledger: started, succeeded, failed, rolled-back')
     .argument('<event>', 'started | succeeded | failed | rolled-back')
     .option('--env <name>', 'environment (default: defaultEnvironment)')
-    .option('--sha <ref>', 'the deployed commit (default: HEAD)')
+    .option('--sha <ref>', 'the deployed commit; for rolled-back, the one rolled back (default: HEAD)')
     .option('--reason <text>', 'why (required for failed and rolled-back)')
     .option('--plan <id>', 'the plan record this deploy carried out (id or prefix)')
     .option('--at <iso-8601>', 'when it happened, to backfill past deploys (marked as backfilled)')

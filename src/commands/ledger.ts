@@ -69,7 +69,8 @@ export async function runRecord(
   const records = await ledgerRecords(workspace);
   const at = parseAt(recordOptions.at, policy.timezone);
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const previous = lastSucceeded(records, env, at ?? undefined);
+  // The base is what ran before this commit, so explain can tell which records carried it.
+  const previous = lastSucceeded(records, env, at ?? undefined, sha);
   let planId: string | null = null;
   if (recordOptions.plan !== undefined) {
     const plan = records.find(
@@ -179,22 +180,39 @@ export async function runLedgerVerify(
   }
   const remote = remoteArg ?? configured;
   const remotes = (await workspace.git.run(['remote'])).stdout.split('\n').filter(Boolean);
-  if (remoteArg === undefined && !remotes.includes(remote)) {
+  const isLocation = /[/:]/.test(remote);
+  let completeness: Awaited<ReturnType<typeof compareWithRemote>> | null = null;
+  if (remoteArg === undefined && !isLocation && !remotes.includes(remote)) {
     lines.push(
       `completeness: not checked — no remote "${remote}" (a chain alone cannot show that records were cut off the end; compare with a remote).`,
     );
   } else {
-    const diff = await compareWithRemote(workspace.git, remote, ref);
-    if (diff.remoteOnly > 0) {
-      failed = true;
-      lines.push(
-        `completeness: FAILED — ${remote} has ${diff.remoteOnly} record(s) this clone lacks (run \`deployadvisor ledger pull\`; if they were deleted here, the local ledger was truncated).`,
+    completeness = await compareWithRemote(workspace.git, remote, ref);
+    const problems: string[] = [];
+    if (completeness.remoteOnly > 0)
+      problems.push(
+        `${remote} has ${completeness.remoteOnly} record(s) this clone lacks (run \`deployadvisor ledger pull\`; if they were deleted here, the local ledger was truncated)`,
       );
+    if (completeness.missingOnRemote > 0)
+      problems.push(
+        `${remote} lacks ${completeness.missingOnRemote} record(s) that come before records it has: its ledger was rewritten`,
+      );
+    if (completeness.remoteRewritten)
+      problems.push(
+        `${remote}'s ledger moved backwards or was replaced since this clone last fetched it (force-pushed)`,
+      );
+    if (problems.length > 0) {
+      failed = true;
+      lines.push(`completeness: FAILED — ${problems.join('; ')}.`);
     } else {
       lines.push(
-        `completeness: OK against ${remote} (${diff.remoteCount} record(s) there)${diff.localOnly > 0 ? `; ${diff.localOnly} local record(s) not pushed yet` : ''}.`,
+        `completeness: OK against ${remote} (${completeness.remoteCount} record(s) there)${completeness.unpushed > 0 ? `; ${completeness.unpushed} local record(s) not pushed yet` : ''}.`,
       );
     }
+  }
+  if (options.format === 'json') {
+    await emit(io, options, `${JSON.stringify({ ok: !failed, integrity: chain, completeness }, null, 2)}\n`);
+    return failed ? EXIT.block : EXIT.go;
   }
   await emit(io, options, `${lines.join('\n')}\n`);
   return failed ? EXIT.block : EXIT.go;

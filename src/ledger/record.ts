@@ -74,12 +74,17 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** Strings that look like credentials never reach a record. */
-const SECRET =
-  /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[baprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})\b|(?<=[?&](?:token|access_token|api_key|apikey|key|secret|password)=)[^&\s]+|(?<=:\/\/[^/\s:@]+:)[^@\s]+(?=@)/gi;
+/** Strings that look like credentials never reach a record (GitHub, GitLab, Slack, AWS, OpenAI, npm, JWTs, ...). */
+const SECRETS: readonly RegExp[] = [
+  /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{30,})\b/g,
+  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b/g,
+  /(?<=\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+  /(?<=\b(?:token|access_token|private_token|api_key|apikey|secret|password|passwd|aws_secret_access_key|client_secret)\s*[=:]\s*["']?)[^\s&"']+/gi,
+  /(?<=:\/\/[^/\s:@]+:)[^@\s]+(?=@)/g,
+];
 
 export function redact(text: string): string {
-  return text.replace(SECRET, '[redacted]');
+  return SECRETS.reduce((out, pattern) => out.replace(pattern, '[redacted]'), text);
 }
 
 export function redactDeep<T>(value: T): T {

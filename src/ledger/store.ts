@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GitRunner } from '../collect/git-runner.js';
+import { EXIT, UserError } from '../errors.js';
 import { canonicalJson, recordSchema, redactDeep, type LedgerRecord, type RecordBody } from './record.js';
 
 export const DEFAULT_LEDGER_REF = 'refs/deployadvisor/ledger';
@@ -148,8 +149,23 @@ export async function readTip(
   });
   if (tip.exitCode !== 0) return null;
   const commit = tip.stdout.trim();
-  const raw = await git.run(['cat-file', 'blob', `${commit}:${RECORD_FILE}`]);
-  return { commit, record: recordSchema.parse(JSON.parse(raw.stdout)) };
+  const raw = await git.run(['cat-file', 'blob', `${commit}:${RECORD_FILE}`], { okExitCodes: [0, 128] });
+  let parsed: ReturnType<typeof recordSchema.safeParse> | null = null;
+  try {
+    parsed = raw.exitCode === 0 ? recordSchema.safeParse(JSON.parse(raw.stdout)) : null;
+  } catch {
+    parsed = null;
+  }
+  if (parsed === null || !parsed.success) {
+    throw new UserError(
+      `the newest ledger record (${ref} at ${commit.slice(0, 12)}) is malformed, so nothing is appended to it.`,
+      {
+        exitCode: EXIT.block,
+        hint: 'Run `deployadvisor ledger verify` to see what is wrong; restore the ref from a remote or a bundle.',
+      },
+    );
+  }
+  return { commit, record: parsed.data };
 }
 
 /** Moves the ref from `expected` (null: must not exist) to `commit`; false when another writer won. */

@@ -1,6 +1,14 @@
 import type { GitRunner } from '../collect/git-runner.js';
-import { UserError } from '../errors.js';
-import { bodyDigest, compareAndSwap, jitter, readLedger, readTip, writeRecordCommit } from './store.js';
+import { EXIT, UserError } from '../errors.js';
+import {
+  bodyDigest,
+  compareAndSwap,
+  jitter,
+  readLedger,
+  readTip,
+  verifyChain,
+  writeRecordCommit,
+} from './store.js';
 import type { LedgerRecord } from './record.js';
 
 /** Where a remote's ledger is fetched to: private, so fetching never changes the ledger itself. */
@@ -59,7 +67,27 @@ export interface IntegrateResult {
  * diverged, the local records the remote lacks are re-appended on top of the remote's tip (new seq and
  * prev, same content), and the ref moves with compare-and-swap.
  */
+/** Refuses to merge a chain that fails verification: merging would launder an edited record. */
+async function assertIntact(git: GitRunner, tip: string, what: string): Promise<void> {
+  const report = verifyChain(await readLedger(git, tip));
+  if (!report.ok) {
+    throw new UserError(
+      `the ${what} ledger fails verification at record ${report.firstBad?.seq ?? '?'} (${report.firstBad?.problem ?? ''}); nothing was merged.`,
+      {
+        exitCode: EXIT.block,
+        hint: 'Run `deployadvisor ledger verify` and restore the ledger from a copy you trust before syncing.',
+      },
+    );
+  }
+}
+
 export async function integrate(git: GitRunner, ref: string, remoteTip: string): Promise<IntegrateResult> {
+  await assertIntact(git, remoteTip, 'remote');
+  const localTip = await git.run(
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+    { okExitCodes: [0, 1, 128] },
+  );
+  if (localTip.exitCode === 0) await assertIntact(git, localTip.stdout.trim(), 'local');
   for (let attempt = 0; ; attempt++) {
     const local = await readTip(git, ref);
     if (local === null) {
@@ -137,22 +165,47 @@ export async function pushLedger(
   }
 }
 
-/** Completeness against a remote: records only there, records only here (by content). */
-export async function compareWithRemote(
-  git: GitRunner,
-  remote: string,
-  ref: string,
-): Promise<{ remoteOnly: number; localOnly: number; remoteCount: number }> {
+export interface Completeness {
+  remoteCount: number;
+  /** Records the remote has and this clone lacks. */
+  remoteOnly: number;
+  /** Local records the remote lacks that come after everything it has: simply not pushed yet. */
+  unpushed: number;
+  /** Local records the remote lacks although it has later ones: the remote lost them. */
+  missingOnRemote: number;
+  /** The remote's ledger moved backwards or sideways since the last fetch (force-pushed). */
+  remoteRewritten: boolean;
+}
+
+/** Completeness against a remote, by record content (seq and prev differ after a re-append). */
+export async function compareWithRemote(git: GitRunner, remote: string, ref: string): Promise<Completeness> {
+  const tracking = trackingRef(remote);
+  const previous = await git.run(['rev-parse', '--verify', '--quiet', tracking], {
+    okExitCodes: [0, 1, 128],
+  });
   const remoteTip = await fetchRemote(git, remote, ref);
   const local = await readLedger(git, ref);
   const theirs = remoteTip === null ? [] : await readLedger(git, remoteTip);
-  const digests = (entries: typeof local) =>
-    new Set(entries.flatMap((e) => (e.record === null ? [] : [bodyDigest(e.record)])));
-  const mine = digests(local);
-  const remoteSet = digests(theirs);
+  const digest = (entry: (typeof local)[number]) => (entry.record === null ? null : bodyDigest(entry.record));
+  const remoteSet = new Set(theirs.map(digest).filter((d): d is string => d !== null));
+  const mine = local.map(digest);
+  const mineSet = new Set(mine.filter((d): d is string => d !== null));
+  const lastShared = mine.reduce((last, d, i) => (d !== null && remoteSet.has(d) ? i : last), -1);
+  const localOnly = mine.map((d, i) => ({ d, i })).filter(({ d }) => d !== null && !remoteSet.has(d));
+  let remoteRewritten = false;
+  if (previous.exitCode === 0) {
+    const old = previous.stdout.trim();
+    remoteRewritten =
+      remoteTip === null ||
+      (old !== remoteTip &&
+        (await git.run(['merge-base', '--is-ancestor', old, remoteTip], { okExitCodes: [0, 1, 128] }))
+          .exitCode !== 0);
+  }
   return {
-    remoteOnly: [...remoteSet].filter((d) => !mine.has(d)).length,
-    localOnly: [...mine].filter((d) => !remoteSet.has(d)).length,
     remoteCount: theirs.length,
+    remoteOnly: [...remoteSet].filter((d) => !mineSet.has(d)).length,
+    unpushed: localOnly.filter(({ i }) => i > lastShared).length,
+    missingOnRemote: localOnly.filter(({ i }) => i < lastShared).length,
+    remoteRewritten,
   };
 }

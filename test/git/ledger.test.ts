@@ -244,6 +244,66 @@ describe('the ledger', () => {
     }
   });
 
+  it('a tampered chain is never merged by pull or push (no laundering); a malformed tip stops appends', async () => {
+    const e = mkdtempSync(join(tmpdir(), 'da-launder-'));
+    try {
+      cloneWithLedger(origin, e);
+      const tip = execFileSync('git', ['-C', e, 'rev-parse', 'refs/deployadvisor/ledger'], {
+        encoding: 'utf8',
+      }).trim();
+      const parent = execFileSync('git', ['-C', e, 'rev-parse', `${tip}~1`], { encoding: 'utf8' }).trim();
+      const blob = execFileSync('git', ['-C', e, 'hash-object', '-w', '--stdin'], {
+        input: '{"edited":true}',
+        encoding: 'utf8',
+      }).trim();
+      const tree = execFileSync('git', ['-C', e, 'mktree'], {
+        input: `100644 blob ${blob}\trecord.json\n`,
+        encoding: 'utf8',
+      }).trim();
+      const bad = execFileSync(
+        'git',
+        ['-C', e, '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit-tree', tree, '-p', parent, '-m', 'x'],
+        { encoding: 'utf8' },
+      ).trim();
+      execFileSync('git', ['-C', e, 'update-ref', 'refs/deployadvisor/ledger', bad]);
+      const recordResult = await cli(e, 'record', 'started');
+      expect(recordResult.code).toBe(4);
+      expect(recordResult.stderr).toContain('is malformed, so nothing is appended to it');
+      expect(recordResult.stderr).not.toContain('internal error');
+      const pull = await cli(e, 'ledger', 'pull');
+      expect(pull.code).toBe(4);
+      expect(pull.stderr).toContain('the local ledger fails verification');
+      const verify = await cli(e, 'ledger', 'verify');
+      expect(verify.code).toBe(4);
+    } finally {
+      rmSync(e, { recursive: true, force: true });
+    }
+  });
+
+  it('a rewritten remote is reported, not mistaken for unpushed records', async () => {
+    const f = mkdtempSync(join(tmpdir(), 'da-rewrite-'));
+    const mirror = mkdtempSync(join(tmpdir(), 'da-mirror-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--mirror', origin, mirror]);
+      cloneWithLedger(mirror, f);
+      expect((await cli(f, 'ledger', 'verify')).code).toBe(0);
+      // Someone force-pushes the remote ledger back by two records.
+      execFileSync('git', [
+        '--git-dir',
+        mirror,
+        'update-ref',
+        'refs/deployadvisor/ledger',
+        'refs/deployadvisor/ledger~2',
+      ]);
+      const verify = await cli(f, 'ledger', 'verify');
+      expect(verify.code).toBe(4);
+      expect(verify.stdout).toContain('moved backwards or was replaced since this clone last fetched it');
+    } finally {
+      rmSync(f, { recursive: true, force: true });
+      rmSync(mirror, { recursive: true, force: true });
+    }
+  });
+
   it('a clone whose ledger was truncated is caught by completeness against the remote', async () => {
     const d = mkdtempSync(join(tmpdir(), 'da-trunc-'));
     try {
@@ -472,6 +532,45 @@ describe('plan and the ledger', () => {
     expect(added[0]?.plan?.policyBlob).toBe(recorded.plan.policy.blobSha);
     expect(added[0]?.plan?.factors).toHaveLength(6);
     expect(added[0]?.base).toBe(recorded.plan.range.from);
+  });
+
+  it('a rollback moves the base back to the deploy before it, and explain still shows the failure', async () => {
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    const previous = repo.git('rev-parse', 'HEAD~1').trim();
+    await runCli(['--repo', repo.dir, 'record', 'succeeded', '--sha', head, '--at', '2026-11-22T10:00:00Z']);
+    await runCli([
+      '--repo',
+      repo.dir,
+      'record',
+      'failed',
+      '--sha',
+      head,
+      '--reason',
+      'INC-7 5xx',
+      '--at',
+      '2026-11-22T11:00:00Z',
+    ]);
+    await runCli([
+      '--repo',
+      repo.dir,
+      'record',
+      'rolled-back',
+      '--sha',
+      head,
+      '--reason',
+      'INC-7',
+      '--at',
+      '2026-11-22T11:05:00Z',
+    ]);
+    const { plan: p } = await plan();
+    expect(p.range.from).toBe(previous);
+    expect(p.rollback.targetSha).toBe(previous);
+    const explained = await runCli(['--repo', repo.dir, '--format', 'json', 'explain', head]);
+    const e = JSON.parse(explained.stdout) as {
+      environments: Array<{ records: Array<{ type: string; reason: string | null }> }>;
+    };
+    const types = e.environments[0]?.records.map((r) => r.type) ?? [];
+    expect(types).toEqual(expect.arrayContaining(['succeeded', 'failed', 'rolled-back']));
   });
 
   it('an overridden WAIT is recorded as type override with the actor', async () => {
