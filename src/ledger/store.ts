@@ -139,6 +139,14 @@ export async function writeRecordCommit(
   return { commit, record };
 }
 
+function parseRecord(text: string): ReturnType<typeof recordSchema.safeParse> | null {
+  try {
+    return recordSchema.safeParse(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
 /** The ref's tip commit and its record, or null for an empty ledger. */
 export async function readTip(
   git: GitRunner,
@@ -150,12 +158,7 @@ export async function readTip(
   if (tip.exitCode !== 0) return null;
   const commit = tip.stdout.trim();
   const raw = await git.run(['cat-file', 'blob', `${commit}:${RECORD_FILE}`], { okExitCodes: [0, 128] });
-  let parsed: ReturnType<typeof recordSchema.safeParse> | null = null;
-  try {
-    parsed = raw.exitCode === 0 ? recordSchema.safeParse(JSON.parse(raw.stdout)) : null;
-  } catch {
-    parsed = null;
-  }
+  const parsed = raw.exitCode === 0 ? parseRecord(raw.stdout) : null;
   if (parsed === null || !parsed.success) {
     throw new UserError(
       `the newest ledger record (${ref} at ${commit.slice(0, 12)}) is malformed, so nothing is appended to it.`,
