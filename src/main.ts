@@ -67,7 +67,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       '--coverage <file...>',
       'coverage reports (LCOV, Cobertura, JaCoCo, Clover, Istanbul, Go, SimpleCov)',
     )
-    .option('--offline', 'ask no network endpoints (none are asked yet)')
+    .option('--offline', 'ask no network endpoints: every configured source is skipped')
     .option('--record', 'store the plan (or the override) in the ledger')
     .option('--dry-run', 'evaluate only; never record (wins over --record)')
     .addHelpText('after', EXIT_HELP)

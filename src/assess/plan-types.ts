@@ -25,10 +25,31 @@ export interface Factor {
   savings: number;
 }
 
+export const SOURCE_STATUSES = ['ok', 'degraded', 'unavailable', 'skipped'] as const;
+export type SourceStatus = (typeof SOURCE_STATUSES)[number];
+
+export const SOURCE_KINDS = ['ci', 'metric', 'alerts'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** How one live source went, as the plan shows it (SPEC 4.5). */
+export interface SourceResult {
+  name: string;
+  kind: SourceKind;
+  /** ok: answered with data; degraded: answered without (all of) the data; unavailable: could not be read; skipped: not asked. */
+  status: SourceStatus;
+  /** Wall time the source took, in ms; null when it was not asked. */
+  latencyMs: number | null;
+  /** What was asked: the query, the matchers, the branch and runs. */
+  query: string | null;
+  /** What came back, in plain words ("0.031", "2 firing: HighErrorRate, DiskFull"). */
+  value: string | null;
+  reason: string;
+}
+
 /** A condition that decides the verdict on its own, whatever the score. */
 export interface Gate {
   id: string;
-  kind: 'timing' | 'policy' | 'evidence';
+  kind: 'timing' | 'policy' | 'evidence' | 'source';
   level: 'wait' | 'block' | 'inconclusive';
   title: string;
   reason: string;
@@ -129,7 +150,7 @@ export interface Plan {
   rollback: Rollback;
   lineage: LineageSummary;
   coverage: PlanCoverage;
-  sources: Array<{ name: string; status: 'ok' | 'degraded' | 'unavailable' | 'skipped'; reason: string }>;
+  sources: SourceResult[];
   range: PlanRange;
   zones: Array<{ name: string; risk: number; files: string[]; owners: string[] }>;
   policy: { source: string; path: string | null; ref: string | null; blobSha: string | null };

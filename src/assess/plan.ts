@@ -10,6 +10,7 @@ import { zonesFactor } from './factors/zones.js';
 import type { FailOn, Factor, Gate, Plan, Verdict } from './plan-types.js';
 import { planRollback } from './rollback.js';
 import { assessTiming } from './timing.js';
+import { assessSources, type SourceFacts } from './sources.js';
 import { decideVerdict, exitCodeFor } from './verdict.js';
 
 export interface PlanInput {
@@ -25,6 +26,8 @@ export interface PlanInput {
   override: string | undefined;
   toolVersion: string;
   inputsDigest: string;
+  /** What the live sources reported (absent: none were asked, as in `explain`). */
+  sources?: readonly SourceFacts[];
 }
 
 function policyGates(
@@ -176,9 +179,11 @@ export function assessPlan(input: PlanInput): Plan {
     risky: score >= thresholds.riskyAt,
     needsPreferred: score >= thresholds.waitAt && score < thresholds.blockAt,
   });
+  const live = assessSources(input.policy.sources, input.sources ?? [], score >= thresholds.riskyAt);
   const gates = [
     ...evidenceGates(input),
     ...policyGates(input.policy, review, migrations, ctx.zones, tests),
+    ...live.gates,
     ...timingGates,
   ].sort((a, b) => rank(b.level) - rank(a.level));
   const decided = decideVerdict(gates, score, thresholds.blockAt);
@@ -232,7 +237,7 @@ export function assessPlan(input: PlanInput): Plan {
       files: tests.coverage?.files ?? [],
       zones: tests.coverage?.zones ?? [],
     },
-    sources: [],
+    sources: live.results,
     range: {
       from: input.facts.base.sha,
       fromSource: input.facts.base.source,

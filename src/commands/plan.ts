@@ -6,6 +6,7 @@ import picomatch from 'picomatch';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
 import { FAIL_ON, type FailOn } from '../assess/plan-types.js';
+import type { SourceFacts } from '../assess/sources.js';
 import { systemClock } from '../collect/clock.js';
 import { collectGitFacts, resolveCommit } from '../collect/git-facts.js';
 import { actorOf, ciRunUrl } from '../ledger/context.js';
@@ -101,8 +102,18 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
   } finally {
     spin.stop();
   }
+  const sourcesPolicy = policy.sources;
+  const configured =
+    sourcesPolicy.ci !== undefined || sourcesPolicy.metrics.length > 0 || sourcesPolicy.alerts.length > 0;
+  // Loaded only when sources are configured: it pulls in undici.
+  const sourcesPromise: Promise<SourceFacts[]> = configured
+    ? import('../collect/sources/index.js').then(({ collectSources }) =>
+        collectSources(sourcesPolicy, { env: io.env, offline: planOptions.offline === true }),
+      )
+    : Promise.resolve([]);
   const codeFiles = picomatch(policy.lowRiskPaths, { dot: true });
-  const coverage = await collectCoverage({
+  // Coverage and sources run side by side; Promise.all so neither can leave a rejection unhandled.
+  const coveragePromise = collectCoverage({
     git,
     repoRoot,
     cwd: io.cwd,
@@ -116,6 +127,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
         .map((file) => file.path),
     ),
   });
+  const [coverage, sources] = await Promise.all([coveragePromise, sourcesPromise]);
   const reportStamps = await Promise.all(
     coverage.reports.map(async (report) => {
       const info = await stat(resolve(repoRoot, report.path));
@@ -134,6 +146,8 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
         failOn,
         planOptions.override ?? null,
         reportStamps,
+        // Latency varies run to run; what the sources said is the input.
+        sources.map(({ latencyMs: _latency, ...said }) => said),
       ]),
     )
     .digest('hex');
@@ -148,6 +162,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     override: planOptions.override,
     toolVersion: VERSION,
     inputsDigest,
+    sources,
   });
 
   switch (options.format) {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { sourcesSchema } from './sources-schema.js';
 
 /**
  * The policy file `.deployadvisor.yml`. This schema is the single source of the config types, of the
@@ -368,6 +369,7 @@ export const policySchema = z
         })
         .describe("The deploy ledger kept in this repository's git."),
     ),
+    sources: section(sourcesSchema),
     git: section(
       z
         .strictObject({

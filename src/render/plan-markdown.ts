@@ -38,6 +38,17 @@ export function renderMarkdown(plan: Plan): string {
     `**Timing**: now ${plan.timing.nowLocal} ${plan.timing.timezone}; next window ${next ?? `none in the next ${plan.timing.horizonDays} days`}.`,
     '',
   );
+  if (plan.sources.length > 0) {
+    out.push('**Sources**', '', '| Source | Status | Latency | Query | Value |', '|---|---|---:|---|---|');
+    for (const source of plan.sources) {
+      const latency = source.latencyMs === null ? '–' : `${source.latencyMs} ms`;
+      const query = source.query === null ? '–' : `\`${cell(source.query).replaceAll('`', "'")}\``;
+      const value =
+        source.value === null ? cell(source.reason) : `${cell(source.value)}: ${cell(source.reason)}`;
+      out.push(`| ${cell(source.name)} | ${source.status} | ${latency} | ${query} | ${value} |`);
+    }
+    out.push('');
+  }
   out.push('**Coverage**', '', ...coverageLines(plan.coverage).map((line) => `- ${cell(line)}`), '');
   out.push('<details><summary>Evidence</summary>', '');
   for (const f of plan.factors.filter((factor) => factor.evidence.length > 0)) {

@@ -88,6 +88,24 @@ export function renderText(plan: Plan, style: Style): string {
   for (const item of plan.rollback.watch) out.push(`    - ${item}`);
   out.push('');
 
+  if (plan.sources.length > 0) {
+    out.push(style.bold('Sources'));
+    out.push(
+      renderTable(
+        ['Source', 'Status', 'ms', 'Query', 'Value'],
+        plan.sources.map((source) => [
+          source.name,
+          source.status,
+          source.latencyMs === null ? '-' : String(source.latencyMs),
+          source.query ?? '-',
+          source.value === null ? source.reason : `${source.value}: ${source.reason}`,
+        ]),
+        [14, 13, 7, 20, 22],
+      ),
+    );
+    out.push('');
+  }
+
   out.push(style.bold('Coverage'));
   for (const line of coverageLines(plan.coverage)) out.push(`  ${line}`);
   out.push('');

@@ -1,0 +1,283 @@
+import type { OnError, SourcesPolicy } from '../config/sources-schema.js';
+import type { Gate, SourceKind, SourceResult } from './plan-types.js';
+
+/**
+ * Live sources → source results and gates. Pure: collectors report what they saw (facts), and this
+ * decides what it means under the policy's onError / onNoData / required. An outage is never a
+ * silent GO: it is a gate, or (onError: ignore) a visible "unavailable" row.
+ */
+
+export interface AlertFact {
+  name: string;
+  severity: string | null;
+}
+
+export interface CiFact {
+  /** Completed main-branch runs counted, and how many of them succeeded. */
+  runs: number;
+  succeeded: number;
+  /** The target commit's own CI state. */
+  target: 'success' | 'failure' | 'pending' | 'none';
+  targetDetail: string | null;
+}
+
+/** What a collector saw. `value` is set for ok outcomes of the matching kind. */
+export type SourceOutcome =
+  | { status: 'skipped'; reason: string }
+  | { status: 'unavailable'; reason: string }
+  | { status: 'no-data'; reason: string }
+  | { status: 'metric'; value: number; detail: string }
+  | { status: 'alerts'; firing: AlertFact[] }
+  | { status: 'ci'; ci: CiFact };
+
+export interface SourceFacts {
+  name: string;
+  kind: SourceKind;
+  query: string | null;
+  latencyMs: number | null;
+  outcome: SourceOutcome;
+}
+
+export interface SourcesAssessment {
+  results: SourceResult[];
+  gates: Gate[];
+}
+
+const LEVEL_RANK = { ignore: 0, wait: 1, inconclusive: 2, block: 3 } as const;
+
+/** The gate level for missing evidence: the policy's choice, raised to inconclusive when required. */
+function missingLevel(choice: OnError, isRequired: boolean): Gate['level'] | null {
+  const level: OnError = isRequired && LEVEL_RANK[choice] < LEVEL_RANK.inconclusive ? 'inconclusive' : choice;
+  return level === 'ignore' ? null : level;
+}
+
+interface SourceRule {
+  onError: OnError;
+  onNoData: OnError;
+  required: boolean;
+  role?: 'health' | 'load';
+  max?: number | undefined;
+  min?: number | undefined;
+  minSuccessRate?: number;
+}
+
+function rulesOf(policy: SourcesPolicy): Map<string, SourceRule> {
+  const rules = new Map<string, SourceRule>();
+  if (policy.ci !== undefined) rules.set(policy.ci.name, policy.ci);
+  for (const metric of policy.metrics) rules.set(metric.name, metric);
+  for (const alert of policy.alerts) rules.set(alert.name, alert);
+  return rules;
+}
+
+export function formatNumber(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(4)));
+}
+
+/** Stable gate ids (docs/plan.schema.json enumerates them); the title names the source. */
+export const SOURCE_GATE_IDS = [
+  'source-unhealthy',
+  'source-load',
+  'source-alerts',
+  'source-unavailable',
+  'source-no-data',
+  'source-skipped',
+  'ci-target-failing',
+  'ci-target-pending',
+  'ci-main-unhealthy',
+] as const;
+export type SourceGateId = (typeof SOURCE_GATE_IDS)[number];
+
+function gate(id: SourceGateId, level: Gate['level'], title: string, reason: string): Gate {
+  return { id, kind: 'source', level, title, reason, until: null };
+}
+
+/** Turns the collected facts into the plan's source rows and the gates they fire. */
+export function assessSources(
+  policy: SourcesPolicy,
+  facts: readonly SourceFacts[],
+  risky: boolean,
+): SourcesAssessment {
+  const rules = rulesOf(policy);
+  const results: SourceResult[] = [];
+  const gates: Gate[] = [];
+  for (const fact of facts) {
+    const rule = rules.get(fact.name) ?? { onError: 'wait', onNoData: 'wait', required: false };
+    const row = (status: SourceResult['status'], value: string | null, reason: string): void => {
+      results.push({
+        name: fact.name,
+        kind: fact.kind,
+        status,
+        latencyMs: fact.latencyMs,
+        query: fact.query,
+        value,
+        reason,
+      });
+    };
+    const outcome = fact.outcome;
+    switch (outcome.status) {
+      case 'skipped': {
+        row('skipped', null, outcome.reason);
+        if (rule.required)
+          gates.push(
+            gate(
+              'source-skipped',
+              'inconclusive',
+              `Required source ${fact.name} not asked`,
+              `${outcome.reason}; it is required.`,
+            ),
+          );
+        break;
+      }
+      case 'unavailable': {
+        const level = missingLevel(rule.onError, rule.required);
+        row('unavailable', null, `${outcome.reason}${level === null ? ' (onError: ignore)' : ''}`);
+        if (level !== null)
+          gates.push(
+            gate(
+              'source-unavailable',
+              level,
+              `Source ${fact.name} unavailable`,
+              `${outcome.reason}; onError: ${rule.onError}${rule.required ? ', required' : ''}.`,
+            ),
+          );
+        break;
+      }
+      case 'no-data': {
+        const level = missingLevel(rule.onNoData, rule.required);
+        row('degraded', null, `${outcome.reason}${level === null ? ' (onNoData: ignore)' : ''}`);
+        if (level !== null)
+          gates.push(
+            gate(
+              'source-no-data',
+              level,
+              `Source ${fact.name} has no data`,
+              `${outcome.reason}; onNoData: ${rule.onNoData}${rule.required ? ', required' : ''}.`,
+            ),
+          );
+        break;
+      }
+      case 'metric': {
+        const value = formatNumber(outcome.value);
+        const above = rule.max !== undefined && outcome.value > rule.max;
+        const below = rule.min !== undefined && outcome.value < rule.min;
+        if (!above && !below) {
+          row('ok', value, `within threshold (${thresholdText(rule)})`);
+          break;
+        }
+        const breach = above
+          ? `${value} is above max ${formatNumber(rule.max ?? 0)}`
+          : `${value} is below min ${formatNumber(rule.min ?? 0)}`;
+        if (rule.role === 'load' && !risky) {
+          row('ok', value, `${breach}, but the change is not risky`);
+          break;
+        }
+        row('ok', value, `${breach}${outcome.detail === '' ? '' : ` (${outcome.detail})`}`);
+        gates.push(
+          rule.role === 'load'
+            ? gate(
+                'source-load',
+                'wait',
+                `High load: ${fact.name}`,
+                `${breach}; risky changes wait until load drops.`,
+              )
+            : gate(
+                'source-unhealthy',
+                'wait',
+                `Unhealthy production: ${fact.name}`,
+                `${breach}; deploys wait until it recovers.`,
+              ),
+        );
+        break;
+      }
+      case 'alerts': {
+        const names = [...new Set(outcome.firing.map((alert) => alert.name))].sort();
+        if (names.length === 0) {
+          row('ok', '0 firing', 'no matching alert is firing');
+          break;
+        }
+        const list =
+          names.length > 5
+            ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`
+            : names.join(', ');
+        row(
+          'ok',
+          `${outcome.firing.length} firing: ${list}`,
+          `${outcome.firing.length} matching alert(s) firing`,
+        );
+        gates.push(
+          gate(
+            'source-alerts',
+            'wait',
+            `Alerts firing: ${list}`,
+            `${outcome.firing.length} alert(s) matching ${fact.query ?? 'the filter'} are firing in ${fact.name}; deploys wait until they resolve.`,
+          ),
+        );
+        break;
+      }
+      case 'ci': {
+        const ci = outcome.ci;
+        const rate = ci.runs === 0 ? null : ci.succeeded / ci.runs;
+        const rateText =
+          rate === null
+            ? 'no completed runs'
+            : `${ci.succeeded}/${ci.runs} main-branch runs succeeded (${Math.round(rate * 100)}%)`;
+        const value = `${rateText}; target ${ci.target}`;
+        const low = rate !== null && rate < (rule.minSuccessRate ?? 0.9);
+        row(
+          rate === null ? 'degraded' : 'ok',
+          value,
+          low ? `below minSuccessRate ${rule.minSuccessRate ?? 0.9}` : 'CI evidence read',
+        );
+        if (ci.target === 'failure')
+          gates.push(
+            gate(
+              'ci-target-failing',
+              'block',
+              `Target commit fails CI (${fact.name})`,
+              `${ci.targetDetail ?? 'CI reports a failure for the target commit'}.`,
+            ),
+          );
+        else if (ci.target === 'pending')
+          gates.push(
+            gate(
+              'ci-target-pending',
+              'wait',
+              `Target commit CI still running (${fact.name})`,
+              `${ci.targetDetail ?? 'CI has not finished for the target commit'}; wait for it.`,
+            ),
+          );
+        if (low)
+          gates.push(
+            gate(
+              'ci-main-unhealthy',
+              'wait',
+              `Main branch CI unhealthy (${fact.name})`,
+              `${rateText}, below minSuccessRate ${rule.minSuccessRate ?? 0.9}.`,
+            ),
+          );
+        if (rate === null) {
+          const level = missingLevel(rule.onNoData, rule.required);
+          if (level !== null)
+            gates.push(
+              gate(
+                'source-no-data',
+                level,
+                `Source ${fact.name} has no data`,
+                `No completed ${fact.query ?? ''} runs; onNoData: ${rule.onNoData}.`,
+              ),
+            );
+        }
+        break;
+      }
+    }
+  }
+  return { results, gates };
+}
+
+function thresholdText(rule: SourceRule): string {
+  const parts: string[] = [];
+  if (rule.min !== undefined) parts.push(`min ${formatNumber(rule.min)}`);
+  if (rule.max !== undefined) parts.push(`max ${formatNumber(rule.max)}`);
+  return parts.join(', ');
+}

@@ -1,0 +1,116 @@
+import type { SourceFacts } from '../../assess/sources.js';
+import type { SourcesPolicy } from '../../config/sources-schema.js';
+import { createHttpClient, type HttpClient } from '../http.js';
+import { collectAlertmanager } from './alertmanager.js';
+import { collectPrometheus } from './prometheus.js';
+
+/**
+ * Asks every configured source concurrently under one overall deadline (sources.timeoutMs). Loaded
+ * lazily by `plan` (it pulls in undici). Never throws for an endpoint problem: each source ends as facts.
+ */
+
+export interface CollectSourcesOptions {
+  env: Record<string, string | undefined>;
+  offline: boolean;
+  /** undici dispatcher for tests (MockAgent); production uses the global one. */
+  dispatcher?: import('undici').Dispatcher;
+}
+
+type Probe = Omit<SourceFacts, 'name' | 'kind' | 'query'>;
+
+/** Credential headers from the variable named by tokenEnv; null with a reason when it is unset. */
+function authFrom(
+  tokenEnv: string | undefined,
+  env: CollectSourcesOptions['env'],
+  header: (token: string) => Record<string, string>,
+): { auth: Record<string, string> } | { missing: string } {
+  if (tokenEnv === undefined) return { auth: {} };
+  const token = env[tokenEnv];
+  if (token === undefined || token === '')
+    return { missing: `environment variable ${tokenEnv} (tokenEnv) is not set` };
+  return { auth: header(token) };
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export async function collectSources(
+  policy: SourcesPolicy,
+  options: CollectSourcesOptions,
+): Promise<SourceFacts[]> {
+  const jobs: Array<{
+    name: string;
+    kind: SourceFacts['kind'];
+    query: string | null;
+    run: (http: HttpClient) => Promise<Probe>;
+  }> = [];
+  const unsupported = (what: string) => (): Promise<Probe> =>
+    Promise.resolve({
+      latencyMs: null,
+      outcome: { status: 'unavailable', reason: `${what} is not supported by this version of deployadvisor` },
+    } satisfies Probe);
+  if (policy.ci !== undefined) {
+    const ci = policy.ci;
+    jobs.push({
+      name: ci.name,
+      kind: 'ci',
+      query: `${ci.repo} ${ci.branch}, last ${ci.runs} runs`,
+      run: unsupported(`the ${ci.provider} CI source`),
+    });
+  }
+  for (const metric of policy.metrics) {
+    jobs.push({
+      name: metric.name,
+      kind: 'metric',
+      query: metric.query ?? null,
+      run: async (http) => {
+        const credentials = authFrom(metric.tokenEnv, options.env, bearer);
+        if ('missing' in credentials)
+          return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
+        if (metric.provider === 'prometheus') return collectPrometheus(http, metric, credentials.auth);
+        return unsupported(`the ${metric.provider} metric source`)();
+      },
+    });
+  }
+  for (const alert of policy.alerts) {
+    jobs.push({
+      name: alert.name,
+      kind: 'alerts',
+      query: alert.matchers.length === 0 ? '(all alerts)' : alert.matchers.join(', '),
+      run: async (http) => {
+        const credentials = authFrom(alert.tokenEnv, options.env, bearer);
+        if ('missing' in credentials)
+          return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
+        return collectAlertmanager(http, alert, credentials.auth);
+      },
+    });
+  }
+  if (options.offline) {
+    return jobs.map((job) => ({
+      name: job.name,
+      kind: job.kind,
+      query: job.query,
+      latencyMs: null,
+      outcome: { status: 'skipped', reason: '--offline: not asked' },
+    }));
+  }
+  const timeoutFor = (name: string): number | undefined =>
+    [policy.ci, ...policy.metrics, ...policy.alerts].find((s) => s?.name === name)?.timeoutMs;
+  // One deadline for all: each source gets its own client (its own per-request timeout) on a shared clock.
+  const started = performance.now();
+  const probes = await Promise.all(
+    jobs.map(async (job) => {
+      const http = createHttpClient({
+        timeoutMs: Math.min(timeoutFor(job.name) ?? policy.timeoutMs, policy.timeoutMs),
+        deadlineMs: Math.max(0, policy.timeoutMs - (performance.now() - started)),
+        ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+      });
+      return job.run(http);
+    }),
+  );
+  return jobs.map((job, i) => ({
+    name: job.name,
+    kind: job.kind,
+    query: job.query,
+    ...(probes[i] ?? { latencyMs: null, outcome: { status: 'unavailable' as const, reason: 'not run' } }),
+  }));
+}
