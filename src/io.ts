@@ -1,3 +1,5 @@
+import type { Dispatcher } from 'undici';
+
 /** What commands may touch of the outside world, passed in so tests need no process. */
 export interface Io {
   stdout(text: string): void;
@@ -7,4 +9,6 @@ export interface Io {
   isTTY: { stdout: boolean; stderr: boolean };
   /** The terminal stream progress spinners draw on (only used when stderr is a TTY). */
   progressStream?: NodeJS.WriteStream;
+  /** undici dispatcher for live sources: tests pass a MockAgent; never set by the CLI itself. */
+  dispatcher?: Dispatcher;
 }

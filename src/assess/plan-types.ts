@@ -44,6 +44,21 @@ export interface SourceResult {
   /** What came back, in plain words ("0.031", "2 firing: HighErrorRate, DiskFull"). */
   value: string | null;
   reason: string;
+  /** GitHub CI source only: the review evidence of the pull request that carried the target commit. */
+  review?: ReviewEvidence;
+}
+
+/** Review evidence of a pull request, as the CI provider reports it (shown, not scored). */
+export interface ReviewEvidence {
+  /** Pull request number. */
+  pr: number;
+  /** Distinct approvers other than the PR author. */
+  approvals: number;
+  reviewComments: number;
+  /** additions + deletions. */
+  changedLines: number;
+  /** Approved within 5 minutes of opening a change of 300+ changed lines. */
+  rubberStamp: boolean;
 }
 
 /** A condition that decides the verdict on its own, whatever the score. */

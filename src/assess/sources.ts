@@ -1,5 +1,5 @@
 import type { OnError, SourcesPolicy } from '../config/sources-schema.js';
-import type { Gate, SourceKind, SourceResult } from './plan-types.js';
+import type { Gate, ReviewEvidence, SourceKind, SourceResult } from './plan-types.js';
 
 /**
  * Live sources → source results and gates. Pure: collectors report what they saw (facts), and this
@@ -19,6 +19,10 @@ export interface CiFact {
   /** The target commit's own CI state. */
   target: 'success' | 'failure' | 'pending' | 'none';
   targetDetail: string | null;
+  /** Further evidence in plain words (PR review evidence, what the provider cannot tell); shown in the reason. */
+  notes?: string[];
+  /** The target commit's pull request review evidence, when the provider reports it. */
+  review?: ReviewEvidence;
 }
 
 /** What a collector saw. `value` is set for ok outcomes of the matching kind. */
@@ -103,7 +107,12 @@ export function assessSources(
   const gates: Gate[] = [];
   for (const fact of facts) {
     const rule = rules.get(fact.name) ?? { onError: 'wait', onNoData: 'wait', required: false };
-    const row = (status: SourceResult['status'], value: string | null, reason: string): void => {
+    const row = (
+      status: SourceResult['status'],
+      value: string | null,
+      reason: string,
+      review?: ReviewEvidence,
+    ): void => {
       results.push({
         name: fact.name,
         kind: fact.kind,
@@ -112,6 +121,7 @@ export function assessSources(
         query: fact.query,
         value,
         reason,
+        ...(review === undefined ? {} : { review }),
       });
     };
     const outcome = fact.outcome;
@@ -227,7 +237,11 @@ export function assessSources(
         row(
           rate === null ? 'degraded' : 'ok',
           value,
-          low ? `below minSuccessRate ${rule.minSuccessRate ?? 0.9}` : 'CI evidence read',
+          [
+            low ? `below minSuccessRate ${rule.minSuccessRate ?? 0.9}` : 'CI evidence read',
+            ...(ci.notes ?? []),
+          ].join('; '),
+          ci.review,
         );
         if (ci.target === 'failure')
           gates.push(

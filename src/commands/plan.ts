@@ -61,7 +61,8 @@ async function spinner(io: Io, options: GlobalOptions, text: string): Promise<{ 
 }
 
 export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanOptions): Promise<number> {
-  const { git, loaded, repoRoot, layout } = await openWorkspace(io, options);
+  const workspace = await openWorkspace(io, options, { pullRequestPolicy: true });
+  const { git, loaded, repoRoot, layout } = workspace;
   const { policy, source } = loaded;
   const env = planOptions.env ?? policy.defaultEnvironment;
   if (!(env in policy.environments)) {
@@ -108,7 +109,12 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
   // Loaded only when sources are configured: it pulls in undici.
   const sourcesPromise: Promise<SourceFacts[]> = configured
     ? import('../collect/sources/index.js').then(({ collectSources }) =>
-        collectSources(sourcesPolicy, { env: io.env, offline: planOptions.offline === true }),
+        collectSources(sourcesPolicy, {
+          env: io.env,
+          offline: planOptions.offline === true,
+          targetSha: facts.target.sha,
+          ...(io.dispatcher === undefined ? {} : { dispatcher: io.dispatcher }),
+        }),
       )
     : Promise.resolve([]);
   const codeFiles = picomatch(policy.lowRiskPaths, { dot: true });
@@ -152,7 +158,8 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     )
     .digest('hex');
   const plan = assessPlan({
-    facts,
+    // What loading the policy noticed comes first: it was found first.
+    facts: { ...facts, diagnostics: [...workspace.diagnostics, ...facts.diagnostics] },
     coverage,
     policy,
     policySource: { source: source.kind, path: source.path, ref: source.ref, blobSha: source.blobSha },

@@ -2,7 +2,8 @@ import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
-import { loadPolicy, type LoadedPolicy } from '../config/load.js';
+import type { Diagnostic } from '../assess/facts.js';
+import { loadPolicy, workingTreePolicyBlob, type LoadedPolicy } from '../config/load.js';
 import { GitError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
@@ -14,6 +15,63 @@ export interface Workspace {
   /** Root and shallowness, read once here and handed to the collectors. */
   layout: RepoLayout;
   loaded: LoadedPolicy;
+  /** What loading the policy noticed (a pull-request job's working-tree policy not applied). */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The base branch of a pull-request (merge-request) job, from the CI environment: GitHub Actions'
+ * GITHUB_BASE_REF or GitLab's CI_MERGE_REQUEST_TARGET_BRANCH_NAME; null outside one.
+ */
+export function pullRequestBase(env: Io['env']): { branch: string; variable: string } | null {
+  for (const variable of ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME']) {
+    const branch = env[variable]?.trim();
+    if (branch !== undefined && branch !== '') return { branch, variable };
+  }
+  return null;
+}
+
+/**
+ * In a pull-request job without --policy-ref, the policy comes from the base branch (SPEC 4.4), so a
+ * pull request cannot loosen its own gate: `origin/<base>`, else `<base>`. A base that is not in the
+ * clone is an error (fail closed), never a silent fallback to the working tree.
+ */
+async function pullRequestPolicy(
+  git: GitRunner,
+  base: { branch: string; variable: string },
+  load: { repoRoot: string; configPath: string | undefined; cwd: string },
+): Promise<{ loaded: LoadedPolicy; diagnostics: Diagnostic[] }> {
+  let ref: string | null = null;
+  for (const candidate of [`origin/${base.branch}`, base.branch]) {
+    const probe = await git.run(
+      ['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`],
+      { okExitCodes: [0, 1, 128] },
+    );
+    if (probe.exitCode === 0) {
+      ref = candidate;
+      break;
+    }
+  }
+  if (ref === null) {
+    throw new UserError(
+      `${base.variable}=${base.branch}: in a pull-request job the policy is read from the base branch, but neither origin/${base.branch} nor ${base.branch} is in this clone.`,
+      {
+        hint: `Fetch the base branch (actions/checkout with fetch-depth: 0, or git fetch origin ${base.branch}), or pass --policy-ref <ref>.`,
+      },
+    );
+  }
+  const loaded = await loadPolicy({ ...load, policyRef: ref, defaultsWhenAbsentAtRef: true, git });
+  const working = await workingTreePolicyBlob({ ...load, git });
+  const diagnostics: Diagnostic[] = [];
+  if ((working?.blobSha ?? null) !== loaded.source.blobSha) {
+    diagnostics.push({
+      id: 'policy-not-applied',
+      level: 'warning',
+      message: `The working-tree policy${working === null ? ' (none)' : ` (${working.path})`} differs from ${base.branch}'s and is not applied in a pull-request job; the plan uses the policy at ${ref}.`,
+      remedy: `The change takes effect once merged into ${base.branch}; to try it now, run without ${base.variable} or pass --policy-ref HEAD.`,
+    });
+  }
+  return { loaded, diagnostics };
 }
 
 /** The layout, from one git call; when that fails, the error of the plain `rev-parse --show-toplevel`. */
@@ -41,7 +99,11 @@ export async function repoDirectory(io: Io, options: GlobalOptions): Promise<str
   return dir;
 }
 
-export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Workspace> {
+export async function openWorkspace(
+  io: Io,
+  options: GlobalOptions,
+  use: { pullRequestPolicy?: boolean } = {},
+): Promise<Workspace> {
   const dir = await repoDirectory(io, options);
   const log =
     options.verbose === true
@@ -61,6 +123,16 @@ export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Wor
   }
   const repoRoot = layout.root;
   const git = createGitRunner(repoRoot, log);
+  const base =
+    use.pullRequestPolicy === true && options.policyRef === undefined ? pullRequestBase(io.env) : null;
+  if (base !== null) {
+    const { loaded, diagnostics } = await pullRequestPolicy(git, base, {
+      repoRoot,
+      configPath: options.config,
+      cwd: io.cwd,
+    });
+    return { git, repoRoot, layout, loaded, diagnostics };
+  }
   const loaded = await loadPolicy({
     repoRoot,
     configPath: options.config,
@@ -68,7 +140,7 @@ export async function openWorkspace(io: Io, options: GlobalOptions): Promise<Wor
     git,
     cwd: io.cwd,
   });
-  return { git, repoRoot, layout, loaded };
+  return { git, repoRoot, layout, loaded, diagnostics: [] };
 }
 
 /** Colour only on a TTY, and never with --no-color or NO_COLOR. */

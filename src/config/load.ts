@@ -28,12 +28,38 @@ export interface LoadPolicyOptions {
   configPath?: string | undefined;
   /** --policy-ref: read the policy from this git ref instead of the working tree. */
   policyRef?: string | undefined;
+  /** With policyRef: a ref without a policy file gives the embedded defaults instead of an error. */
+  defaultsWhenAbsentAtRef?: boolean;
   git: GitRunner;
   cwd: string;
 }
 
 async function blobIdOf(git: GitRunner, text: string): Promise<string> {
   return (await git.run(['hash-object', '--stdin'], { input: text })).stdout.trim();
+}
+
+/**
+ * The working-tree policy file's path and git blob id, without parsing it (to compare with the policy
+ * at a ref); null when there is none.
+ */
+export async function workingTreePolicyBlob(
+  options: Omit<LoadPolicyOptions, 'policyRef'>,
+): Promise<{ path: string; blobSha: string } | null> {
+  const candidates =
+    options.configPath === undefined
+      ? POLICY_FILE_NAMES.map((name) => resolve(options.repoRoot, name))
+      : [resolve(options.cwd, options.configPath)];
+  for (const file of candidates) {
+    let text: string;
+    try {
+      if (!(await stat(file)).isFile()) continue;
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    return { path: relative(options.repoRoot, file), blobSha: await blobIdOf(options.git, text) };
+  }
+  return null;
 }
 
 /** Finds and loads the policy: --policy-ref, --config, the repo's file, or embedded defaults. */
@@ -60,6 +86,12 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
       };
       const { parsePolicy } = await parser();
       return { policy: parsePolicy(text, source), source };
+    }
+    if (options.defaultsWhenAbsentAtRef === true) {
+      return {
+        policy: policySchema.parse({}),
+        source: { kind: 'defaults', path: null, ref: null, blobSha: null },
+      };
     }
     throw new ConfigError(
       `--policy-ref ${options.policyRef}: no ${names.join(' or ')} at that ref.`,

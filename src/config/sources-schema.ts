@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonPathProblem } from './json-path.js';
 
 /**
  * The `sources` section of the policy: live evidence from CI, metrics and alerts (SPEC 4.4, 4.5).
@@ -81,7 +82,11 @@ export const metricSourceSchema = z
     provider: z
       .enum(METRIC_PROVIDERS)
       .describe('prometheus (instant query), datadog (metric query) or http-json.'),
-    url: httpUrl.describe('Base URL (prometheus, datadog) or the full URL to GET (http-json).'),
+    url: httpUrl
+      .optional()
+      .describe(
+        'Base URL (prometheus; datadog, default https://api.datadoghq.com) or the full URL to GET (http-json).',
+      ),
     query: z
       .string()
       .min(1)
@@ -94,12 +99,44 @@ export const metricSourceSchema = z
       .default('health')
       .describe('health: a breach makes every deploy WAIT; load: a breach makes risky changes WAIT.'),
     tokenEnv,
+    appKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the NAME of an environment variable, such as DD_APP_KEY')
+      .optional()
+      .describe(
+        'datadog only: name of the environment variable holding the application key (DD-APPLICATION-KEY); tokenEnv holds the API key (DD-API-KEY).',
+      ),
     timeoutMs,
     onError,
     onNoData,
     required,
   })
   .superRefine((metric, ctx) => {
+    if (metric.url === undefined && metric.provider !== 'datadog') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: `the ${metric.provider} source needs a url`,
+      });
+    }
+    if (metric.provider === 'datadog' && metric.tokenEnv === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokenEnv'],
+        message: 'the datadog source needs tokenEnv: the environment variable holding the API key',
+      });
+    }
+    if (metric.appKeyEnv !== undefined && metric.provider !== 'datadog') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['appKeyEnv'],
+        message: 'appKeyEnv is for the datadog source only',
+      });
+    }
+    if (metric.provider === 'http-json' && metric.query !== undefined) {
+      const problem = jsonPathProblem(metric.query);
+      if (problem !== null) ctx.addIssue({ code: 'custom', path: ['query'], message: problem });
+    }
     if (metric.max === undefined && metric.min === undefined) {
       ctx.addIssue({
         code: 'custom',

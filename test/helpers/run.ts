@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { main } from '../../src/main.js';
 
 export interface RunResult {
@@ -9,7 +10,7 @@ export interface RunResult {
 /** Runs the CLI in-process with captured output (no TTY, no colour). */
 export async function runCli(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; dispatcher?: Dispatcher } = {},
 ): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
@@ -23,6 +24,7 @@ export async function runCli(
     env: { NO_COLOR: '1', ...options.env },
     cwd: options.cwd ?? process.cwd(),
     isTTY: { stdout: false, stderr: false },
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
   });
   return { code, stdout, stderr };
 }

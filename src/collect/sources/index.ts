@@ -2,6 +2,11 @@ import type { SourceFacts } from '../../assess/sources.js';
 import type { SourcesPolicy } from '../../config/sources-schema.js';
 import { createHttpClient, type HttpClient } from '../http.js';
 import { collectAlertmanager } from './alertmanager.js';
+import { collectDatadog } from './datadog.js';
+import { collectHttpJson } from './http-json.js';
+import { collectCircleci } from './ci-circleci.js';
+import { collectGithub } from './ci-github.js';
+import { collectGitlab } from './ci-gitlab.js';
 import { collectPrometheus } from './prometheus.js';
 
 /**
@@ -12,6 +17,8 @@ import { collectPrometheus } from './prometheus.js';
 export interface CollectSourcesOptions {
   env: Record<string, string | undefined>;
   offline: boolean;
+  /** The commit being deployed: CI sources report its own status. */
+  targetSha?: string;
   /** undici dispatcher for tests (MockAgent); production uses the global one. */
   dispatcher?: import('undici').Dispatcher;
 }
@@ -43,18 +50,29 @@ export async function collectSources(
     query: string | null;
     run: (http: HttpClient) => Promise<Probe>;
   }> = [];
-  const unsupported = (what: string) => (): Promise<Probe> =>
-    Promise.resolve({
-      latencyMs: null,
-      outcome: { status: 'unavailable', reason: `${what} is not supported by this version of deployadvisor` },
-    } satisfies Probe);
   if (policy.ci !== undefined) {
     const ci = policy.ci;
     jobs.push({
       name: ci.name,
       kind: 'ci',
-      query: `${ci.repo} ${ci.branch}, last ${ci.runs} runs`,
-      run: unsupported(`the ${ci.provider} CI source`),
+      query:
+        ci.provider === 'circleci'
+          ? `${ci.repo} ${ci.branch}, insights workflows`
+          : `${ci.repo} ${ci.branch}, last ${ci.runs} runs`,
+      run: async (http) => {
+        const header =
+          ci.provider === 'github'
+            ? bearer
+            : ci.provider === 'gitlab'
+              ? (token: string) => ({ 'private-token': token })
+              : (token: string) => ({ 'circle-token': token });
+        const credentials = authFrom(ci.tokenEnv, options.env, header);
+        if ('missing' in credentials)
+          return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
+        if (ci.provider === 'github') return collectGithub(http, ci, credentials.auth, options.targetSha);
+        if (ci.provider === 'gitlab') return collectGitlab(http, ci, credentials.auth, options.targetSha);
+        return collectCircleci(http, ci, credentials.auth);
+      },
     });
   }
   for (const metric of policy.metrics) {
@@ -63,11 +81,21 @@ export async function collectSources(
       kind: 'metric',
       query: metric.query ?? null,
       run: async (http) => {
-        const credentials = authFrom(metric.tokenEnv, options.env, bearer);
+        const credentials =
+          metric.provider === 'datadog'
+            ? authFrom(metric.tokenEnv, options.env, (key) => ({ 'DD-API-KEY': key }))
+            : authFrom(metric.tokenEnv, options.env, bearer);
         if ('missing' in credentials)
           return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
         if (metric.provider === 'prometheus') return collectPrometheus(http, metric, credentials.auth);
-        return unsupported(`the ${metric.provider} metric source`)();
+        if (metric.provider === 'http-json') return collectHttpJson(http, metric, credentials.auth);
+        const appKey = authFrom(metric.appKeyEnv, options.env, (key) => ({ 'DD-APPLICATION-KEY': key }));
+        if ('missing' in appKey)
+          return {
+            latencyMs: null,
+            outcome: { status: 'unavailable', reason: appKey.missing.replace('(tokenEnv)', '(appKeyEnv)') },
+          };
+        return collectDatadog(http, metric, { ...credentials.auth, ...appKey.auth });
       },
     });
   }

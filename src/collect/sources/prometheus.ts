@@ -36,7 +36,8 @@ export async function collectPrometheus(
   auth: Record<string, string>,
 ): Promise<Omit<SourceFacts, 'name' | 'kind' | 'query'>> {
   const query = source.query ?? '';
-  const url = new URL('api/v1/query', source.url.endsWith('/') ? source.url : `${source.url}/`);
+  const base = source.url ?? '';
+  const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);
   url.searchParams.set('query', query);
   const answer = await http.getJson({ url: url.href, auth, schema: queryResponse });
   if (!answer.ok)

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { SourceFacts } from '../../assess/sources.js';
+import type { MetricSource } from '../../config/sources-schema.js';
+import type { HttpClient } from '../http.js';
+
+/**
+ * Datadog metric query, `GET /api/v1/query?from&to&query` (docs.datadoghq.com/api/latest/metrics/#query-timeseries-points),
+ * over the last five minutes. Each series' value is its last non-null point; the worst series is judged.
+ */
+
+export const DATADOG_DEFAULT_URL = 'https://api.datadoghq.com';
+/** The window asked for, in seconds before now. */
+const WINDOW_S = 300;
+
+const queryResponse = z.object({
+  status: z.string(),
+  error: z.string().optional(),
+  series: z
+    .array(
+      z.object({
+        pointlist: z.array(z.tuple([z.number(), z.number().nullable()])).default([]),
+        scope: z.string().optional(),
+        expression: z.string().optional(),
+        metric: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+
+export async function collectDatadog(
+  http: HttpClient,
+  source: MetricSource,
+  auth: Record<string, string>,
+  nowMs: number = Date.now(),
+): Promise<Omit<SourceFacts, 'name' | 'kind' | 'query'>> {
+  const base = source.url ?? DATADOG_DEFAULT_URL;
+  const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);
+  const to = Math.floor(nowMs / 1000);
+  url.searchParams.set('from', String(to - WINDOW_S));
+  url.searchParams.set('to', String(to));
+  url.searchParams.set('query', source.query ?? '');
+  const answer = await http.getJson({ url: url.href, auth, schema: queryResponse });
+  if (!answer.ok)
+    return { latencyMs: answer.latencyMs, outcome: { status: 'unavailable', reason: answer.reason } };
+  const body = answer.value;
+  if (body.status === 'error') {
+    return {
+      latencyMs: answer.latencyMs,
+      outcome: { status: 'unavailable', reason: `Datadog rejected the query: ${body.error ?? 'error'}` },
+    };
+  }
+  const samples: Array<{ series: string; value: number }> = [];
+  for (const entry of body.series) {
+    const last = entry.pointlist.findLast((point) => point[1] !== null && Number.isFinite(point[1]));
+    if (last?.[1] == null) continue;
+    samples.push({ series: entry.scope ?? entry.expression ?? entry.metric ?? 'series', value: last[1] });
+  }
+  if (samples.length === 0) {
+    return {
+      latencyMs: answer.latencyMs,
+      outcome: {
+        status: 'no-data',
+        reason:
+          body.series.length === 0
+            ? `the query returned no series in the last ${WINDOW_S / 60} minutes`
+            : `the query returned no points in the last ${WINDOW_S / 60} minutes`,
+      },
+    };
+  }
+  // Several series: judge the worst one against the threshold (the highest for max, else the lowest).
+  const sorted = [...samples].sort((a, b) => a.value - b.value);
+  const worst = (source.max !== undefined ? sorted[sorted.length - 1] : sorted[0]) ?? sorted[0];
+  if (worst === undefined)
+    return { latencyMs: answer.latencyMs, outcome: { status: 'no-data', reason: 'no series' } };
+  const detail = samples.length > 1 ? `worst of ${samples.length} series: ${worst.series}` : '';
+  return { latencyMs: answer.latencyMs, outcome: { status: 'metric', value: worst.value, detail } };
+}
