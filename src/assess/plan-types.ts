@@ -48,12 +48,17 @@ export interface SourceResult {
   review?: ReviewEvidence;
 }
 
-/** Review evidence of a pull request, as the CI provider reports it (shown, not scored). */
+/**
+ * Review evidence of a pull request, as the CI provider reports it. It feeds the review factor: an
+ * approval by someone other than the author counts as review of the range (half when rubber-stamped).
+ */
 export interface ReviewEvidence {
   /** Pull request number. */
   pr: number;
   /** Distinct approvers other than the PR author. */
   approvals: number;
+  /** Their logins, sorted (absent in plans from providers that do not name them). */
+  approvers?: string[];
   reviewComments: number;
   /** additions + deletions. */
   changedLines: number;

@@ -7,7 +7,7 @@ import { reviewFactor } from './factors/review.js';
 import { sizeFactor } from './factors/size.js';
 import { testsFactor } from './factors/tests.js';
 import { zonesFactor } from './factors/zones.js';
-import type { FailOn, Factor, Gate, Plan, Verdict } from './plan-types.js';
+import type { FailOn, Factor, Gate, Plan, ReviewEvidence, Verdict } from './plan-types.js';
 import { planRollback } from './rollback.js';
 import { assessTiming } from './timing.js';
 import { assessSources, type SourceFacts } from './sources.js';
@@ -151,11 +151,18 @@ function summarise(
   }
 }
 
+/** The review evidence of the pull request that carried the target, as the first CI source reports it. */
+export function pullRequestReview(sources: readonly SourceFacts[] | undefined): ReviewEvidence | null {
+  for (const fact of sources ?? [])
+    if (fact.outcome.status === 'ci' && fact.outcome.ci.review !== undefined) return fact.outcome.ci.review;
+  return null;
+}
+
 /** Facts + policy + time → the deploy plan. Pure: same input, same plan. */
 export function assessPlan(input: PlanInput): Plan {
   const ctx = buildContext(input.facts, input.policy);
   const lineage = lineageSummary(ctx);
-  const review = reviewFactor(ctx);
+  const review = reviewFactor(ctx, pullRequestReview(input.sources));
   const migrations = migrationsFactor(ctx);
   const tests = testsFactor(ctx, input.coverage);
   const factors = [

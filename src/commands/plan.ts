@@ -7,6 +7,7 @@ import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
 import { FAIL_ON, type FailOn } from '../assess/plan-types.js';
 import type { SourceFacts } from '../assess/sources.js';
+import type { SourcesPolicy } from '../config/sources-schema.js';
 import { systemClock } from '../collect/clock.js';
 import { collectGitFacts, resolveCommit } from '../collect/git-facts.js';
 import { actorOf, ciRunUrl } from '../ledger/context.js';
@@ -46,18 +47,37 @@ export function parseNow(text: string, zone: string): number {
   return parsed.toMillis();
 }
 
-async function spinner(io: Io, options: GlobalOptions, text: string): Promise<{ stop(): void }> {
+interface Spinner {
+  update(text: string): void;
+  stop(): void;
+}
+
+async function spinner(io: Io, options: GlobalOptions, text: string): Promise<Spinner> {
   if (
     !io.isTTY.stderr ||
     io.progressStream === undefined ||
     options.quiet === true ||
     options.format === 'github'
   ) {
-    return { stop() {} };
+    return { update() {}, stop() {} };
   }
   const { default: ora } = await import('ora');
   const spin = ora({ text, stream: io.progressStream }).start();
-  return { stop: () => spin.stop() };
+  return {
+    update: (next) => {
+      spin.text = next;
+    },
+    stop: () => spin.stop(),
+  };
+}
+
+/** The names of the configured sources, in the order collectSources asks them. */
+function sourceNames(sources: SourcesPolicy): string[] {
+  return [
+    ...(sources.ci === undefined ? [] : [sources.ci.name]),
+    ...sources.metrics.map((m) => m.name),
+    ...sources.alerts.map((a) => a.name),
+  ];
 }
 
 export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanOptions): Promise<number> {
@@ -107,16 +127,30 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
   const configured =
     sourcesPolicy.ci !== undefined || sourcesPolicy.metrics.length > 0 || sourcesPolicy.alerts.length > 0;
   // Loaded only when sources are configured: it pulls in undici.
-  const sourcesPromise: Promise<SourceFacts[]> = configured
-    ? import('../collect/sources/index.js').then(({ collectSources }) =>
-        collectSources(sourcesPolicy, {
-          env: io.env,
-          offline: planOptions.offline === true,
-          targetSha: facts.target.sha,
-          ...(io.dispatcher === undefined ? {} : { dispatcher: io.dispatcher }),
-        }),
-      )
-    : Promise.resolve([]);
+  const askSources = async (): Promise<SourceFacts[]> => {
+    const { collectSources } = await import('../collect/sources/index.js');
+    const offline = planOptions.offline === true;
+    const pending = sourceNames(sourcesPolicy);
+    const label = () => `Asking sources: ${pending.join(', ')}`;
+    // --offline asks nobody: nothing to wait for, so no spinner.
+    const sourcesSpin = offline ? { update() {}, stop() {} } : await spinner(io, options, label());
+    try {
+      return await collectSources(sourcesPolicy, {
+        env: io.env,
+        offline,
+        targetSha: facts.target.sha,
+        ...(io.dispatcher === undefined ? {} : { dispatcher: io.dispatcher }),
+        onSettled: (name) => {
+          const at = pending.indexOf(name);
+          if (at >= 0) pending.splice(at, 1);
+          if (pending.length > 0) sourcesSpin.update(label());
+        },
+      });
+    } finally {
+      sourcesSpin.stop();
+    }
+  };
+  const sourcesPromise: Promise<SourceFacts[]> = configured ? askSources() : Promise.resolve([]);
   const codeFiles = picomatch(policy.lowRiskPaths, { dot: true });
   // Coverage and sources run side by side; Promise.all so neither can leave a rejection unhandled.
   const coveragePromise = collectCoverage({

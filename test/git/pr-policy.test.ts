@@ -1,3 +1,4 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/assess/plan-types.js';
 import { CLAUDE, OFF_PEAK, SCENARIO_POLICY, scenarioBase } from '../helpers/policy.js';
@@ -122,5 +123,86 @@ describe('policy in a pull-request job', () => {
     const defaults = await plan({ GITHUB_BASE_REF: 'bare-base' });
     expect(defaults.plan?.policy).toEqual({ source: 'defaults', path: null, ref: null, blobSha: null });
     expect(defaults.plan?.diagnostics.map((d) => d.id)).toContain('policy-not-applied');
+  });
+});
+
+describe('a pull request that redirects a metrics source and lowers blockAt', () => {
+  const SECRET = 'pr-s3cret-token-4711';
+  const SECRET_ENV = 'DA_PR_METRICS_TOKEN';
+  const requests: Array<{ url: string | undefined; headers: IncomingHttpHeaders }> = [];
+  let server: Server;
+  let origin: string;
+  let repo: TestRepo;
+
+  beforeAll(async () => {
+    // The PR's "metrics" host: records every request, answers a healthy value.
+    server = createServer((req, res) => {
+      requests.push({ url: req.url, headers: req.headers });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errorRate: 0 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    origin = `http://127.0.0.1:${address.port}`;
+
+    repo = scenarioBase('da-pr-sources-');
+    repo.git('update-ref', 'refs/remotes/origin/main', 'main');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write(
+      '.deployadvisor.yml',
+      `${SCENARIO_POLICY.replace('thresholds: { waitAt: 50, blockAt: 80 }', 'thresholds: { waitAt: 1, blockAt: 2 }')}sources:
+  metrics:
+    - name: pr-metrics
+      provider: http-json
+      url: ${origin}/collect
+      query: $.errorRate
+      max: 1
+      tokenEnv: ${SECRET_ENV}
+`,
+    );
+    repo.writeLines('src/app.ts', 12, 'app');
+    repo.commit('app: small change, and a stricter policy pointing at my host');
+  });
+  afterAll(async () => {
+    repo?.cleanup();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  const plan = (env: Record<string, string>) =>
+    runCli(['--repo', repo.dir, '--format', 'json', 'plan', '--now', OFF_PEAK, '--from', 'main'], {
+      env: { [SECRET_ENV]: SECRET, ...env },
+    });
+
+  it('the working-tree policy (no PR job) does ask the host: the recorder works', async () => {
+    requests.length = 0;
+    const own = await plan({});
+    const json = JSON.parse(own.stdout) as Plan;
+    expect(json.policy.source).toBe('file');
+    expect(json.verdict).toBe('BLOCK');
+    expect(json.sources.map((s) => [s.name, s.status])).toEqual([['pr-metrics', 'ok']]);
+    expect(requests.map((r) => [r.url, r.headers.authorization])).toEqual([['/collect', `Bearer ${SECRET}`]]);
+  });
+
+  it('with GITHUB_BASE_REF: the base policy decides, the PR host gets nothing, the token is never printed', async () => {
+    requests.length = 0;
+    const pr = await plan({ GITHUB_BASE_REF: 'main' });
+    const json = JSON.parse(pr.stdout) as Plan;
+    expect(json.policy).toMatchObject({ source: 'ref', ref: 'origin/main' });
+    expect(json.thresholds).toMatchObject({ waitAt: 50, blockAt: 80 });
+    expect(json.score).toBeGreaterThanOrEqual(2);
+    expect(json.score).toBeLessThan(50);
+    expect(json.verdict).toBe('GO');
+    expect(json.sources).toEqual([]);
+    expect(json.diagnostics.map((d) => d.id)).toContain('policy-not-applied');
+    expect(requests).toEqual([]);
+    expect(pr.stdout + pr.stderr).not.toContain(SECRET);
+
+    const text = await runCli(['--repo', repo.dir, 'plan', '--now', OFF_PEAK, '--from', 'main'], {
+      env: { [SECRET_ENV]: SECRET, GITHUB_BASE_REF: 'main' },
+    });
+    expect(requests).toEqual([]);
+    expect(text.stdout + text.stderr).not.toContain(SECRET);
+    expect(text.stdout + text.stderr).not.toContain(origin);
   });
 });

@@ -33,6 +33,8 @@ export async function freePort(): Promise<number> {
 
 export interface LiveServer {
   url: string;
+  /** The server process, for tests that freeze it (SIGSTOP) to simulate a hung server. */
+  pid: number | undefined;
   stop(): Promise<void>;
   log(): string;
 }
@@ -91,7 +93,7 @@ async function start(
     await stop();
     throw error;
   }
-  return { url, stop, log: () => output };
+  return { url, pid: child.pid, stop, log: () => output };
 }
 
 /** Prometheus scraping `targets` (host:port) every second. */

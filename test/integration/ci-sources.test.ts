@@ -503,7 +503,14 @@ describe('plan --format json with a GitHub CI source', () => {
         reason: expect.stringMatching(
           /^CI evidence read; PR #7: 1 approval\(s\) by someone other than the author, 0 review comment\(s\), 500 changed lines, rubber-stamp sign/,
         ) as unknown,
-        review: { pr: 7, approvals: 1, reviewComments: 0, changedLines: 500, rubberStamp: true },
+        review: {
+          pr: 7,
+          approvals: 1,
+          approvers: ['bob'],
+          reviewComments: 0,
+          changedLines: 500,
+          rubberStamp: true,
+        },
       },
     ]);
     expect(json.gates[0]?.reason).toBe(`check runs failing on ${head.slice(0, 12)}: test.`);
@@ -535,5 +542,69 @@ describe('plan --format json with a GitHub CI source', () => {
       status: 'skipped',
       reason: '--offline: not asked',
     });
+  });
+
+  it('an approved pull request lowers the review factor; a self-approval or a rubber stamp does not fully', async () => {
+    const coded = makeRepo('da-ci-review-');
+    try {
+      coded.writeLines('src/app.ts', 20);
+      coded.write(
+        '.deployadvisor.yml',
+        `timezone: UTC\nsources:\n  ci: { provider: github, repo: acme/web, tokenEnv: ${TOKEN_ENV}, onError: wait }\n`,
+      );
+      coded.commit('initial');
+      coded.writeLines('src/app.ts', 200);
+      const sha = coded.commit('grow the app, no review trailer');
+      const reviewOf = async (review: Scenario['review']): Promise<Plan['factors'][number] | undefined> => {
+        mockGithub(agent, { success: 20, failure: 0, target: 'success', ...(review ? { review } : {}) }, sha);
+        const result = await runCli(
+          [
+            '--repo',
+            coded.dir,
+            '--format',
+            'json',
+            'plan',
+            '--now',
+            '2026-11-23T10:00:00Z',
+            '--from',
+            'HEAD~1',
+          ],
+          { env: { [TOKEN_ENV]: TOKEN }, dispatcher: agent },
+        );
+        const parsed = JSON.parse(result.stdout) as Plan;
+        expect(validate(parsed), ajv.errorsText(validate.errors)).toBe(true);
+        agent.assertNoPendingInterceptors();
+        return parsed.factors.find((f) => f.id === 'review');
+      };
+      const without = await reviewOf(undefined);
+      const approved = await reviewOf({
+        createdAt: '2026-11-20T10:00:00Z',
+        approvedAt: '2026-11-20T14:00:00Z',
+        lines: 200,
+        comments: 4,
+      });
+      const selfApproved = await reviewOf({
+        createdAt: '2026-11-20T10:00:00Z',
+        approvedAt: '2026-11-20T14:00:00Z',
+        lines: 200,
+        selfApproved: true,
+      });
+      const stamped = await reviewOf({
+        createdAt: '2026-11-20T10:00:00Z',
+        approvedAt: '2026-11-20T10:02:00Z',
+        lines: 900,
+      });
+      expect(without?.points).toBe(10);
+      expect(approved?.points).toBe(0);
+      expect(approved?.points).toBeLessThan(without?.points ?? 0);
+      expect(approved?.evidence).toEqual(['PR #7 approved by @bob (4 review comment(s), 200 changed lines)']);
+      expect(selfApproved?.points).toBe(10);
+      expect(selfApproved?.evidence[0]).toBe('PR #7 has no approval from someone other than its author');
+      expect(stamped?.points).toBe(5);
+      expect(stamped?.evidence[1]).toMatch(/^rubber-stamp sign: PR #7 .* counted as half a review/);
+      expect(stamped?.advice).toMatch(/counts only half/);
+    } finally {
+      coded.cleanup();
+    }
   });
 });

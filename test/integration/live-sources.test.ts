@@ -313,4 +313,68 @@ describe.skipIf(!liveServersAvailable())('live sources: Prometheus and Alertmana
     expect((JSON.parse(withToken.stdout) as Plan).verdict).toBe('GO');
     expect(withToken.stdout + withToken.stderr).not.toContain('tok-s3cret-123');
   });
+
+  // Last: it stops this file's Prometheus.
+  it('plan: Prometheus hung, then stopped, mid-suite gives the onError outcome within the deadline', async () => {
+    const deadline = 2000;
+    writePolicy(
+      [
+        `  timeoutMs: ${deadline}`,
+        '  metrics:',
+        `    - { name: error-rate, provider: prometheus, url: "${prometheus.url}", query: app_error_ratio, max: 1, onError: block }`,
+        `    - { name: latency, provider: prometheus, url: "${prometheus.url}", query: app_latency_seconds, max: 1, onError: wait }`,
+        '',
+      ].join('\n'),
+    );
+    const up = await plan();
+    expect(up.plan.verdict).toBe('GO');
+
+    const pid = prometheus.pid;
+    if (pid === undefined) throw new Error('no prometheus pid');
+    // Frozen: the kernel still accepts connections, nothing answers; only the deadline ends the wait.
+    process.kill(pid, 'SIGSTOP');
+    let hung: Awaited<ReturnType<typeof plan>>;
+    let hungMs: number;
+    try {
+      const started = Date.now();
+      hung = await plan();
+      hungMs = Date.now() - started;
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(hungMs).toBeLessThan(deadline + 3000);
+    expect(hung.plan.verdict).toBe('BLOCK');
+    expect(hung.code).toBe(4);
+    expect(hung.plan.sources.map((s) => [s.name, s.status])).toEqual([
+      ['error-rate', 'unavailable'],
+      ['latency', 'unavailable'],
+    ]);
+    expect(hung.plan.gates.map((g) => [g.id, g.level, g.title])).toEqual([
+      ['source-unavailable', 'block', 'Source error-rate unavailable'],
+      ['source-unavailable', 'wait', 'Source latency unavailable'],
+    ]);
+
+    // Stopped for good: refused at once, same outcome per onError.
+    await prometheus.stop();
+    const started = Date.now();
+    const gone = await plan();
+    expect(Date.now() - started).toBeLessThan(deadline + 3000);
+    expect(gone.plan.verdict).toBe('BLOCK');
+    expect(gone.plan.sources.map((s) => s.status)).toEqual(['unavailable', 'unavailable']);
+    expect(gone.plan.sources[0]?.reason).toContain('ECONNREFUSED');
+    expect(gone.plan.gates.map((g) => g.level)).toEqual(['block', 'wait']);
+
+    // onError: wait alone: the outage WAITs, never a silent GO.
+    writePolicy(
+      [
+        `  timeoutMs: ${deadline}`,
+        '  metrics:',
+        `    - { name: latency, provider: prometheus, url: "${prometheus.url}", query: app_latency_seconds, max: 1, onError: wait }`,
+        '',
+      ].join('\n'),
+    );
+    const waiting = await plan();
+    expect(waiting.plan.verdict).toBe('WAIT');
+    expect(waiting.plan.gates.map((g) => [g.id, g.level])).toEqual([['source-unavailable', 'wait']]);
+  }, 30_000);
 });

@@ -1,4 +1,4 @@
-import type { Factor } from '../plan-types.js';
+import type { Factor, ReviewEvidence } from '../plan-types.js';
 import { percent, short, type Context } from '../context.js';
 
 export interface ReviewFindings {
@@ -7,48 +7,103 @@ export interface ReviewFindings {
   violations: Array<{ zone: string; commits: string[] }>;
 }
 
-export function reviewFactor(ctx: Context): ReviewFindings {
+/** "@rita, @sam", or "1 reviewer" when the provider did not name them. */
+function approversText(pr: ReviewEvidence): string {
+  const names = pr.approvers ?? [];
+  return names.length > 0 ? names.map((name) => `@${name}`).join(', ') : `${pr.approvals} reviewer(s)`;
+}
+
+/**
+ * Review evidence: commit trailers, and the approval of the pull request that carried the target
+ * (when the CI source reports it). An approval by someone other than the author counts as review of
+ * every commit of the range; with the rubber-stamp sign (approved within minutes on a large change) it
+ * counts half, and does not satisfy requireReview zones.
+ */
+export function reviewFactor(ctx: Context, pr: ReviewEvidence | null = null): ReviewFindings {
   const max = ctx.weights.review;
   const total = ctx.commits.reduce((sum, view) => sum + view.lines, 0);
-  const unreviewed = ctx.commits.filter((view) => !view.reviewed && view.lines > 0);
+  const changing = ctx.commits.filter((view) => view.lines > 0);
+  const unreviewed = changing.filter((view) => !view.reviewed);
   const unreviewedLines = unreviewed.reduce((sum, view) => sum + view.lines, 0);
+  const approved = pr !== null && pr.approvals > 0;
+  const credit = !approved ? 0 : pr.rubberStamp ? 0.5 : 1;
   const required = ctx.policy.riskZones.filter((zone) => zone.requireReview);
-  const violations = required
-    .map((zone) => ({
-      zone: zone.name,
-      commits: unreviewed.filter((view) => view.zones.has(zone.name)).map((view) => view.commit.sha),
-    }))
-    .filter((violation) => violation.commits.length > 0);
+  const violations =
+    credit === 1
+      ? []
+      : required
+          .map((zone) => ({
+            zone: zone.name,
+            commits: unreviewed.filter((view) => view.zones.has(zone.name)).map((view) => view.commit.sha),
+          }))
+          .filter((violation) => violation.commits.length > 0);
 
   const shareWeight = (max * 2) / 3;
-  const sharePoints = total === 0 ? 0 : (shareWeight * unreviewedLines) / total;
+  const fullSharePoints = total === 0 ? 0 : (shareWeight * unreviewedLines) / total;
+  const sharePoints = fullSharePoints * (1 - credit);
   const zonePoints = violations.length > 0 ? max / 3 : 0;
   const points = Math.round(Math.min(max, sharePoints + zonePoints));
   const keys = ctx.policy.review.trailers.join(', ');
+  const trailer = ctx.policy.review.trailers[0] ?? 'Reviewed-by';
+  const stamped = approved && pr.rubberStamp;
+  const missing = `${unreviewed.length} of ${changing.length} commit(s) that changed code (${percent(unreviewedLines / (total || 1))} of lines)`;
+
+  let summary: string;
+  if (total === 0) summary = 'No code lines changed, so no review is needed.';
+  else if (unreviewed.length === 0)
+    summary = `Every commit that changed code carries review evidence (${keys}).`;
+  else if (approved && !pr.rubberStamp)
+    summary = `${missing} carry no review trailer, but PR #${pr.pr} was approved by ${approversText(pr)}, which counts as review.`;
+  else if (approved)
+    summary = `${missing} carry no review trailer; PR #${pr.pr} was approved by ${approversText(pr)}, but with a rubber-stamp sign, so it counts as half a review.`;
+  else summary = `${missing} carry no review evidence.`;
+
+  const prEvidence: string[] = [];
+  if (pr !== null) {
+    if (approved)
+      prEvidence.push(
+        `PR #${pr.pr} approved by ${approversText(pr)} (${pr.reviewComments} review comment(s), ${pr.changedLines} changed lines)`,
+      );
+    else prEvidence.push(`PR #${pr.pr} has no approval from someone other than its author`);
+    if (stamped)
+      prEvidence.push(
+        `rubber-stamp sign: PR #${pr.pr} was approved within 5 minutes of opening a change of ${pr.changedLines} lines; counted as half a review${
+          unreviewed.length > 0
+            ? ` (+${Math.round(fullSharePoints - sharePoints)} point(s) over a full review)`
+            : ''
+        }${violations.length > 0 ? ', and not as review for requireReview zones' : ''}`,
+      );
+  }
+  const listUnreviewed = credit < 1;
   const factor: Factor = {
     id: 'review',
     title: 'Review evidence',
     max,
     points,
-    summary:
-      total === 0
-        ? 'No code lines changed, so no review is needed.'
-        : unreviewed.length === 0
-          ? `Every commit that changed code carries review evidence (${keys}).`
-          : `${unreviewed.length} of ${ctx.commits.filter((v) => v.lines > 0).length} commit(s) that changed code (${percent(unreviewedLines / total)} of lines) carry no review evidence.`,
+    summary,
     evidence: [
+      ...prEvidence,
       ...violations.map(
         (v) => `zone ${v.zone} requires review; unreviewed: ${v.commits.map(short).join(', ')}`,
       ),
-      ...unreviewed
-        .slice(0, 5)
-        .map((view) => `${short(view.commit.sha)} ${view.commit.subject} (${view.lines} lines, no ${keys})`),
-      ...(unreviewed.length > 5 ? [`+${unreviewed.length - 5} more unreviewed commits`] : []),
+      ...(listUnreviewed
+        ? [
+            ...unreviewed
+              .slice(0, 5)
+              .map(
+                (view) =>
+                  `${short(view.commit.sha)} ${view.commit.subject} (${view.lines} lines, no ${keys})`,
+              ),
+            ...(unreviewed.length > 5 ? [`+${unreviewed.length - 5} more unreviewed commits`] : []),
+          ]
+        : []),
     ],
     advice:
-      points > 0
-        ? `Record review on the unreviewed commits (a ${ctx.policy.review.trailers[0] ?? 'Reviewed-by'}: trailer on each, from someone other than the author).`
-        : null,
+      points === 0
+        ? null
+        : stamped
+          ? `PR #${pr.pr} was approved minutes after it opened on a ${pr.changedLines}-line change, so it counts only half: get a substantive review (review comments, or a ${trailer}: trailer from someone other than the author).`
+          : `Record review on the unreviewed commits (a ${trailer}: trailer on each, from someone other than the author${pr === null ? '' : `, or an approval of PR #${pr.pr}`}).`,
     savings: points,
   };
   return { factor, violations };

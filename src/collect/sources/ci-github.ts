@@ -103,7 +103,7 @@ async function reviewEvidence(
   const approvals = list.value.filter(
     (r) => r.state === 'APPROVED' && r.user !== null && r.user.login !== author,
   );
-  const approvers = new Set(approvals.map((r) => r.user?.login));
+  const approvers = [...new Set(approvals.flatMap((r) => (r.user === null ? [] : [r.user.login])))].sort();
   const opened = Date.parse(detail.value.created_at);
   const changedLines = detail.value.additions + detail.value.deletions;
   const firstApproval = Math.min(
@@ -116,7 +116,8 @@ async function reviewEvidence(
     firstApproval - opened <= RUBBER_STAMP_MS;
   const review: ReviewEvidence = {
     pr: first.number,
-    approvals: approvers.size,
+    approvals: approvers.length,
+    approvers,
     reviewComments: detail.value.review_comments,
     changedLines,
     rubberStamp,

@@ -21,6 +21,8 @@ export interface CollectSourcesOptions {
   targetSha?: string;
   /** undici dispatcher for tests (MockAgent); production uses the global one. */
   dispatcher?: import('undici').Dispatcher;
+  /** Called with a source's name as soon as that source has its answer (for progress display). */
+  onSettled?: (name: string) => void;
 }
 
 type Probe = Omit<SourceFacts, 'name' | 'kind' | 'query'>;
@@ -132,7 +134,11 @@ export async function collectSources(
         deadlineMs: Math.max(0, policy.timeoutMs - (performance.now() - started)),
         ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
       });
-      return job.run(http);
+      try {
+        return await job.run(http);
+      } finally {
+        options.onSettled?.(job.name);
+      }
     }),
   );
   return jobs.map((job, i) => ({
