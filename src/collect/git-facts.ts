@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import type { Diagnostic, GitFacts, MigrationFile, RangeBase } from '../assess/facts.js';
 import { GitError } from '../errors.js';
 import type { Policy } from '../config/schema.js';
-import { findDownFile, isMigrationSupportFile } from '../assess/migration-files.js';
+import { findDownFile, isDownStep, isMigrationSupportFile } from '../assess/migration-files.js';
 import { readCommits } from './git-log.js';
 import { readRangeDiff } from './range-diff.js';
 import type { GitRunner } from './git-runner.js';
@@ -231,8 +231,13 @@ async function readMigrations(
   policy: Policy,
 ): Promise<MigrationFile[]> {
   const isMigration = picomatch(policy.migrations.paths, { dot: true });
+  // Down files (x.down.sql, U3__x.sql) are read as the pair of their migration, not as migrations.
   const changed = facts.diff.filter(
-    (file) => file.status !== 'deleted' && isMigration(file.path) && !isMigrationSupportFile(file.path),
+    (file) =>
+      file.status !== 'deleted' &&
+      isMigration(file.path) &&
+      !isMigrationSupportFile(file.path) &&
+      !isDownStep(file.path),
   );
   if (changed.length === 0) return [];
   const dirs = [...new Set(changed.map((file) => dirOf(file.path)))];
@@ -246,24 +251,17 @@ async function readMigrations(
     ...[...downPaths.values()].flatMap((down) => (down === null ? [] : [`${facts.target.sha}:${down}`])),
   ];
   const blobs = await readBlobs(git, specs);
-  return changed
-    .filter((file) => !isDownFile(file.path, downPaths))
-    .map((file) => {
-      const down = downPaths.get(file.path) ?? null;
-      return {
-        path: file.path,
-        status: file.status,
-        content: blobs.get(`${facts.target.sha}:${file.path}`) ?? null,
-        downFile:
-          down === null ? null : { path: down, content: blobs.get(`${facts.target.sha}:${down}`) ?? null },
-        presentInDeployedTree: file.status === 'added' && deployedTree.has(file.path),
-      };
-    });
-}
-
-function isDownFile(path: string, downPaths: Map<string, string | null>): boolean {
-  for (const down of downPaths.values()) if (down === path) return true;
-  return false;
+  return changed.map((file) => {
+    const down = downPaths.get(file.path) ?? null;
+    return {
+      path: file.path,
+      status: file.status,
+      content: blobs.get(`${facts.target.sha}:${file.path}`) ?? null,
+      downFile:
+        down === null ? null : { path: down, content: blobs.get(`${facts.target.sha}:${down}`) ?? null },
+      presentInDeployedTree: file.status === 'added' && deployedTree.has(file.path),
+    };
+  });
 }
 
 /** Collects everything git can tell about deploying `target` to `env`. */

@@ -1,6 +1,6 @@
 import type { Factor, RollbackMigration } from '../plan-types.js';
 import type { Context } from '../context.js';
-import { classifyMigration, isDownStep } from '../migration-files.js';
+import { classifyMigration } from '../migration-files.js';
 
 export interface MigrationFindings {
   factor: Factor;
@@ -11,9 +11,10 @@ export interface MigrationFindings {
 
 export function migrationsFactor(ctx: Context): MigrationFindings {
   const max = ctx.weights.migrations;
-  const relevant = ctx.facts.migrations.filter((file) => !isDownStep(file.path));
-  const alreadyApplied = relevant.filter((file) => file.presentInDeployedTree).map((file) => file.path);
-  const pending = relevant.filter((file) => !file.presentInDeployedTree);
+  const alreadyApplied = ctx.facts.migrations
+    .filter((file) => file.presentInDeployedTree)
+    .map((file) => file.path);
+  const pending = ctx.facts.migrations.filter((file) => !file.presentInDeployedTree);
   const migrations = pending.map((file): RollbackMigration => {
     const verdict = classifyMigration(
       file.path,
