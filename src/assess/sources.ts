@@ -139,30 +139,34 @@ export function assessSources(
           );
         break;
       }
-      case 'unavailable': {
-        const level = missingLevel(rule.onError, rule.required);
-        row('unavailable', null, `${outcome.reason}${level === null ? ' (onError: ignore)' : ''}`);
-        if (level !== null)
-          gates.push(
-            gate(
-              'source-unavailable',
-              level,
-              `Source ${fact.name} unavailable`,
-              `${outcome.reason}; onError: ${rule.onError}${rule.required ? ', required' : ''}.`,
-            ),
-          );
-        break;
-      }
+      case 'unavailable':
       case 'no-data': {
-        const level = missingLevel(rule.onNoData, rule.required);
-        row('degraded', null, `${outcome.reason}${level === null ? ' (onNoData: ignore)' : ''}`);
+        // An outage follows onError, an empty answer onNoData; both are "evidence missing".
+        const missing =
+          outcome.status === 'unavailable'
+            ? {
+                key: 'onError',
+                choice: rule.onError,
+                status: 'unavailable',
+                id: 'source-unavailable',
+                title: 'unavailable',
+              }
+            : {
+                key: 'onNoData',
+                choice: rule.onNoData,
+                status: 'degraded',
+                id: 'source-no-data',
+                title: 'has no data',
+              };
+        const level = missingLevel(missing.choice, rule.required);
+        row(missing.status, null, `${outcome.reason}${level === null ? ` (${missing.key}: ignore)` : ''}`);
         if (level !== null)
           gates.push(
             gate(
-              'source-no-data',
+              missing.id,
               level,
-              `Source ${fact.name} has no data`,
-              `${outcome.reason}; onNoData: ${rule.onNoData}${rule.required ? ', required' : ''}.`,
+              `Source ${fact.name} ${missing.title}`,
+              `${outcome.reason}; ${missing.key}: ${missing.choice}${rule.required ? ', required' : ''}.`,
             ),
           );
         break;
