@@ -144,20 +144,20 @@ export function assessSources(
         // An outage follows onError, an empty answer onNoData; both are "evidence missing".
         const missing =
           outcome.status === 'unavailable'
-            ? {
+            ? ({
                 key: 'onError',
                 choice: rule.onError,
                 status: 'unavailable',
                 id: 'source-unavailable',
                 title: 'unavailable',
-              }
-            : {
+              } as const)
+            : ({
                 key: 'onNoData',
                 choice: rule.onNoData,
                 status: 'degraded',
                 id: 'source-no-data',
                 title: 'has no data',
-              };
+              } as const);
         const level = missingLevel(missing.choice, rule.required);
         row(missing.status, null, `${outcome.reason}${level === null ? ` (${missing.key}: ignore)` : ''}`);
         if (level !== null)
