@@ -54,6 +54,18 @@ function cloneWithLedger(origin: string, dir: string): void {
   ]);
 }
 
+/** Writes a ledger-shaped commit with arbitrary record text, as someone with write access could. */
+function forgeRecord(dir: string, text: string, parent: string): string {
+  const git = (args: string[], input?: string) =>
+    execFileSync('git', ['-C', dir, ...args], {
+      encoding: 'utf8',
+      ...(input === undefined ? {} : { input }),
+    }).trim();
+  const blob = git(['hash-object', '-w', '--stdin'], text);
+  const tree = git(['mktree'], `100644 blob ${blob}\trecord.json\n`);
+  return git(['-c', 'user.name=x', '-c', 'user.email=x@x', 'commit-tree', tree, '-p', parent, '-m', 'x']);
+}
+
 /** What a user would notice if a command touched their checkout. */
 function snapshot(repo: TestRepo) {
   const index = createHash('sha256')
@@ -207,32 +219,7 @@ describe('the ledger', () => {
           encoding: 'utf8',
         });
         if (i === 0) text = text.replace(/"reason":(null|"[^"]*")/, '"reason":"nothing happened"');
-        const blob = execFileSync('git', ['-C', c, 'hash-object', '-w', '--stdin'], {
-          input: text,
-          encoding: 'utf8',
-        }).trim();
-        const tree = execFileSync('git', ['-C', c, 'mktree'], {
-          input: `100644 blob ${blob}\trecord.json\n`,
-          encoding: 'utf8',
-        }).trim();
-        parent = execFileSync(
-          'git',
-          [
-            '-C',
-            c,
-            '-c',
-            'user.name=x',
-            '-c',
-            'user.email=x@x',
-            'commit-tree',
-            tree,
-            '-p',
-            parent,
-            '-m',
-            'x',
-          ],
-          { encoding: 'utf8' },
-        ).trim();
+        parent = forgeRecord(c, text, parent);
       }
       execFileSync('git', ['-C', c, 'update-ref', 'refs/deployadvisor/ledger', parent]);
       const verify = await cli(c, 'ledger', 'verify');
@@ -252,19 +239,7 @@ describe('the ledger', () => {
         encoding: 'utf8',
       }).trim();
       const parent = execFileSync('git', ['-C', e, 'rev-parse', `${tip}~1`], { encoding: 'utf8' }).trim();
-      const blob = execFileSync('git', ['-C', e, 'hash-object', '-w', '--stdin'], {
-        input: '{"edited":true}',
-        encoding: 'utf8',
-      }).trim();
-      const tree = execFileSync('git', ['-C', e, 'mktree'], {
-        input: `100644 blob ${blob}\trecord.json\n`,
-        encoding: 'utf8',
-      }).trim();
-      const bad = execFileSync(
-        'git',
-        ['-C', e, '-c', 'user.name=x', '-c', 'user.email=x@x', 'commit-tree', tree, '-p', parent, '-m', 'x'],
-        { encoding: 'utf8' },
-      ).trim();
+      const bad = forgeRecord(e, '{"edited":true}', parent);
       execFileSync('git', ['-C', e, 'update-ref', 'refs/deployadvisor/ledger', bad]);
       const recordResult = await cli(e, 'record', 'started');
       expect(recordResult.code).toBe(4);
