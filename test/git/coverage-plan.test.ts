@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/assess/plan-types.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { runCli } from '../helpers/run.js';
+import { runCli, runPlanJson } from '../helpers/run.js';
 
 const POLICY = `riskZones:
   - name: payments
@@ -25,21 +24,7 @@ function lcov(entries: Record<string, Record<number, number>>): string {
 
 describe('plan with coverage reports', () => {
   let repo: TestRepo;
-  const plan = async (...args: string[]) => {
-    const result = await runCli([
-      '--repo',
-      repo.dir,
-      '--format',
-      'json',
-      'plan',
-      '--from',
-      'base',
-      '--now',
-      '2026-11-23T10:00:00Z',
-      ...args,
-    ]);
-    return { plan: JSON.parse(result.stdout) as Plan, code: result.code, stderr: result.stderr };
-  };
+  const plan = (...args: string[]) => runPlanJson(repo.dir, ['--from', 'base', ...args]);
   beforeAll(() => {
     repo = makeRepo();
     repo.writeLines('src/payments/charge.ts', 30, 'base');

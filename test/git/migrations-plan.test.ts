@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/assess/plan-types.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { runCli } from '../helpers/run.js';
+import { runPlanJson } from '../helpers/run.js';
 
 describe('migrations in a real deploy range', () => {
   let repo: TestRepo;
@@ -29,18 +29,8 @@ describe('migrations in a real deploy range', () => {
     repo.write('db/migrations/004_drop_legacy.up.sql', 'ALTER TABLE users DROP COLUMN legacy;\n');
     repo.commit('schema changes');
     const first = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
-    const result = await runCli([
-      '--repo',
-      repo.dir,
-      '--format',
-      'json',
-      'plan',
-      '--from',
-      first,
-      '--now',
-      '2026-11-23T10:00:00Z',
-    ]);
-    plan = JSON.parse(result.stdout) as Plan;
+    const result = await runPlanJson(repo.dir, ['--from', first]);
+    plan = result.plan;
   });
   afterAll(() => {
     repo.cleanup();
@@ -73,18 +63,8 @@ describe('migrations in a real deploy range', () => {
   it('hardGates: [migrations] blocks on an irreversible migration', async () => {
     repo.write('.deployadvisor.yml', 'thresholds: { hardGates: [migrations] }\n');
     const first = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
-    const result = await runCli([
-      '--repo',
-      repo.dir,
-      '--format',
-      'json',
-      'plan',
-      '--from',
-      first,
-      '--now',
-      '2026-11-23T10:00:00Z',
-    ]);
-    const gated = JSON.parse(result.stdout) as Plan;
+    const result = await runPlanJson(repo.dir, ['--from', first]);
+    const gated = result.plan;
     expect(gated.verdict).toBe('BLOCK');
     expect(result.code).toBe(4);
     expect(gated.gates[0]).toMatchObject({ id: 'irreversible-migration', level: 'block' });

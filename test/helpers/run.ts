@@ -28,3 +28,16 @@ export async function runCli(
   });
   return { code, stdout, stderr };
 }
+
+/** `deployadvisor --repo <dir> --format json plan --now <fixed> ...args`, parsed. */
+export async function runPlanJson(
+  dir: string,
+  args: string[] = [],
+  options: { env?: Record<string, string> } = {},
+): Promise<RunResult & { plan: import('../../src/assess/plan-types.js').Plan }> {
+  const result = await runCli(
+    ['--repo', dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z', ...args],
+    options,
+  );
+  return { ...result, plan: JSON.parse(result.stdout) as import('../../src/assess/plan-types.js').Plan };
+}

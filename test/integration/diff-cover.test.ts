@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/assess/plan-types.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { runCli } from '../helpers/run.js';
+import { runPlanJson } from '../helpers/run.js';
 
 /**
  * Agreement with Debian's diff-cover, the most used tool for patch coverage: the same repository, range
@@ -106,20 +105,7 @@ describe.runIf(hasDiffCover)('patch coverage agrees with diff-cover', () => {
       stdio: 'pipe',
     });
     const theirs = JSON.parse(readFileSync(out, 'utf8')) as DiffCoverJson;
-    const result = await runCli([
-      '--repo',
-      repo.dir,
-      '--format',
-      'json',
-      'plan',
-      '--from',
-      'base',
-      '--coverage',
-      reportPath,
-      '--now',
-      '2026-11-23T10:00:00Z',
-    ]);
-    const plan = JSON.parse(result.stdout) as Plan;
+    const { plan } = await runPlanJson(repo.dir, ['--from', 'base', '--coverage', reportPath]);
     expect(plan.coverage.reports[0]).toMatchObject({ status: 'ok' });
     const ours = plan.coverage.files.find((file) => file.path === path);
     const stats = theirs.src_stats[path];
