@@ -12,6 +12,7 @@ export const DEFAULT_WEIGHTS: Record<FactorId, number> = {
   tests: 15,
   review: 15,
   migrations: 30,
+  history: 15,
 };
 
 export function riskValue(zone: RiskZone): number {
@@ -51,7 +52,14 @@ export function lineCount(file: { added: number | null; deleted: number | null }
   return (file.added ?? 0) + (file.deleted ?? 0);
 }
 
-export function buildContext(facts: GitFacts, policy: Policy): Context {
+/** The policy's path and commit classifiers, compiled once (backtest reuses them for every commit). */
+export interface Classifier {
+  isLowRisk: (path: string) => boolean;
+  zonesOf: (path: string) => RiskZone[];
+  viewCommit: (commit: CommitFacts) => CommitView;
+}
+
+export function createClassifier(policy: Policy): Classifier {
   const lowRiskMatch = picomatch(policy.lowRiskPaths, { dot: true });
   const lowRiskCache = new Map<string, boolean>();
   const isLowRisk = (path: string): boolean => {
@@ -83,7 +91,7 @@ export function buildContext(facts: GitFacts, policy: Policy): Context {
     ignore: policy.ai.ignore,
   };
 
-  const commits = facts.commits.map((commit): CommitView => {
+  const viewCommit = (commit: CommitFacts): CommitView => {
     let lines = 0;
     let riskyZoneLines = 0;
     const zones = new Set<string>();
@@ -103,7 +111,17 @@ export function buildContext(facts: GitFacts, policy: Policy): Context {
       riskyZoneLines,
       zones,
     };
-  });
+  };
+  return { isLowRisk, zonesOf, viewCommit };
+}
+
+export function buildContext(
+  facts: GitFacts,
+  policy: Policy,
+  classifier = createClassifier(policy),
+): Context {
+  const { isLowRisk, zonesOf } = classifier;
+  const commits = facts.commits.map(classifier.viewCommit);
 
   const touches = new Map<string, ZoneTouch>();
   for (const file of facts.diff) {

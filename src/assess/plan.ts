@@ -7,6 +7,8 @@ import { reviewFactor } from './factors/review.js';
 import { sizeFactor } from './factors/size.js';
 import { testsFactor } from './factors/tests.js';
 import { zonesFactor } from './factors/zones.js';
+import { historyFactor, type HistoryCounts } from './factors/history.js';
+import { localSlot } from './deploy-history.js';
 import type { FailOn, Factor, Gate, Plan, ReviewEvidence, Verdict } from './plan-types.js';
 import { planRollback } from './rollback.js';
 import { assessTiming } from './timing.js';
@@ -28,6 +30,8 @@ export interface PlanInput {
   inputsDigest: string;
   /** What the live sources reported (absent: none were asked, as in `explain`). */
   sources?: readonly SourceFacts[];
+  /** Past deploys of the env, counted by cohort (absent or null: no ledger history was read). */
+  history?: HistoryCounts | null;
 }
 
 function policyGates(
@@ -172,6 +176,17 @@ export function assessPlan(input: PlanInput): Plan {
     tests.factor,
     review.factor,
     migrations.factor,
+    historyFactor(
+      input.history ?? null,
+      {
+        zone: ctx.zones[0]?.zone.name ?? null,
+        ...localSlot(new Date(input.now).toISOString(), input.policy.timezone),
+        aiShare: lineage.aiShare,
+        lines: lineage.lines,
+      },
+      ctx.weights.history,
+      `to ${input.env}`,
+    ),
   ].sort((a, b) => b.points - a.points || byText(a.id, b.id));
   const score = Math.min(
     100,

@@ -5,6 +5,15 @@ import { DateTime } from 'luxon';
 import picomatch from 'picomatch';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
+import { createClassifier } from '../assess/context.js';
+import { deployCounts, describeDeploys } from '../assess/deploy-history.js';
+import { deploysFrom } from '../assess/deploys.js';
+import type { HistoryCounts } from '../assess/factors/history.js';
+import { findReverts } from '../assess/reverts.js';
+import { readDeployHistory } from '../collect/history.js';
+import type { GitRunner } from '../collect/git-runner.js';
+import type { Policy } from '../config/schema.js';
+import type { LedgerRecord } from '../ledger/record.js';
 import { FAIL_ON, type FailOn } from '../assess/plan-types.js';
 import type { SourceFacts } from '../assess/sources.js';
 import type { SourcesPolicy } from '../config/sources-schema.js';
@@ -23,6 +32,9 @@ import { renderText } from '../render/plan-text.js';
 import { VERSION } from '../version.js';
 import { emit, openWorkspace, styleFor } from './shared.js';
 
+/** The newest deploys the history factor reads (older ones matter less, and cost time). */
+const MAX_HISTORY_DEPLOYS = 1000;
+
 export interface PlanOptions {
   target: string;
   env?: string;
@@ -34,6 +46,27 @@ export interface PlanOptions {
   coverage?: string[];
   dryRun?: boolean;
   record?: boolean;
+}
+
+/** Past deploys of the env, as cohort counts for the history factor; null when the ledger has none. */
+async function readPlanHistory(
+  git: GitRunner,
+  records: readonly LedgerRecord[],
+  env: string,
+  head: string,
+  policy: Policy,
+): Promise<HistoryCounts | null> {
+  const deploys = deploysFrom(records, env).slice(-MAX_HISTORY_DEPLOYS);
+  if (deploys.length === 0) return null;
+  const read = await readDeployHistory(git, deploys, head, '');
+  const history = describeDeploys({
+    deploys,
+    commits: read.commits,
+    classifier: createClassifier(policy),
+    timezone: policy.timezone,
+    reverts: findReverts(read.commits),
+  });
+  return deployCounts(history, policy.riskZones);
 }
 
 /** Parses --now: an ISO-8601 instant; without an offset it is wall-clock time in the policy's zone. */
@@ -167,7 +200,8 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
         .map((file) => file.path),
     ),
   });
-  const [coverage, sources] = await Promise.all([coveragePromise, sourcesPromise]);
+  const historyPromise = readPlanHistory(git, records, env, facts.target.sha, policy);
+  const [coverage, sources, history] = await Promise.all([coveragePromise, sourcesPromise, historyPromise]);
   const reportStamps = await Promise.all(
     coverage.reports.map(async (report) => {
       const info = await stat(resolve(repoRoot, report.path));
@@ -204,6 +238,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     toolVersion: VERSION,
     inputsDigest,
     sources,
+    history,
   });
 
   switch (options.format) {

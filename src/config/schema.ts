@@ -13,7 +13,7 @@ export type DayName = (typeof DAY_NAMES)[number];
 export const RISK_LEVELS = ['critical', 'high', 'medium', 'low'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
-export const FACTOR_IDS = ['zones', 'size', 'ai', 'tests', 'review', 'migrations'] as const;
+export const FACTOR_IDS = ['zones', 'size', 'ai', 'tests', 'review', 'migrations', 'history'] as const;
 export type FactorId = (typeof FACTOR_IDS)[number];
 
 export const HARD_GATES = ['review', 'migrations', 'zones', 'tests'] as const;
@@ -284,7 +284,7 @@ export const policySchema = z
       .partialRecord(z.enum(FACTOR_IDS), z.number().int().min(0).max(100))
       .default({})
       .describe(
-        'Maximum points per factor, replacing the defaults (zones 30, size 20, ai 20, tests 15, review 15, migrations 30).',
+        'Maximum points per factor, replacing the defaults (zones 30, size 20, ai 20, tests 15, review 15, migrations 30, history 15).',
       ),
     migrations: section(
       z

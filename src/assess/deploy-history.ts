@@ -1,0 +1,192 @@
+import { DateTime } from 'luxon';
+import type { RiskZone } from '../config/schema.js';
+import { riskValue, type Classifier, type CommitView } from './context.js';
+import { historyCounts, type HistoryCounts, type HistoryTraits } from './factors/history.js';
+import type { Deploy } from './deploys.js';
+import type { CommitFacts } from './facts.js';
+import { WEEKDAYS, type DeployRow, type Weekday } from './insights-types.js';
+import type { RevertLink } from './reverts.js';
+
+/** A past deploy with what it carried: the facts insights and the history factor compare. */
+export interface PastDeploy {
+  deploy: Deploy;
+  row: DeployRow;
+  failed: boolean;
+  /** The commits this deploy shipped first. */
+  commits: CommitView[];
+  /** The first deploy the ledger knows, with no base: only its own commit is counted as shipped. */
+  baseline: boolean;
+}
+
+export interface DeployHistoryInput {
+  /** Every deploy of the environment, in time order (deploysFrom). */
+  deploys: readonly Deploy[];
+  /** The commits read for them (readHistory), newest first. */
+  commits: readonly CommitFacts[];
+  classifier: Classifier;
+  timezone: string;
+  reverts: ReadonlyMap<string, RevertLink>;
+}
+
+export interface DeployHistory {
+  deploys: PastDeploy[];
+  /** Hours from each commit's committer date to the first successful deploy that shipped it. */
+  leadTimes: Array<{ sha: string; hours: number; deploy: string }>;
+}
+
+const HOUR = 3_600_000;
+
+/** Weekday (mon..sun) and hour of an instant in the policy's timezone. */
+export function localSlot(iso: string, timezone: string): { weekday: Weekday; hour: number } {
+  const local = DateTime.fromISO(iso, { zone: timezone });
+  return { weekday: WEEKDAYS[local.weekday - 1] ?? 'mon', hour: local.hour };
+}
+
+/**
+ * Walks the parents from `tip` over the loaded commits and claims every commit no earlier deploy
+ * claimed: the commits this deploy shipped first. Claimed sets are closed under ancestry, so the walk
+ * stops at the first claimed commit on each path.
+ */
+function claim(tip: string, bySha: ReadonlyMap<string, CommitFacts>, claimed: Set<string>): string[] {
+  const out: string[] = [];
+  const stack = [tip];
+  while (stack.length > 0) {
+    const sha = stack.pop();
+    if (sha === undefined || claimed.has(sha)) continue;
+    const commit = bySha.get(sha);
+    if (commit === undefined) continue;
+    claimed.add(sha);
+    out.push(sha);
+    stack.push(...commit.parents);
+  }
+  return out;
+}
+
+/**
+ * Attributes commits to deploys, and decides which deploys failed: by the ledger (`failed`,
+ * `rolled-back`), or, when the ledger says it succeeded, by a later revert in git of a commit it shipped
+ * (the revert shipped in a later deploy, not in the same one).
+ */
+export function describeDeploys(input: DeployHistoryInput): DeployHistory {
+  const bySha = new Map(input.commits.map((commit) => [commit.sha, commit]));
+  const views = new Map<string, CommitView>();
+  const view = (sha: string): CommitView | null => {
+    const cached = views.get(sha);
+    if (cached !== undefined) return cached;
+    const commit = bySha.get(sha);
+    if (commit === undefined) return null;
+    const made = input.classifier.viewCommit(commit);
+    views.set(sha, made);
+    return made;
+  };
+
+  const claimed = new Set<string>();
+  const shippedBy = new Map<string, number>();
+  const claims = input.deploys.map((deploy, index) => {
+    const baseline = index === 0 && deploy.base === null;
+    const shas = baseline
+      ? bySha.has(deploy.sha) && !claimed.has(deploy.sha)
+        ? (claimed.add(deploy.sha), [deploy.sha])
+        : []
+      : claim(deploy.sha, bySha, claimed);
+    for (const sha of shas) shippedBy.set(sha, index);
+    return { shas, baseline };
+  });
+
+  const deploys = input.deploys.map((deploy, index): PastDeploy => {
+    const { shas, baseline } = claims[index] ?? { shas: [], baseline: false };
+    const commits = shas.flatMap((sha) => view(sha) ?? []);
+    let failedBy: DeployRow['failedBy'] = deploy.outcome === 'succeeded' ? null : 'ledger';
+    let restoredAt = deploy.restoredAt;
+    if (failedBy === null) {
+      for (const sha of shas) {
+        const link = input.reverts.get(sha);
+        if (link === undefined || shippedBy.get(link.by) === index) continue;
+        failedBy = 'revert';
+        const fix = shippedBy.get(link.by);
+        restoredAt = fix === undefined ? null : (input.deploys[fix]?.endedAt ?? null);
+        break;
+      }
+    }
+    const lines = commits.reduce((sum, commit) => sum + commit.lines, 0);
+    const aiLines = commits
+      .filter((commit) => commit.markers.length > 0)
+      .reduce((sum, commit) => sum + commit.lines, 0);
+    const zones = new Set<string>();
+    for (const commit of commits) for (const zone of commit.zones) zones.add(zone);
+    const slot = localSlot(deploy.at, input.timezone);
+    const restoredHours =
+      failedBy === null || restoredAt === null
+        ? null
+        : Math.max(0, (Date.parse(restoredAt) - Date.parse(deploy.endedAt)) / HOUR);
+    return {
+      deploy,
+      failed: failedBy !== null,
+      commits,
+      baseline,
+      row: {
+        env: deploy.env,
+        sha: deploy.sha,
+        at: deploy.at,
+        outcome: failedBy === 'revert' ? 'failed' : deploy.outcome,
+        failedBy,
+        commits: commits.length,
+        linesChanged: lines,
+        aiShare: lines === 0 ? null : aiLines / lines,
+        zones: [...zones].sort(),
+        weekday: slot.weekday,
+        hour: slot.hour,
+        restoredHours,
+      },
+    };
+  });
+
+  // Lead time: to the first deploy that succeeded with the commit in it (a failed deploy did not ship it).
+  const shipped = new Set<string>();
+  const leadTimes: DeployHistory['leadTimes'] = [];
+  for (const [index, deploy] of input.deploys.entries()) {
+    if (deploy.outcome !== 'succeeded') continue;
+    const baseline = claims[index]?.baseline ?? false;
+    const shas = baseline ? [] : claim(deploy.sha, bySha, shipped);
+    if (baseline) for (const sha of claim(deploy.sha, bySha, new Set())) shipped.add(sha);
+    for (const sha of shas) {
+      const commit = bySha.get(sha);
+      if (commit === undefined) continue;
+      leadTimes.push({
+        sha,
+        deploy: deploy.sha,
+        hours: Math.max(0, (Date.parse(deploy.endedAt) - Date.parse(commit.committer.date)) / HOUR),
+      });
+    }
+  }
+  return { deploys, leadTimes };
+}
+
+/** The traits of a past deploy that the history factor's cohorts compare. */
+export function deployTraits(past: PastDeploy, riskZones: readonly RiskZone[]): HistoryTraits {
+  let zone: string | null = null;
+  let risk = -1;
+  for (const candidate of riskZones) {
+    if (!past.row.zones.includes(candidate.name)) continue;
+    const value = riskValue(candidate);
+    if (value > risk) {
+      risk = value;
+      zone = candidate.name;
+    }
+  }
+  return {
+    zone,
+    weekday: past.row.weekday,
+    hour: past.row.hour,
+    aiShare: past.row.aiShare,
+    lines: past.row.linesChanged,
+  };
+}
+
+/** Past deploys → the cohort counts the plan's history factor reads. */
+export function deployCounts(history: DeployHistory, riskZones: readonly RiskZone[]): HistoryCounts {
+  return historyCounts(
+    'deploys',
+    history.deploys.map((past) => ({ traits: deployTraits(past, riskZones), failed: past.failed })),
+  );
+}

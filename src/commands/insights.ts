@@ -1,0 +1,180 @@
+import { createClassifier } from '../assess/context.js';
+import { describeDeploys } from '../assess/deploy-history.js';
+import { deploysFrom } from '../assess/deploys.js';
+import type { Diagnostic } from '../assess/facts.js';
+import { assessInsights, mainBranchFromReverts } from '../assess/insights.js';
+import type { MainBranchHealth } from '../assess/insights-types.js';
+import { findReverts } from '../assess/reverts.js';
+import { systemClock } from '../collect/clock.js';
+import { resolveCommit } from '../collect/git-facts.js';
+import { readDeployHistory } from '../collect/history.js';
+import { UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { sinceInstant } from '../ledger/queries.js';
+import type { GlobalOptions } from '../main.js';
+import { VERSION } from '../version.js';
+import { ledgerRecords } from './ledger.js';
+import { parseNow } from './plan.js';
+import { emit, openWorkspace, styleFor } from './shared.js';
+
+export interface InsightsOptions {
+  since?: string;
+  env?: string;
+  now?: string;
+  offline?: boolean;
+}
+
+/** AI share of a deploy's changed lines at or above which it counts as AI-heavy. */
+export const AI_HEAVY_SHARE = 0.5;
+
+/** The environment's branch as this clone has it: origin/<branch>, else <branch>, else HEAD. */
+async function mainBranch(
+  git: Parameters<typeof resolveCommit>[0],
+  branch: string,
+): Promise<{ ref: string; sha: string }> {
+  for (const ref of [`origin/${branch}`, branch, 'HEAD']) {
+    const sha = await resolveCommit(git, ref);
+    if (sha !== null) return { ref, sha };
+  }
+  throw new UserError('insights: the repository has no commits yet.');
+}
+
+/** Main-branch CI success from the configured CI source; null when there is none or it cannot answer. */
+async function ciHealth(
+  io: Io,
+  policy: Awaited<ReturnType<typeof openWorkspace>>['loaded']['policy'],
+  branch: string,
+  sha: string,
+): Promise<MainBranchHealth | null> {
+  if (policy.sources.ci === undefined) return null;
+  const { collectSources } = await import('../collect/sources/index.js');
+  const facts = await collectSources(
+    { ...policy.sources, metrics: [], alerts: [] },
+    {
+      env: io.env,
+      offline: false,
+      targetSha: sha,
+      ...(io.dispatcher === undefined ? {} : { dispatcher: io.dispatcher }),
+    },
+  );
+  const ci = facts.find((fact) => fact.kind === 'ci');
+  if (ci?.outcome.status !== 'ci' || ci.outcome.ci.runs === 0) return null;
+  const { runs, succeeded } = ci.outcome.ci;
+  return {
+    source: 'ci',
+    branch,
+    successRate: succeeded / runs,
+    total: runs,
+    failed: runs - succeeded,
+    summary: `${succeeded} of ${runs} completed ${branch} runs succeeded (CI source ${ci.name}).`,
+  };
+}
+
+export async function runInsights(
+  io: Io,
+  options: GlobalOptions,
+  insightsOptions: InsightsOptions,
+): Promise<number> {
+  if (options.format === 'github') {
+    throw new UserError('insights --format github: use markdown (for step summaries), text, json or html.');
+  }
+  const workspace = await openWorkspace(io, options);
+  const { policy } = workspace.loaded;
+  const env = insightsOptions.env ?? policy.defaultEnvironment;
+  const envPolicy = policy.environments[env];
+  if (envPolicy === undefined) {
+    throw new UserError(
+      `--env ${env}: no such environment in ${workspace.loaded.source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
+    );
+  }
+  const now =
+    insightsOptions.now === undefined ? systemClock.now() : parseNow(insightsOptions.now, policy.timezone);
+  const sinceText = insightsOptions.since ?? '90d';
+  const sinceIso = sinceInstant(sinceText, now);
+  if (sinceIso === null || Date.parse(sinceIso) >= now) {
+    throw new UserError(
+      `--since "${sinceText}": expected a duration such as 90d, 12w or 48h, or a date before now.`,
+    );
+  }
+  const since = Date.parse(sinceIso);
+
+  const records = await ledgerRecords(workspace);
+  const deploys = deploysFrom(records, env);
+  const branch = await mainBranch(workspace.git, envPolicy.branch);
+  const read = await readDeployHistory(workspace.git, deploys, branch.sha, sinceIso);
+  const reverts = findReverts(read.commits);
+  const history = describeDeploys({
+    deploys,
+    commits: read.commits,
+    classifier: createClassifier(policy),
+    timezone: policy.timezone,
+    reverts,
+  });
+
+  const diagnostics: Diagnostic[] = [...workspace.diagnostics];
+  if (deploys.length === 0) {
+    diagnostics.push({
+      id: 'no-deploys',
+      level: 'warning',
+      message: `The ledger (${policy.ledger.ref}) has no deploys for ${env}, so the DORA keys and failure rates are empty.`,
+      remedy: `Record deploys with \`deployadvisor record succeeded --env ${env}\` (and failed / rolled-back), or backfill past ones with --at.`,
+    });
+  }
+  if (read.missing.length > 0) {
+    diagnostics.push({
+      id: 'deploys-not-in-clone',
+      level: 'warning',
+      message: `${read.missing.length} deployed commit(s) are not in this clone (${read.missing
+        .slice(0, 3)
+        .map((sha) => sha.slice(0, 10))
+        .join(', ')}), so what they shipped is unknown.`,
+      remedy: 'Fetch the full history (git fetch --unshallow, or fetch-depth: 0 in CI).',
+    });
+  }
+  if (workspace.layout.isShallow) {
+    diagnostics.push({
+      id: 'shallow-clone',
+      level: 'warning',
+      message: 'This is a shallow clone: commits and reverts older than its depth are not seen.',
+      remedy: 'Fetch the full history (git fetch --unshallow, or fetch-depth: 0 in CI).',
+    });
+  }
+
+  const ci = insightsOptions.offline === true ? null : await ciHealth(io, policy, branch.ref, branch.sha);
+  const insights = assessInsights({
+    history,
+    env,
+    since,
+    until: now,
+    timezone: policy.timezone,
+    aiShareThreshold: AI_HEAVY_SHARE,
+    mainBranch: ci ?? mainBranchFromReverts(read.commits, reverts, branch, since, now),
+    toolVersion: VERSION,
+    diagnostics,
+  });
+
+  let text: string;
+  switch (options.format) {
+    case 'json': {
+      const { renderInsightsJson } = await import('../render/insights-json.js');
+      text = renderInsightsJson(insights);
+      break;
+    }
+    case 'markdown': {
+      const { renderInsightsMarkdown } = await import('../render/insights-markdown.js');
+      text = renderInsightsMarkdown(insights);
+      break;
+    }
+    case 'html': {
+      const { renderInsightsHtml } = await import('../render/insights-html.js');
+      text = renderInsightsHtml(insights);
+      break;
+    }
+    default: {
+      const { renderInsightsText } = await import('../render/insights-text.js');
+      text = renderInsightsText(insights, await styleFor(io, options));
+    }
+  }
+  await emit(io, options, text);
+  return 0;
+}
