@@ -4,7 +4,7 @@ import type { Io } from './io.js';
 import { VERSION } from './version.js';
 import { FAIL_ON } from './assess/plan-types.js';
 
-export const FORMATS = ['text', 'json', 'markdown', 'github'] as const;
+export const FORMATS = ['text', 'json', 'markdown', 'github', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface GlobalOptions {
@@ -50,7 +50,14 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         io.stderr(text);
       },
     })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, action) => {
+      if (program.opts<GlobalOptions>().format === 'html' && action.name() !== 'insights') {
+        throw new UserError(
+          `${action.name()} --format html: only insights writes HTML; use text, json, markdown or github.`,
+        );
+      }
+    });
 
   program
     .command('plan')
@@ -136,12 +143,65 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   }
 
   program
+    .command('insights')
+    .description('DORA four keys and failure rates by weekday, hour, zone and AI share, from the ledger')
+    .option('--since <when>', 'window start: a duration such as 90d, 12w, 48h, or a date', '90d')
+    .option('--env <name>', 'environment (default: defaultEnvironment from the policy)')
+    .option('--now <iso-8601>', 'end the window at this instant instead of the clock')
+    .option('--offline', 'ask no CI source: main-branch health comes from reverts in git')
+    .action(async (insightsOptions: Record<string, unknown>) => {
+      const { runInsights } = await import('./commands/insights.js');
+      setExit(await runInsights(io, program.opts<GlobalOptions>(), insightsOptions));
+    });
+
+  program
+    .command('backtest')
+    .description(
+      'score every past change as a one-change deploy; how well the score separates the failed ones',
+    )
+    .argument('[range]', 'A..B, or a ref for all history reachable from it', 'HEAD')
+    .option('--env <name>', 'environment whose ledger outcomes label changes (default: defaultEnvironment)')
+    .action(async (range: string, backtestOptions: Record<string, string | undefined>) => {
+      const { runBacktest } = await import('./commands/backtest.js');
+      setExit(await runBacktest(io, program.opts<GlobalOptions>(), range, backtestOptions));
+    });
+
+  program
+    .command('calibrate')
+    .description(
+      "fit the factor weights to this repository's history (time-ordered split); --write stores them",
+    )
+    .argument('[range]', 'A..B, or a ref for all history reachable from it', 'HEAD')
+    .option('--env <name>', 'environment whose ledger outcomes label changes (default: defaultEnvironment)')
+    .option('--write', 'store the fitted weights in the policy file (model: section)')
+    .option('--now <iso-8601>', 'the date written into the model (default: today)')
+    .action(async (range: string, calibrateOptions: Record<string, unknown>) => {
+      const { runCalibrate } = await import('./commands/calibrate.js');
+      setExit(await runCalibrate(io, program.opts<GlobalOptions>(), range, calibrateOptions));
+    });
+
+  program
     .command('explain')
     .description('audit view of one commit: origin, review, every plan and deploy that carried it')
     .argument('<sha>', 'the commit')
     .action(async (sha: string) => {
       const { runExplain } = await import('./commands/explain.js');
       setExit(await runExplain(io, program.opts<GlobalOptions>(), sha));
+    });
+
+  program
+    .command('lineage')
+    .description('AI attribution per commit, file and tool, with review and coverage evidence')
+    .argument('[range]', 'A..B, or the target of the default range (default: HEAD)')
+    .option('--env <name>', 'environment whose last deploy starts the default range')
+    .option('--from <ref>', 'base of the range (default: last deploy, deployedRef, merge-base, root)')
+    .option(
+      '--coverage <file...>',
+      'coverage reports (LCOV, Cobertura, JaCoCo, Clover, Istanbul, Go, SimpleCov)',
+    )
+    .action(async (range: string | undefined, options: Record<string, unknown>) => {
+      const { runLineage } = await import('./commands/lineage.js');
+      setExit(await runLineage(io, program.opts<GlobalOptions>(), { range, ...options }));
     });
 
   program

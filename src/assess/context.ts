@@ -15,6 +15,17 @@ export const DEFAULT_WEIGHTS: Record<FactorId, number> = {
   history: 15,
 };
 
+/** The factor maxima in force: defaults, then `weights:`, then a calibrated `model:` (newest wins). */
+export function effectiveWeights(policy: Policy): {
+  weights: Record<FactorId, number>;
+  source: 'policy' | 'model';
+} {
+  return {
+    weights: { ...DEFAULT_WEIGHTS, ...policy.weights, ...(policy.model?.weights ?? {}) },
+    source: policy.model === undefined ? 'policy' : 'model',
+  };
+}
+
 export function riskValue(zone: RiskZone): number {
   return typeof zone.risk === 'number' ? zone.risk : RISK_POINTS[zone.risk];
 }
@@ -136,7 +147,7 @@ export function buildContext(
   return {
     policy,
     facts,
-    weights: { ...DEFAULT_WEIGHTS, ...policy.weights },
+    weights: effectiveWeights(policy).weights,
     isLowRisk,
     zonesOf,
     codeFiles: facts.diff.filter((file) => !isLowRisk(file.path)),

@@ -9,6 +9,11 @@ export interface MigrationFindings {
   alreadyApplied: string[];
 }
 
+/** 6 points per new migration (up to 12) and 20 per irreversible one, out of 30, scaled to `max`. */
+export function migrationPoints(count: number, irreversible: number, max: number): number {
+  return Math.round(Math.min(max, ((Math.min(12, 6 * count) + 20 * irreversible) * max) / 30));
+}
+
 export function migrationsFactor(ctx: Context): MigrationFindings {
   const max = ctx.weights.migrations;
   const alreadyApplied = ctx.facts.migrations
@@ -34,11 +39,8 @@ export function migrationsFactor(ctx: Context): MigrationFindings {
     };
   });
   const irreversible = migrations.filter((migration) => !migration.reversible);
-  const raw = Math.min(12, 6 * migrations.length) + 20 * irreversible.length;
-  const points = Math.round(Math.min(max, (raw * max) / 30));
-  const irreversiblePoints =
-    Math.round(Math.min(max, ((Math.min(12, 6 * migrations.length) + 20 * irreversible.length) * max) / 30)) -
-    Math.round(Math.min(max, (Math.min(12, 6 * migrations.length) * max) / 30));
+  const points = migrationPoints(migrations.length, irreversible.length, max);
+  const irreversiblePoints = points - migrationPoints(migrations.length, 0, max);
   const evidence = [
     ...migrations.map((m) => `${m.path}: ${m.reversible ? 'reversible' : 'IRREVERSIBLE'} (${m.reason})`),
     ...alreadyApplied.map((path) => `${path}: already applied (present in the deployed tree), skipped`),

@@ -1,0 +1,188 @@
+import {
+  aucOf,
+  applyHistory,
+  BACKTEST_FACTORS,
+  ChangeScorer,
+  scoreBands,
+  thresholdRow,
+  type BacktestResult,
+  type ScoredChange,
+} from '../assess/backtest.js';
+import { effectiveWeights } from '../assess/context.js';
+import { deploysFrom } from '../assess/deploys.js';
+import { RevertMatcher } from '../assess/reverts.js';
+import { resolveCommit } from '../collect/git-facts.js';
+import { LOG_FORMAT, parseLog } from '../collect/git-log.js';
+import { UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { GlobalOptions } from '../main.js';
+import { VERSION } from '../version.js';
+import { ledgerRecords } from './ledger.js';
+import { emit, openWorkspace, type Workspace } from './shared.js';
+
+export interface BacktestOptions {
+  env?: string;
+}
+
+export interface BacktestRun {
+  workspace: Workspace;
+  result: BacktestResult;
+  /** Oldest first, with features and labels: what calibrate fits. */
+  changes: ScoredChange[];
+}
+
+/** `A..B`, or a single ref (everything reachable from it). */
+async function resolveRange(
+  workspace: Workspace,
+  spec: string,
+): Promise<{ from: string | null; to: string; revs: string }> {
+  const parts = spec.split('..');
+  if (parts.length > 2 || spec.includes('...')) {
+    throw new UserError(`backtest ${spec}: expected a range A..B or a single ref such as HEAD or main.`);
+  }
+  const [fromRef, toRef] =
+    parts.length === 2 ? [parts[0] ?? '', parts[1] || 'HEAD'] : [null, parts[0] ?? 'HEAD'];
+  const to = await resolveCommit(workspace.git, toRef);
+  if (to === null) throw new UserError(`backtest ${spec}: ${toRef} is not a commit in this repository.`);
+  if (fromRef === null || fromRef === '') return { from: null, to, revs: to };
+  const from = await resolveCommit(workspace.git, fromRef);
+  if (from === null) throw new UserError(`backtest ${spec}: ${fromRef} is not a commit in this repository.`);
+  return { from, to, revs: `${from}..${to}` };
+}
+
+/**
+ * Scores every change of the range in one streaming `git log` (newest first, so each revert is seen
+ * before the commit it reverts and labels it as it streams past), then adds history-so-far in time order.
+ */
+export async function backtestRange(
+  io: Io,
+  options: GlobalOptions,
+  spec: string,
+  backtestOptions: BacktestOptions,
+): Promise<BacktestRun> {
+  const workspace = await openWorkspace(io, options);
+  const { policy } = workspace.loaded;
+  const env = backtestOptions.env ?? policy.defaultEnvironment;
+  if (!(env in policy.environments)) {
+    throw new UserError(
+      `--env ${env}: no such environment in ${workspace.loaded.source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
+    );
+  }
+  const range = await resolveRange(workspace, spec);
+  const { weights, source } = effectiveWeights(policy);
+
+  // Deploys the ledger marks failed or rolled back label the commit they deployed.
+  const ledgerFailures = new Map<string, number>();
+  for (const deploy of deploysFrom(await ledgerRecords(workspace), env)) {
+    if (deploy.outcome !== 'succeeded' && !ledgerFailures.has(deploy.sha))
+      ledgerFailures.set(deploy.sha, Date.parse(deploy.restoredAt ?? deploy.endedAt));
+  }
+
+  const scorer = new ChangeScorer(policy, weights);
+  const matcher = new RevertMatcher();
+  const changes: ScoredChange[] = [];
+  const skipped = { merges: 0, empty: 0 };
+  const labels = { revert: 0, ledger: 0 };
+  const args = ['log', '-z', '--numstat', '-M', '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
+  args.push('--end-of-options', range.revs, '--');
+  for await (const commit of parseLog(workspace.git.stream(args, '\0'))) {
+    const link = matcher.observe(commit);
+    if (commit.parents.length > 1) {
+      skipped.merges += 1;
+      continue;
+    }
+    if (commit.files.length === 0) {
+      skipped.empty += 1;
+      continue;
+    }
+    const change = scorer.score(commit);
+    const ledgerAt = ledgerFailures.get(commit.sha);
+    if (link !== null) {
+      change.failed = true;
+      change.failedBy = 'revert';
+      change.failedAt = Date.parse(link.at);
+      labels.revert += 1;
+    } else if (ledgerAt !== undefined) {
+      change.failed = true;
+      change.failedBy = 'ledger';
+      change.failedAt = ledgerAt;
+      labels.ledger += 1;
+    }
+    changes.push(change);
+  }
+  applyHistory(changes, weights.history);
+
+  const diagnostics: BacktestResult['diagnostics'] = [];
+  if (workspace.layout.isShallow) {
+    diagnostics.push({
+      id: 'shallow-clone',
+      level: 'warning',
+      message:
+        'This is a shallow clone: commits older than its depth were not scored, and reverts of them were not seen.',
+      remedy: 'Fetch the full history (git fetch --unshallow) for a backtest over all of it.',
+    });
+  }
+  const failed = changes.filter((change) => change.failed).length;
+  if (changes.length > 0 && failed === 0) {
+    diagnostics.push({
+      id: 'no-failures',
+      level: 'warning',
+      message:
+        'No change in the range was reverted or marked failed in the ledger, so there is nothing to separate: AUC is undefined.',
+      remedy: 'Widen the range, or record deploy outcomes (deployadvisor record failed / rolled-back).',
+    });
+  }
+  const thresholds = policy.thresholds;
+  const result: BacktestResult = {
+    schemaVersion: 'deployadvisor.backtest/1',
+    tool: { name: 'deployadvisor', version: VERSION },
+    range: { spec, from: range.from, to: range.to },
+    changes: changes.length,
+    failed,
+    labels,
+    auc: aucOf(changes, (i) => changes[i]?.score ?? 0),
+    baseline: { name: 'lines-added', auc: aucOf(changes, (i) => changes[i]?.linesAdded ?? 0) },
+    bands: scoreBands(changes),
+    thresholds: {
+      waitAt: thresholdRow(changes, thresholds.waitAt),
+      blockAt: thresholdRow(changes, thresholds.blockAt),
+    },
+    weights: Object.fromEntries(BACKTEST_FACTORS.map((id) => [id, weights[id]])) as BacktestResult['weights'],
+    weightsSource: source,
+    skipped,
+    diagnostics,
+    changeList: changes.map((change) => ({
+      sha: change.sha,
+      at: new Date(change.at).toISOString(),
+      score: change.score,
+      failed: change.failed,
+      failedBy: change.failedBy,
+      linesAdded: change.linesAdded,
+      factors: Object.fromEntries(
+        BACKTEST_FACTORS.map((id, index) => [id, change.points[index] ?? 0]),
+      ) as BacktestResult['changeList'][number]['factors'],
+    })),
+  };
+  return { workspace, result, changes };
+}
+
+export async function runBacktest(
+  io: Io,
+  options: GlobalOptions,
+  spec: string,
+  backtestOptions: BacktestOptions,
+): Promise<number> {
+  if (options.format === 'github')
+    throw new UserError('backtest --format github: use markdown, text or json.');
+  const { result } = await backtestRange(io, options, spec, backtestOptions);
+  const { renderBacktestJson, renderBacktestMarkdown, renderBacktestText } =
+    await import('../render/backtest.js');
+  const text =
+    options.format === 'json'
+      ? renderBacktestJson(result)
+      : options.format === 'markdown'
+        ? renderBacktestMarkdown(result)
+        : renderBacktestText(result);
+  await emit(io, options, text);
+  return 0;
+}

@@ -1,0 +1,140 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { BACKTEST_FACTORS } from '../assess/backtest.js';
+import { calibrate, HELD_OUT_SHARE, type Calibration } from '../assess/calibrate.js';
+import { systemClock } from '../collect/clock.js';
+import { UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import type { GlobalOptions } from '../main.js';
+import { renderTable } from '../render/table.js';
+import { wrapBlock } from '../render/style.js';
+import { backtestRange } from './backtest.js';
+import { parseNow } from './plan.js';
+import { emit } from './shared.js';
+
+export interface CalibrateOptions {
+  env?: string;
+  write?: boolean;
+  now?: string;
+}
+
+function auc(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(3);
+}
+
+function renderCalibration(c: Calibration, spec: string, written: string | null): string {
+  const lines = [
+    `Calibrate over ${spec}: trained on the older ${c.train.changes} change(s) (${c.train.failed} failed, ${c.train.from ?? '-'} to ${c.train.to ?? '-'}), tested on the newer ${c.test.changes} (${c.test.failed} failed, ${c.test.from ?? '-'} to ${c.test.to ?? '-'}).`,
+    '',
+    'Held-out AUC (0.5 is chance, 1 is perfect)',
+    `  weights before   ${auc(c.before)}`,
+    `  fitted weights   ${auc(c.after)}`,
+    `  lines added only ${auc(c.baseline)}`,
+    '',
+    renderTable(
+      ['factor', 'before', 'fitted', 'coefficient'],
+      BACKTEST_FACTORS.map((id) => [
+        id,
+        String(c.previous[id]),
+        String(c.weights[id]),
+        c.coefficients[id].toFixed(3),
+      ]),
+      [12, 8, 8, 12],
+    ),
+  ];
+  if (c.problem !== null) lines.push(wrapBlock(c.problem, 80));
+  lines.push(
+    written !== null
+      ? `Written to ${written} (model:); plan now uses these weights and says so.`
+      : c.problem === null
+        ? 'Run with --write to store these weights in the policy (model: section).'
+        : 'Nothing written.',
+  );
+  return `${wrapBlock(lines[0] ?? '', 80)}\n${lines.slice(1).join('\n')}\n`;
+}
+
+/** Puts the `model:` section into the policy text, with the date, range and AUCs as comments. */
+export async function modelYaml(
+  text: string,
+  model: Record<string, unknown>,
+  comment: string,
+): Promise<string> {
+  const { parseDocument, isMap, isScalar } = await import('yaml');
+  const doc = parseDocument(text === '' ? 'version: 1\n' : text);
+  if (!isMap(doc.contents))
+    throw new UserError('the policy file is not a YAML mapping, so no model: can be added.');
+  doc.delete('model');
+  const node = doc.createNode(model);
+  const weights = isMap(node) ? node.get('weights', true) : null;
+  if (isMap(weights)) weights.flow = true;
+  doc.set('model', node);
+  const pair = doc.contents.items.find((item) => isScalar(item.key) && item.key.value === 'model');
+  if (pair !== undefined && isScalar(pair.key)) pair.key.commentBefore = comment;
+  return doc.toString({ lineWidth: 0 });
+}
+
+export async function runCalibrate(
+  io: Io,
+  options: GlobalOptions,
+  spec: string,
+  calibrateOptions: CalibrateOptions,
+): Promise<number> {
+  if (options.format !== 'text' && options.format !== 'json') {
+    throw new UserError(`calibrate --format ${options.format}: use text or json.`);
+  }
+  const run = await backtestRange(io, options, spec, calibrateOptions);
+  const { source } = run.workspace.loaded;
+  if (calibrateOptions.write === true && source.kind === 'ref') {
+    throw new UserError(
+      `calibrate --write: the policy was read from ${source.ref ?? 'a git ref'}; --write edits the working-tree file. Run without --policy-ref.`,
+    );
+  }
+  const result = calibrate(run.changes, run.result.weights);
+  const now =
+    calibrateOptions.now === undefined
+      ? systemClock.now()
+      : parseNow(calibrateOptions.now, run.workspace.loaded.policy.timezone);
+  let written: string | null = null;
+  if (calibrateOptions.write === true && result.problem === null) {
+    const path =
+      source.path === null
+        ? resolve(run.workspace.repoRoot, '.deployadvisor.yml')
+        : isAbsolute(source.path)
+          ? source.path
+          : resolve(run.workspace.repoRoot, source.path);
+    const text = source.path === null ? '' : await readFile(path, 'utf8');
+    const day = new Date(now).toISOString().slice(0, 10);
+    const range = `${run.result.range.from ?? 'root'}..${run.result.range.to}`;
+    const comment = [
+      ` Fitted by deployadvisor calibrate on ${day} over ${spec} (${range}): ${run.result.changes} changes, ${run.result.failed} failed.`,
+      ` Trained on the older ${Math.round((1 - HELD_OUT_SHARE) * 100)}%, tested on the newer ${Math.round(HELD_OUT_SHARE * 100)}%:`,
+      ` held-out AUC ${auc(result.after)} (weights before ${auc(result.before)}; lines added alone ${auc(result.baseline)}).`,
+    ].join('\n');
+    const model = {
+      weights: result.weights,
+      fittedAt: day,
+      range,
+      changes: run.result.changes,
+      heldOutAuc: result.after === null ? null : Number(result.after.toFixed(4)),
+      defaultAuc: result.before === null ? null : Number(result.before.toFixed(4)),
+      baselineAuc: result.baseline === null ? null : Number(result.baseline.toFixed(4)),
+    };
+    const updated = await modelYaml(text, model, comment);
+    // The new text must load as a policy before it replaces the old one.
+    const { parsePolicy } = await import('../config/parse.js');
+    parsePolicy(updated, {
+      kind: 'file',
+      path: source.path ?? '.deployadvisor.yml',
+      ref: null,
+      blobSha: null,
+    });
+    await writeFile(path, updated);
+    written = source.path ?? '.deployadvisor.yml';
+  }
+  const out =
+    options.format === 'json'
+      ? `${JSON.stringify({ schemaVersion: 'deployadvisor.calibration/1', range: run.result.range, ...result, written }, null, 2)}\n`
+      : renderCalibration(result, spec, written);
+  await emit(io, options, out);
+  return 0;
+}

@@ -1,0 +1,114 @@
+import type { BacktestResult, ThresholdRow } from '../assess/backtest.js';
+import { thousands } from '../assess/context.js';
+import { renderTable } from './table.js';
+import { wrapBlock } from './style.js';
+
+function auc(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(3);
+}
+
+function pct(value: number | null): string {
+  return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
+}
+
+function short(sha: string | null): string {
+  return sha === null ? 'root' : sha.slice(0, 10);
+}
+
+function thresholdLine(name: string, row: ThresholdRow, failed: number): string {
+  return `at ${name} ${row.threshold}: ${thousands(row.flagged)} change(s) flagged; precision ${pct(row.precision)}, recall ${pct(row.recall)} of ${thousands(failed)} failure(s)`;
+}
+
+function verdict(result: BacktestResult): string {
+  const { auc: score } = result;
+  const base = result.baseline.auc;
+  if (score === null || base === null)
+    return 'No failures to separate, so the score cannot be judged on this history.';
+  const gap = score - base;
+  const versus =
+    Math.abs(gap) < 0.02
+      ? 'about as well as lines added alone'
+      : gap > 0
+        ? `better than lines added alone (+${gap.toFixed(3)})`
+        : `worse than lines added alone (${gap.toFixed(3)})`;
+  return `The score separates failed from good changes with AUC ${auc(score)} (0.5 is chance, 1 is perfect), ${versus}.`;
+}
+
+/** Text report, 80 columns. */
+export function renderBacktestText(result: BacktestResult): string {
+  const lines: string[] = [];
+  lines.push(
+    `Backtest ${result.range.spec} (${short(result.range.from)}..${short(result.range.to)}): ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${thousands(result.labels.revert)} reverted, ${thousands(result.labels.ledger)} by the ledger)`,
+  );
+  lines.push('');
+  lines.push(wrapBlock(verdict(result), 80));
+  lines.push('');
+  lines.push(`  score AUC        ${auc(result.auc)}`);
+  lines.push(`  lines-added AUC  ${auc(result.baseline.auc)}   (baseline: lines added alone)`);
+  lines.push('');
+  lines.push('Failure rate by score band');
+  lines.push(
+    renderTable(
+      ['score', 'changes', 'failed', 'rate'],
+      result.bands.map((band) => [
+        `${band.from}–${band.to}`,
+        thousands(band.changes),
+        thousands(band.failed),
+        pct(band.rate),
+      ]),
+      [10, 10, 10, 10],
+    ),
+  );
+  lines.push(thresholdLine('waitAt', result.thresholds.waitAt, result.failed));
+  lines.push(thresholdLine('blockAt', result.thresholds.blockAt, result.failed));
+  lines.push('');
+  const weights = Object.entries(result.weights)
+    .map(([id, max]) => `${id} ${max}`)
+    .join(', ');
+  lines.push(
+    wrapBlock(
+      `Weights (${result.weightsSource === 'model' ? 'calibrated model' : 'policy'}): ${weights}. No coverage, timing or live sources for past changes.`,
+      80,
+    ),
+  );
+  if (result.skipped.merges + result.skipped.empty > 0)
+    lines.push(
+      `Not scored: ${thousands(result.skipped.merges)} merge commit(s), ${thousands(result.skipped.empty)} empty commit(s).`,
+    );
+  for (const d of result.diagnostics) {
+    lines.push('');
+    lines.push(wrapBlock(`${d.level}: ${d.message}${d.remedy === undefined ? '' : ` ${d.remedy}`}`, 80));
+  }
+  lines.push('');
+  lines.push('Every change with its score, factor points and label: --format json.');
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderBacktestJson(result: BacktestResult): string {
+  const { changeList, ...rest } = result;
+  return `${JSON.stringify({ ...rest, changes: changeList, changeCount: result.changes }, null, 2)}\n`;
+}
+
+export function renderBacktestMarkdown(result: BacktestResult): string {
+  const lines = [
+    `### Backtest ${result.range.spec}`,
+    '',
+    verdict(result),
+    '',
+    '| | AUC |',
+    '|---|---|',
+    `| deployadvisor score | ${auc(result.auc)} |`,
+    `| lines added alone | ${auc(result.baseline.auc)} |`,
+    '',
+    '| score band | changes | failed | rate |',
+    '|---|---:|---:|---:|',
+    ...result.bands.map(
+      (band) => `| ${band.from}–${band.to} | ${band.changes} | ${band.failed} | ${pct(band.rate)} |`,
+    ),
+    '',
+    `- ${thresholdLine('waitAt', result.thresholds.waitAt, result.failed)}`,
+    `- ${thresholdLine('blockAt', result.thresholds.blockAt, result.failed)}`,
+    `- ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${result.labels.revert} reverted, ${result.labels.ledger} by the ledger)`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
