@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmarks `deployadvisor plan` against git itself on synthetic repositories.
+// Benchmarks `deployadvisor plan` and `backtest` against git itself on synthetic repositories.
 //
 //   npm run bench            (builds first, then runs this script)
 //   node scripts/bench.mjs   (uses the existing dist/)
@@ -28,7 +28,7 @@ const TIME_BIN = '/usr/bin/time';
 const HAS_TIME = existsSync(TIME_BIN);
 
 /** Bump when the generated content changes, so stale repositories are rebuilt. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const REPOS = [
   { name: 'repo-10k', commits: 10_000, range: 1_000, seed: 0x10_000 },
   { name: 'repo-100k', commits: 100_000, range: 10_000, seed: 0x100_000 },
@@ -94,10 +94,21 @@ function* fastImportChunks(repo) {
   const files = new Map(); // path -> array of lines
   let migration = 0;
   let out = '';
+  // Some changes are reverted a few commits later (squash-merge style, `Revert "<subject>" (#n)`),
+  // more often the larger and the AI-assisted ones, so backtest has labels with a signal to find.
+  const reverts = new Map(); // commit index -> subjects to revert just before it
+  let pr = 0;
   const data = (text) => `data ${Buffer.byteLength(text)}\n${text}\n`;
 
   for (let i = 0; i < repo.commits; i++) {
     const when = `${START_EPOCH + i * STEP_SECONDS} +0000`;
+    for (const subject of reverts.get(i) ?? []) {
+      const revertWhen = `${START_EPOCH + i * STEP_SECONDS - 60} +0000`;
+      const message = `Revert "${subject}" (#${++pr + 1_000_000})\n\nIt broke the build.\n`;
+      out += `commit refs/heads/main\nauthor Bob Chen <bob@example.com> ${revertWhen}\ncommitter Bob Chen <bob@example.com> ${revertWhen}\n${data(message)}`;
+      out += `M 100644 inline REVERTS.md\n${data(`reverted: ${subject}\n`)}\n`;
+    }
+    reverts.delete(i);
     const [name, email] = AUTHORS[i % 7 === 0 ? 0 : int(0, AUTHORS.length - 1)];
     const changes = [];
 
@@ -143,9 +154,15 @@ function* fastImportChunks(repo) {
       }
     }
 
-    let message = `${pick(VERBS)} ${pick(NOUNS)} (#${i + 1})\n\nChange ${i + 1} of the synthetic history.\n`;
+    const subject = `${pick(VERBS)} ${pick(NOUNS)} (#${i + 1})`;
+    let message = `${subject}\n\nChange ${i + 1} of the synthetic history.\n`;
     const trailers = [];
-    if (rand() < 0.2) trailers.push('Co-authored-by: Claude <noreply@anthropic.com>');
+    const ai = rand() < 0.2;
+    if (ai) trailers.push('Co-authored-by: Claude <noreply@anthropic.com>');
+    if (rand() < 0.01 + 0.01 * changes.length + (ai ? 0.02 : 0)) {
+      const at = i + int(2, 20);
+      reverts.set(at, [...(reverts.get(at) ?? []), subject]);
+    }
     if (rand() < 0.15) trailers.push('Reviewed-by: Alice <alice@example.com>');
     if (rand() < 0.05) trailers.push('Assisted-by: copilot:gpt-4');
     if (trailers.length > 0) message += `\n${trailers.join('\n')}\n`;
@@ -225,9 +242,10 @@ async function ensureRepo(repo) {
   git(dir, ['config', 'user.email', 'bench@example.com']);
   await fastImport(dir, repo);
   git(dir, ['reset', '--quiet', '--hard', 'refs/heads/main']);
-  const count = Number(git(dir, ['rev-list', '--count', 'HEAD']).trim());
+  // The changes, plus the revert commits the generator put between them.
+  const count = Number(git(dir, ['rev-list', '--count', '--invert-grep', '--grep=^Revert ', 'HEAD']).trim());
   if (count !== repo.commits)
-    throw new BenchError(`${repo.name}: expected ${repo.commits} commits, found ${count}`);
+    throw new BenchError(`${repo.name}: expected ${repo.commits} changes besides reverts, found ${count}`);
   const generatedMs = Number(process.hrtime.bigint() - started) / 1e6;
   process.stderr.write(`${(generatedMs / 1000).toFixed(1)} s\n`);
   writeFileSync(marker, signature);
@@ -313,6 +331,16 @@ function validatePlan(stdout) {
 
 // ---------------------------------------------------------------------------------------------------
 
+function validateBacktest(stdout) {
+  const match = /: ([\d,]+) change\(s\), ([\d,]+) failed/.exec(stdout);
+  if (match === null) throw new BenchError(`backtest printed no summary line:\n${stdout.slice(0, 400)}`);
+  const auc = /score AUC\s+(\S+)/.exec(stdout)?.[1];
+  const baseline = /lines-added AUC\s+(\S+)/.exec(stdout)?.[1];
+  console.error(
+    `  backtest: ${match[1]} changes, ${match[2]} failed; AUC ${auc}, lines-added AUC ${baseline}`,
+  );
+}
+
 function fmtMs(ms) {
   return ms === null ? '' : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1);
 }
@@ -396,6 +424,28 @@ async function main() {
     rows.push(info(`  git log --numstat -M (${label})`, gitLog));
     rows.push(info('  node -e 0 (same rounds)', nodeStart));
     rows.push(info('  git diff -U0 of the range (info: plan runs it too)', gitDiff));
+
+    // backtest: every commit of the history, in one streaming pass, against git producing the same log.
+    const [backtest, fullLog] = measureGroup([
+      {
+        command: node,
+        args: [CLI, '--repo', repo.dir, '--format', 'text', 'backtest', 'HEAD'],
+        validate: validateBacktest,
+      },
+      { command: 'git', args: ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H%n%B', 'HEAD'] },
+    ]);
+    rows.push({
+      case: `backtest (${repo.commits / 1000}k repo, all history)`,
+      median: backtest.median,
+      baseline: fullLog.median,
+      ratio: backtest.median / fullLog.median,
+      target: null,
+      rssKb: backtest.rssKb,
+      samples: backtest.samples,
+      command: backtest.command,
+      baselineCommands: [fullLog.command],
+    });
+    rows.push(info(`  git log --numstat -M over all ${repo.commits / 1000}k commits`, fullLog));
   }
 
   const [version, nodeStart] = measureGroup([{ command: node, args: [CLI, '--version'] }, nodeCase]);

@@ -66,6 +66,15 @@ export interface ReviewEvidence {
   rubberStamp: boolean;
 }
 
+/** Where the factor weights came from when `calibrate --write` fitted them. */
+export interface PlanModel {
+  fittedAt: string;
+  range: string;
+  changes: number;
+  heldOutAuc: number | null;
+  baselineAuc: number | null;
+}
+
 /** A condition that decides the verdict on its own, whatever the score. */
 export interface Gate {
   id: string;
@@ -176,4 +185,6 @@ export interface Plan {
   policy: { source: string; path: string | null; ref: string | null; blobSha: string | null };
   diagnostics: Diagnostic[];
   inputsDigest: string;
+  /** The calibrated weights in force (policy `model:`), or null when the defaults and `weights:` apply. */
+  model: PlanModel | null;
 }

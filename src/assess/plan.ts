@@ -279,6 +279,16 @@ export function assessPlan(input: PlanInput): Plan {
     policy: input.policySource,
     diagnostics: [...input.facts.diagnostics, ...(input.coverage?.diagnostics ?? [])],
     inputsDigest: input.inputsDigest,
+    model:
+      input.policy.model === undefined
+        ? null
+        : {
+            fittedAt: input.policy.model.fittedAt,
+            range: input.policy.model.range,
+            changes: input.policy.model.changes,
+            heldOutAuc: input.policy.model.heldOutAuc,
+            baselineAuc: input.policy.model.baselineAuc,
+          },
   };
 }
 

@@ -26,6 +26,19 @@ export interface RevertCandidate {
 
 const REVERTS_SHA = /\bThis reverts commit ([0-9a-f]{7,64})\b/g;
 const REVERT_SUBJECT = /^Revert "(.+)"(?:\s*\(#\d+\))?\s*$/;
+/** Conventional commits: `revert: <subject> (#new)`, `revert(scope): "<subject>"`. */
+const CONVENTIONAL_REVERT = /^revert(?:\([^)]*\))?!?:\s*(.+?)\s*$/i;
+
+/** The subject a revert names, from `Revert "<subject>"` or `revert: <subject>`; null for other commits. */
+export function revertedSubject(subject: string): string | null {
+  const quoted = REVERT_SUBJECT.exec(subject)?.[1];
+  if (quoted !== undefined) return quoted;
+  const conventional = CONVENTIONAL_REVERT.exec(subject)?.[1];
+  if (conventional === undefined) return null;
+  // `revert: "fix: x (#1)" (#2)`: the quoted part is the subject; unquoted, the own PR may follow it.
+  const inQuotes = /^"(.+)"(?:\s*\(#\d+\))?$/.exec(conventional)?.[1];
+  return inQuotes ?? conventional;
+}
 const PR_SUFFIX = /\(#(\d+)\)\s*$/;
 const REVERTS_PR = /^Reverts [\w.-]+\/[\w.-]+#(\d+)\s*$/m;
 const SHORT = 7;
@@ -44,6 +57,8 @@ export class RevertMatcher {
   private readonly bySha = new Map<string, Array<Pending & { sha: string }>>();
   private readonly bySubject = new Map<string, Pending>();
   private readonly byPullRequest = new Map<string, Pending>();
+  /** Reverts matched by subject or pull request already. */
+  private readonly used = new Set<string>();
 
   /** Reads one commit (newest first); returns the link when this commit was reverted by a newer one. */
   observe(commit: RevertCandidate): RevertLink | null {
@@ -64,16 +79,24 @@ export class RevertMatcher {
         return { reverted: commit.sha, by: entry.by, at: entry.at, how: 'sha' };
       }
     }
+    // One revert names its target several ways (subject with and without the PR number, the PR
+    // number); the first match uses it up, so an older commit with a similar subject is not labelled too.
     const bySubject = this.bySubject.get(commit.subject);
     if (bySubject !== undefined) {
       this.bySubject.delete(commit.subject);
-      return { reverted: commit.sha, by: bySubject.by, at: bySubject.at, how: 'subject' };
+      if (!this.used.has(bySubject.by)) {
+        this.used.add(bySubject.by);
+        return { reverted: commit.sha, by: bySubject.by, at: bySubject.at, how: 'subject' };
+      }
     }
     const pr = PR_SUFFIX.exec(commit.subject)?.[1];
     const byPr = pr === undefined ? undefined : this.byPullRequest.get(pr);
     if (pr !== undefined && byPr !== undefined) {
       this.byPullRequest.delete(pr);
-      return { reverted: commit.sha, by: byPr.by, at: byPr.at, how: 'pull-request' };
+      if (!this.used.has(byPr.by)) {
+        this.used.add(byPr.by);
+        return { reverted: commit.sha, by: byPr.by, at: byPr.at, how: 'pull-request' };
+      }
     }
     return null;
   }
@@ -90,23 +113,29 @@ export class RevertMatcher {
       }
       return;
     }
-    const subject = REVERT_SUBJECT.exec(commit.subject)?.[1];
-    if (subject !== undefined) {
+    const inner = revertedSubject(commit.subject);
+    if (inner !== null) {
       // The newest revert of a subject wins; an older one of the same subject reverted an older commit.
-      if (!this.bySubject.has(subject)) this.bySubject.set(subject, pending);
-      const pr = PR_SUFFIX.exec(subject)?.[1];
-      if (pr !== undefined && !this.byPullRequest.has(pr)) this.byPullRequest.set(pr, pending);
+      for (const subject of new Set([inner, inner.replace(PR_SUFFIX, '').trimEnd()])) {
+        if (subject !== '' && !this.bySubject.has(subject)) this.bySubject.set(subject, pending);
+      }
+      for (const match of inner.matchAll(/\(#(\d+)\)/g)) {
+        const pr = match[1];
+        if (pr !== undefined && !this.byPullRequest.has(pr)) this.byPullRequest.set(pr, pending);
+      }
       return;
     }
     const pr = REVERTS_PR.exec(commit.body)?.[1];
-    if (pr !== undefined && /^Revert\b/.test(commit.subject) && !this.byPullRequest.has(pr))
+    if (pr !== undefined && /^revert\b/i.test(commit.subject) && !this.byPullRequest.has(pr))
       this.byPullRequest.set(pr, pending);
   }
 }
 
 /** True when the commit is itself a revert (by message). */
 export function isRevert(commit: Pick<RevertCandidate, 'subject' | 'body'>): boolean {
-  return /^Revert\b/.test(commit.subject) || /\bThis reverts commit [0-9a-f]{7,64}\b/.test(commit.body);
+  return (
+    revertedSubject(commit.subject) !== null || /\bThis reverts commit [0-9a-f]{7,64}\b/.test(commit.body)
+  );
 }
 
 /** Every revert link among `commits`, which may be in any order (they are read newest first). */

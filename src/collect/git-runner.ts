@@ -86,6 +86,15 @@ export function explainGitFailure(cwd: string, args: readonly string[], stderr: 
       'Run deployadvisor inside a git checkout, or pass --repo <dir>.',
     );
   }
+  const missing = /unable to read ([0-9a-f]{40,64})|missing (?:blob|tree|commit) ([0-9a-f]{40,64})/i.exec(
+    text,
+  );
+  if (missing !== null) {
+    return new GitError(
+      `${cwd} is missing git object ${missing[1] ?? missing[2] ?? ''} (a partial, filtered or damaged clone), so git could not read the history it needs.`,
+      'Use a complete clone (git clone without --filter; or git fetch --refetch), or limit the range to history whose objects are present.',
+    );
+  }
   return new GitError(`git ${args.join(' ')} failed in ${cwd}: ${text || 'no message'}`);
 }
 

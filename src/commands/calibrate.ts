@@ -39,7 +39,7 @@ function renderCalibration(c: Calibration, spec: string, written: string | null)
         String(c.weights[id]),
         c.coefficients[id].toFixed(3),
       ]),
-      [12, 8, 8, 12],
+      [12, 8, 8, 13],
     ),
   ];
   if (c.problem !== null) lines.push(wrapBlock(c.problem, 80));

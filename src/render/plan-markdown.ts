@@ -1,6 +1,6 @@
 import type { Plan } from '../assess/plan-types.js';
 import { coverageLines } from './coverage.js';
-import { describeNextWindow, shortSha } from './plan-text.js';
+import { describeNextWindow, modelLine, shortSha } from './plan-text.js';
 
 const ICON = { GO: '🟢', WAIT: '🟡', BLOCK: '🔴', INCONCLUSIVE: '⚪' } as const;
 
@@ -26,6 +26,7 @@ export function renderMarkdown(plan: Plan): string {
   );
   out.push('| Factor | Points | Finding |', '|---|---:|---|');
   for (const f of plan.factors) out.push(`| ${f.title} | ${f.points}/${f.max} | ${cell(f.summary)} |`);
+  if (plan.model !== null) out.push('', `_${modelLine(plan.model)}_`);
   out.push('');
   if (plan.gates.length > 0) {
     out.push('**Gates**', '');

@@ -32,6 +32,13 @@ export function describeNextWindow(plan: Plan): string | null {
   return `${next.startLocal}${until} ${plan.timing.timezone} (${when})${latest}`;
 }
 
+/** "Weights fitted by calibrate on ...": a plan that uses a model says so. */
+export function modelLine(model: NonNullable<Plan['model']>): string {
+  const auc = model.heldOutAuc === null ? 'n/a' : model.heldOutAuc.toFixed(3);
+  const base = model.baselineAuc === null ? '' : `; lines added alone ${model.baselineAuc.toFixed(3)}`;
+  return `Weights fitted by calibrate on ${model.fittedAt} over ${model.changes} changes (held-out AUC ${auc}${base}).`;
+}
+
 export function renderText(plan: Plan, style: Style): string {
   const out: string[] = [];
   const paint = verdictStyle(plan.verdict, style);
@@ -56,6 +63,7 @@ export function renderText(plan: Plan, style: Style): string {
       [18, 8, 50],
     ),
   );
+  if (plan.model !== null) out.push(`  ${modelLine(plan.model)}`);
   const evidence = plan.factors.filter((f) => f.evidence.length > 0 && f.points > 0);
   for (const factor of evidence) {
     out.push(`  ${style.bold(factor.title)}`);
