@@ -18,7 +18,7 @@ import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 import { VERSION } from '../version.js';
 import { ledgerRecords } from './ledger.js';
-import { emit, openWorkspace, type Workspace } from './shared.js';
+import { emit, environmentOf, openWorkspace, type Workspace } from './shared.js';
 
 export interface BacktestOptions {
   env?: string;
@@ -62,12 +62,7 @@ export async function backtestRange(
 ): Promise<BacktestRun> {
   const workspace = await openWorkspace(io, options);
   const { policy } = workspace.loaded;
-  const env = backtestOptions.env ?? policy.defaultEnvironment;
-  if (!(env in policy.environments)) {
-    throw new UserError(
-      `--env ${env}: no such environment in ${workspace.loaded.source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
-    );
-  }
+  const env = environmentOf(workspace, backtestOptions.env);
   const range = await resolveRange(workspace, spec);
   const { weights, source } = effectiveWeights(policy);
 

@@ -15,7 +15,7 @@ import type { GlobalOptions } from '../main.js';
 import { VERSION } from '../version.js';
 import { ledgerRecords } from './ledger.js';
 import { parseNow } from './plan.js';
-import { emit, openWorkspace, styleFor } from './shared.js';
+import { emit, environmentOf, openWorkspace, styleFor } from './shared.js';
 
 export interface InsightsOptions {
   since?: string;
@@ -80,13 +80,8 @@ export async function runInsights(
   }
   const workspace = await openWorkspace(io, options);
   const { policy } = workspace.loaded;
-  const env = insightsOptions.env ?? policy.defaultEnvironment;
-  const envPolicy = policy.environments[env];
-  if (envPolicy === undefined) {
-    throw new UserError(
-      `--env ${env}: no such environment in ${workspace.loaded.source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
-    );
-  }
+  const env = environmentOf(workspace, insightsOptions.env);
+  const envPolicy = policy.environments[env] ?? { branch: 'main' };
   const now =
     insightsOptions.now === undefined ? systemClock.now() : parseNow(insightsOptions.now, policy.timezone);
   const sinceText = insightsOptions.since ?? '90d';

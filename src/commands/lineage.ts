@@ -6,13 +6,12 @@ import { collectGitFacts, resolveCommit } from '../collect/git-facts.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { lastSucceeded } from '../ledger/queries.js';
 import { readRecords } from '../ledger/store.js';
 import type { GlobalOptions } from '../main.js';
 import { renderLineageJson } from '../render/lineage-json.js';
 import { renderLineageMarkdown } from '../render/lineage-markdown.js';
 import { renderLineageText } from '../render/lineage-text.js';
-import { emit, openWorkspace, styleFor } from './shared.js';
+import { emit, environmentOf, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
 
 export interface LineageOptions {
   range?: string | undefined;
@@ -50,13 +49,8 @@ async function mustResolve(git: GitRunner, range: string, ref: string): Promise<
 export async function runLineage(io: Io, options: GlobalOptions, lineage: LineageOptions): Promise<number> {
   const workspace = await openWorkspace(io, options);
   const { git, loaded, repoRoot, layout } = workspace;
-  const { policy, source } = loaded;
-  const env = lineage.env ?? policy.defaultEnvironment;
-  if (!(env in policy.environments)) {
-    throw new UserError(
-      `--env ${env}: no such environment in ${source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
-    );
-  }
+  const { policy } = loaded;
+  const env = environmentOf(workspace, lineage.env);
   const label = lineage.range ?? 'HEAD';
   const range = parseRange(lineage.range);
   if (range.from !== undefined && lineage.from !== undefined) {
@@ -79,15 +73,8 @@ export async function runLineage(io: Io, options: GlobalOptions, lineage: Lineag
   }
 
   // As for plan: the env's last successful deploy in the ledger is the base when none is given.
-  let ledgerBase: { sha: string; note: string } | undefined;
-  if (from === undefined) {
-    const deployed = lastSucceeded(await readRecords(git, policy.ledger.ref), env);
-    if (deployed !== null && (await resolveCommit(git, deployed.sha)) !== null)
-      ledgerBase = {
-        sha: deployed.sha,
-        note: `since the last successful ${env} deploy in the ledger (#${deployed.seq}, ${deployed.at})`,
-      };
-  }
+  const ledgerBase =
+    from === undefined ? await ledgerBaseOf(git, await readRecords(git, policy.ledger.ref), env) : undefined;
   const facts = await collectGitFacts(git, { target: range.target, from, env, policy, layout, ledgerBase });
   const paths = facts.diff
     .filter((file) => file.status !== 'deleted' && file.added !== null && file.addedRanges.length > 0)

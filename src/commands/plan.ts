@@ -18,9 +18,8 @@ import { FAIL_ON, type FailOn } from '../assess/plan-types.js';
 import type { SourceFacts } from '../assess/sources.js';
 import type { SourcesPolicy } from '../config/sources-schema.js';
 import { systemClock } from '../collect/clock.js';
-import { collectGitFacts, resolveCommit } from '../collect/git-facts.js';
+import { collectGitFacts } from '../collect/git-facts.js';
 import { actorOf, ciRunUrl } from '../ledger/context.js';
-import { lastSucceeded } from '../ledger/queries.js';
 import { appendRecord, readRecords } from '../ledger/store.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -30,7 +29,7 @@ import { renderJson } from '../render/plan-json.js';
 import { renderMarkdown } from '../render/plan-markdown.js';
 import { renderText } from '../render/plan-text.js';
 import { VERSION } from '../version.js';
-import { emit, openWorkspace, styleFor } from './shared.js';
+import { emit, environmentOf, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
 
 /** The newest deploys the history factor reads (older ones matter less, and cost time). */
 const MAX_HISTORY_DEPLOYS = 1000;
@@ -117,12 +116,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
   const workspace = await openWorkspace(io, options, { pullRequestPolicy: true });
   const { git, loaded, repoRoot, layout } = workspace;
   const { policy, source } = loaded;
-  const env = planOptions.env ?? policy.defaultEnvironment;
-  if (!(env in policy.environments)) {
-    throw new UserError(
-      `--env ${env}: no such environment in ${source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
-    );
-  }
+  const env = environmentOf(workspace, planOptions.env);
   const failOn = (planOptions.failOn ?? 'wait') as FailOn;
   if (!FAIL_ON.includes(failOn))
     throw new UserError(`--fail-on ${failOn}: expected one of ${FAIL_ON.join(', ')}.`);
@@ -133,14 +127,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
 
   // The env's last successful deploy in the ledger is the base of the range (SPEC 3, rule 1).
   const records = await readRecords(git, policy.ledger.ref);
-  const deployed = lastSucceeded(records, env);
-  const ledgerBase =
-    deployed !== null && (await resolveCommit(git, deployed.sha)) !== null
-      ? {
-          sha: deployed.sha,
-          note: `since the last successful ${env} deploy in the ledger (#${deployed.seq}, ${deployed.at})`,
-        }
-      : undefined;
+  const ledgerBase = await ledgerBaseOf(git, records, env);
 
   const spin = await spinner(io, options, 'Reading git history');
   let facts;

@@ -2,6 +2,9 @@ import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
+import { resolveCommit } from '../collect/git-facts.js';
+import { lastSucceeded } from '../ledger/queries.js';
+import type { LedgerRecord } from '../ledger/record.js';
 import type { Diagnostic } from '../assess/facts.js';
 import { loadPolicy, workingTreePolicyBlob, type LoadedPolicy } from '../config/load.js';
 import { GitError, UserError } from '../errors.js';
@@ -141,6 +144,32 @@ export async function openWorkspace(
     cwd: io.cwd,
   });
   return { git, repoRoot, layout, loaded, diagnostics: [] };
+}
+
+/** The environment named by --env (default: the policy's defaultEnvironment); an unknown one is named. */
+export function environmentOf(workspace: Workspace, env: string | undefined): string {
+  const { policy, source } = workspace.loaded;
+  const name = env ?? policy.defaultEnvironment;
+  if (!(name in policy.environments)) {
+    throw new UserError(
+      `--env ${name}: no such environment in ${source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
+    );
+  }
+  return name;
+}
+
+/** The env's last successful deploy in the ledger, as the base of a range (SPEC 3, rule 1). */
+export async function ledgerBaseOf(
+  git: GitRunner,
+  records: readonly LedgerRecord[],
+  env: string,
+): Promise<{ sha: string; note: string } | undefined> {
+  const deployed = lastSucceeded(records, env);
+  if (deployed === null || (await resolveCommit(git, deployed.sha)) === null) return undefined;
+  return {
+    sha: deployed.sha,
+    note: `since the last successful ${env} deploy in the ledger (#${deployed.seq}, ${deployed.at})`,
+  };
 }
 
 /** Colour only on a TTY, and never with --no-color or NO_COLOR. */
