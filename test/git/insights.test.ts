@@ -1,8 +1,9 @@
+import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Insights, RateRow } from '../../src/assess/insights-types.js';
 import type { Plan } from '../../src/assess/plan-types.js';
 import { generateDeployHistory, type PlantedDeploy } from '../helpers/history.js';
-import type { TestRepo } from '../helpers/repo.js';
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
 
 // 700 daily deploys at 14:00 UTC from Monday 2024-12-02. Failure rate 6% for a human-written deploy on
@@ -165,5 +166,72 @@ describe('insights on a generated history with a known answer', () => {
     ]);
     const calmer = (JSON.parse(tuesday.stdout) as Plan).factors.find((f) => f.id === 'history');
     expect(calmer?.points).toBeLessThan(history?.points ?? 0);
+  });
+});
+
+describe('insights main-branch health', () => {
+  it('comes from the CI source when one is configured (GitHub Actions runs, mocked after the API)', async () => {
+    const small = makeRepo('da-insights-ci-');
+    try {
+      small.write(
+        '.deployadvisor.yml',
+        `version: 1\nsources:\n  ci: { provider: github, repo: acme/web, tokenEnv: GH_TOKEN_FOR_TEST, onError: ignore }\n`,
+      );
+      const sha = small.commit('first');
+      const agent = new MockAgent();
+      agent.disableNetConnect();
+      const pool = agent.get('https://api.github.com');
+      const runs = [...Array<string>(17).fill('success'), ...Array<string>(3).fill('failure')];
+      pool
+        .intercept({ path: '/repos/acme/web/actions/runs?branch=main&status=completed&per_page=20' })
+        .reply(200, {
+          total_count: runs.length,
+          workflow_runs: runs.map((conclusion, i) => ({
+            id: i + 1,
+            head_branch: 'main',
+            status: 'completed',
+            conclusion,
+          })),
+        });
+      pool
+        .intercept({ path: `/repos/acme/web/commits/${sha}/check-runs?per_page=100` })
+        .reply(200, { total_count: 0, check_runs: [] });
+      pool.intercept({ path: `/repos/acme/web/commits/${sha}/pulls` }).reply(200, []);
+      const result = await runCli(['--repo', small.dir, '--format', 'json', 'insights', '--now', NOW], {
+        env: { GH_TOKEN_FOR_TEST: 'tok-insights-123' },
+        dispatcher: agent,
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toContain('tok-insights-123');
+      const report = JSON.parse(result.stdout) as Insights;
+      expect(report.mainBranch).toMatchObject({ source: 'ci', total: 20, failed: 3, successRate: 0.85 });
+      // --offline asks nobody: reverts in git stand in.
+      const offline = await runCli([
+        '--repo',
+        small.dir,
+        '--format',
+        'json',
+        'insights',
+        '--offline',
+        '--now',
+        NOW,
+      ]);
+      expect((JSON.parse(offline.stdout) as Insights).mainBranch.source).not.toBe('ci');
+      expect((JSON.parse(offline.stdout) as Insights).diagnostics.map((d) => d.id)).toContain('no-deploys');
+    } finally {
+      small.cleanup();
+    }
+  });
+
+  it('rejects a bad --since and an unknown --env with exit 2 and the value named', async () => {
+    const since = await runCli(['--repo', repo.dir, 'insights', '--since', 'yesterday-ish', '--now', NOW]);
+    expect(since.code).toBe(2);
+    expect(since.stderr).toContain('--since "yesterday-ish"');
+    const env = await runCli(['--repo', repo.dir, 'insights', '--env', 'moon', '--now', NOW]);
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('--env moon');
+    const html = await runCli(['--repo', repo.dir, '--format', 'html', 'plan', '--now', NOW]);
+    expect(html.code).toBe(2);
+    expect(html.stderr).toContain('only insights writes HTML');
   });
 });
