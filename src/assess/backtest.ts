@@ -65,7 +65,8 @@ export interface BacktestResult {
   weights: Record<BacktestFactor, number>;
   /** Where the weights came from: the defaults and `weights:`, or a calibrated `model:`. */
   weightsSource: 'policy' | 'model';
-  skipped: { merges: number; empty: number };
+  /** Not scored: merges (their commits are), empty commits, reverts (the fix, not a change to predict), a shallow clone's boundary. */
+  skipped: { merges: number; empty: number; reverts: number; shallowBoundary: number };
   diagnostics: Array<{ id: string; level: 'info' | 'warning' | 'error'; message: string; remedy?: string }>;
   changeList: Array<{
     sha: string;

@@ -117,24 +117,30 @@ export class RevertMatcher {
     if (inner !== null) {
       // The newest revert of a subject wins; an older one of the same subject reverted an older commit.
       for (const subject of new Set([inner, inner.replace(PR_SUFFIX, '').trimEnd()])) {
-        if (subject !== '' && !this.bySubject.has(subject)) this.bySubject.set(subject, pending);
+        if (subject !== '') this.offer(this.bySubject, subject, pending);
       }
       for (const match of inner.matchAll(/\(#(\d+)\)/g)) {
-        const pr = match[1];
-        if (pr !== undefined && !this.byPullRequest.has(pr)) this.byPullRequest.set(pr, pending);
+        if (match[1] !== undefined) this.offer(this.byPullRequest, match[1], pending);
       }
-      return;
     }
+    // GitHub's revert button names the pull request in the body: `Reverts owner/repo#123`.
     const pr = REVERTS_PR.exec(commit.body)?.[1];
-    if (pr !== undefined && /^revert\b/i.test(commit.subject) && !this.byPullRequest.has(pr))
-      this.byPullRequest.set(pr, pending);
+    if (pr !== undefined && /^revert\b/i.test(commit.subject)) this.offer(this.byPullRequest, pr, pending);
+  }
+
+  /** Keeps a revert waiting under `key`, unless a newer one that is not used up already waits there. */
+  private offer(map: Map<string, Pending>, key: string, pending: Pending): void {
+    const waiting = map.get(key);
+    if (waiting === undefined || this.used.has(waiting.by)) map.set(key, pending);
   }
 }
 
 /** True when the commit is itself a revert (by message). */
 export function isRevert(commit: Pick<RevertCandidate, 'subject' | 'body'>): boolean {
   return (
-    revertedSubject(commit.subject) !== null || /\bThis reverts commit [0-9a-f]{7,64}\b/.test(commit.body)
+    revertedSubject(commit.subject) !== null ||
+    /\bThis reverts commit [0-9a-f]{7,64}\b/.test(commit.body) ||
+    (/^revert\b/i.test(commit.subject) && REVERTS_PR.test(commit.body))
   );
 }
 

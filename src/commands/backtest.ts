@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import {
   aucOf,
   applyHistory,
@@ -10,7 +11,7 @@ import {
 } from '../assess/backtest.js';
 import { effectiveWeights } from '../assess/context.js';
 import { deploysFrom } from '../assess/deploys.js';
-import { RevertMatcher } from '../assess/reverts.js';
+import { isRevert, RevertMatcher } from '../assess/reverts.js';
 import { resolveCommit } from '../collect/git-facts.js';
 import { LOG_FORMAT, parseLog } from '../collect/git-log.js';
 import { UserError } from '../errors.js';
@@ -70,13 +71,22 @@ export async function backtestRange(
   const ledgerFailures = new Map<string, number>();
   for (const deploy of deploysFrom(await ledgerRecords(workspace), env)) {
     if (deploy.outcome !== 'succeeded' && !ledgerFailures.has(deploy.sha))
-      ledgerFailures.set(deploy.sha, Date.parse(deploy.restoredAt ?? deploy.endedAt));
+      // Known when the failure was recorded: the failed event, or the rollback.
+      ledgerFailures.set(
+        deploy.sha,
+        Date.parse(deploy.outcome === 'failed' ? deploy.endedAt : (deploy.restoredAt ?? deploy.endedAt)),
+      );
   }
 
   const scorer = new ChangeScorer(policy, weights);
   const matcher = new RevertMatcher();
   const changes: ScoredChange[] = [];
-  const skipped = { merges: 0, empty: 0 };
+  const skipped = { merges: 0, empty: 0, reverts: 0, shallowBoundary: 0 };
+  const shallowBoundary = workspace.layout.isShallow
+    ? new Set(
+        (await readFile(workspace.layout.shallowFile, 'utf8').catch(() => '')).split('\n').filter(Boolean),
+      )
+    : new Set<string>();
   const labels = { revert: 0, ledger: 0 };
   const args = ['log', '-z', '--numstat', '-M', '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
   args.push('--end-of-options', range.revs, '--');
@@ -84,6 +94,16 @@ export async function backtestRange(
     const link = matcher.observe(commit);
     if (commit.parents.length > 1) {
       skipped.merges += 1;
+      continue;
+    }
+    // A revert is the fix, not a change to predict: one per failure, it would teach "small = failed".
+    if (isRevert(commit)) {
+      skipped.reverts += 1;
+      continue;
+    }
+    // A shallow clone's boundary commit looks like it added the whole tree.
+    if (shallowBoundary.has(commit.sha)) {
+      skipped.shallowBoundary += 1;
       continue;
     }
     if (commit.files.length === 0) {

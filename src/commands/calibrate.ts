@@ -67,9 +67,10 @@ export async function modelYaml(
   const node = doc.createNode(model);
   const weights = isMap(node) ? node.get('weights', true) : null;
   if (isMap(weights)) weights.flow = true;
-  doc.set('model', node);
-  const pair = doc.contents.items.find((item) => isScalar(item.key) && item.key.value === 'model');
-  if (pair !== undefined && isScalar(pair.key)) pair.key.commentBefore = comment;
+  // A scalar key node (not a plain string) so the comment has somewhere to live.
+  const key = doc.createNode('model');
+  if (isScalar(key)) key.commentBefore = comment;
+  doc.set(key, node);
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -71,9 +71,13 @@ export function renderBacktestText(result: BacktestResult): string {
       80,
     ),
   );
-  if (result.skipped.merges + result.skipped.empty > 0)
+  const { merges, empty, reverts, shallowBoundary } = result.skipped;
+  if (merges + empty + reverts + shallowBoundary > 0)
     lines.push(
-      `Not scored: ${thousands(result.skipped.merges)} merge commit(s), ${thousands(result.skipped.empty)} empty commit(s).`,
+      wrapBlock(
+        `Not scored: ${thousands(merges)} merge commit(s), ${thousands(empty)} empty commit(s), ${thousands(reverts)} revert(s)${shallowBoundary > 0 ? `, ${shallowBoundary} shallow-clone boundary commit(s)` : ''}.`,
+        80,
+      ),
     );
   for (const d of result.diagnostics) {
     lines.push('');
