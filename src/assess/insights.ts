@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
 import type { DeployHistory, PastDeploy } from './deploy-history.js';
-import type { CommitFacts, Diagnostic } from './facts.js';
-import { isRevert, type RevertLink } from './reverts.js';
+import type { Diagnostic } from './facts.js';
 import {
   WEEKDAYS,
   type Dora,
@@ -285,42 +284,5 @@ export function assessInsights(input: InsightsInput): Insights {
     weekly: weekly(deploys, input.since, input.until, input.timezone),
     deployList: deploys.map((d) => d.row),
     diagnostics: input.diagnostics,
-  };
-}
-
-/**
- * Main-branch health offline: the share of first-parent commits on the branch in the window that were
- * not later reverted. A proxy for CI success (a revert is a change the branch could not keep).
- */
-export function mainBranchFromReverts(
-  commits: readonly CommitFacts[],
-  reverts: ReadonlyMap<string, RevertLink>,
-  branch: { ref: string; sha: string },
-  since: number,
-  until: number,
-): MainBranchHealth {
-  const bySha = new Map(commits.map((commit) => [commit.sha, commit]));
-  let total = 0;
-  let failed = 0;
-  for (let commit = bySha.get(branch.sha); commit !== undefined;) {
-    const at = Date.parse(commit.committer.date);
-    if (at < since) break;
-    if (at <= until && !isRevert(commit)) {
-      total += 1;
-      if (reverts.has(commit.sha)) failed += 1;
-    }
-    const parent = commit.parents[0];
-    commit = parent === undefined ? undefined : bySha.get(parent);
-  }
-  return {
-    source: total === 0 ? 'none' : 'reverts',
-    branch: branch.ref,
-    successRate: total === 0 ? null : (total - failed) / total,
-    total,
-    failed,
-    summary:
-      total === 0
-        ? `No commits on ${branch.ref} in the window, and no CI source was asked.`
-        : `${failed} of ${total} commits on ${branch.ref} (first parent) in the window were later reverted; no CI source was asked, so reverts stand in for failed builds.`,
   };
 }
