@@ -46,11 +46,13 @@ function count(text: string): number | null {
 
 /**
  * Parses `git log -z --numstat --format=LOG_FORMAT` as a stream of NUL-separated tokens. A rename is
- * `added\tdeleted\t` followed by two tokens, the old and the new path.
+ * `added\tdeleted\t` followed by two tokens, the old and the new path. `--raw --no-renames` output is
+ * understood too (paths without line counts).
  */
 export async function* parseLog(tokens: AsyncIterable<string>): AsyncGenerator<CommitFacts> {
   let current: CommitFacts | undefined;
   let rename: { added: number | null; deleted: number | null; oldPath?: string } | undefined;
+  let rawPath = false;
   for await (const raw of tokens) {
     if (rename !== undefined) {
       if (rename.oldPath === undefined) {
@@ -73,6 +75,17 @@ export async function* parseLog(tokens: AsyncIterable<string>): AsyncGenerator<C
       continue;
     }
     if (token === '' || current === undefined) continue;
+    // `--raw` (tree diffs only, no file contents): `:mode mode sha sha S`, then the path. Line counts
+    // are unknown, so they stay null, as for a binary file.
+    if (token.startsWith(':')) {
+      rawPath = true;
+      continue;
+    }
+    if (rawPath) {
+      rawPath = false;
+      current.files.push({ path: token, added: null, deleted: null });
+      continue;
+    }
     const first = token.indexOf('\t');
     const second = token.indexOf('\t', first + 1);
     if (first === -1 || second === -1) continue;

@@ -11,10 +11,11 @@ import {
 } from '../assess/backtest.js';
 import { effectiveWeights } from '../assess/context.js';
 import { deploysFrom } from '../assess/deploys.js';
-import { isRevert, RevertMatcher } from '../assess/reverts.js';
+import { isRevert, RevertMatcher, type RevertLink } from '../assess/reverts.js';
 import { resolveCommit } from '../collect/git-facts.js';
 import { LOG_FORMAT, parseLog } from '../collect/git-log.js';
-import { UserError } from '../errors.js';
+import { GitError, UserError } from '../errors.js';
+import type { CommitFacts } from '../assess/facts.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 import { VERSION } from '../version.js';
@@ -79,7 +80,6 @@ export async function backtestRange(
   }
 
   const scorer = new ChangeScorer(policy, weights);
-  const matcher = new RevertMatcher();
   const changes: ScoredChange[] = [];
   const skipped = { merges: 0, empty: 0, reverts: 0, shallowBoundary: 0 };
   const shallowBoundary = workspace.layout.isShallow
@@ -88,27 +88,24 @@ export async function backtestRange(
       )
     : new Set<string>();
   const labels = { revert: 0, ledger: 0 };
-  const args = ['log', '-z', '--numstat', '-M', '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
-  args.push('--end-of-options', range.revs, '--');
-  for await (const commit of parseLog(workspace.git.stream(args, '\0'))) {
-    const link = matcher.observe(commit);
+  const score = (commit: CommitFacts, link: RevertLink | null): void => {
     if (commit.parents.length > 1) {
       skipped.merges += 1;
-      continue;
+      return;
     }
     // A revert is the fix, not a change to predict: one per failure, it would teach "small = failed".
     if (isRevert(commit)) {
       skipped.reverts += 1;
-      continue;
+      return;
     }
     // A shallow clone's boundary commit looks like it added the whole tree.
     if (shallowBoundary.has(commit.sha)) {
       skipped.shallowBoundary += 1;
-      continue;
+      return;
     }
     if (commit.files.length === 0) {
       skipped.empty += 1;
-      continue;
+      return;
     }
     const change = scorer.score(commit);
     const ledgerAt = ledgerFailures.get(commit.sha);
@@ -124,10 +121,35 @@ export async function backtestRange(
       labels.ledger += 1;
     }
     changes.push(change);
+  };
+  const diagnostics: BacktestResult['diagnostics'] = [];
+  let linesKnown = true;
+  const stream = async (diffArgs: readonly string[]) => {
+    const matcher = new RevertMatcher();
+    const args = ['log', '-z', ...diffArgs, '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
+    args.push('--end-of-options', range.revs, '--');
+    for await (const commit of parseLog(workspace.git.stream(args, '\0')))
+      score(commit, matcher.observe(commit));
+  };
+  try {
+    await stream(['--numstat', '-M']);
+  } catch (error) {
+    if (!(error instanceof GitError) || !/is missing git object/.test(error.message)) throw error;
+    // A partial or filtered clone lacks file contents: tree diffs still name the files, without counts.
+    changes.length = 0;
+    Object.assign(skipped, { merges: 0, empty: 0, reverts: 0, shallowBoundary: 0 });
+    Object.assign(labels, { revert: 0, ledger: 0 });
+    await stream(['--raw', '--no-renames']);
+    linesKnown = false;
+    diagnostics.push({
+      id: 'missing-objects',
+      level: 'warning',
+      message: `${error.message.replace(/ \(a partial.*$/, '')}: line counts could not be read, so every change was scored from the files it touched without its line counts (size counts files only; the lines-added baseline is undefined).`,
+      remedy: 'Use a complete clone (git clone without --filter, or git fetch --refetch) for line counts.',
+    });
   }
   applyHistory(changes, weights.history);
 
-  const diagnostics: BacktestResult['diagnostics'] = [];
   if (workspace.layout.isShallow) {
     diagnostics.push({
       id: 'shallow-clone',
@@ -156,7 +178,10 @@ export async function backtestRange(
     failed,
     labels,
     auc: aucOf(changes, (i) => changes[i]?.score ?? 0),
-    baseline: { name: 'lines-added', auc: aucOf(changes, (i) => changes[i]?.linesAdded ?? 0) },
+    baseline: {
+      name: 'lines-added',
+      auc: linesKnown ? aucOf(changes, (i) => changes[i]?.linesAdded ?? 0) : null,
+    },
     bands: scoreBands(changes),
     thresholds: {
       waitAt: thresholdRow(changes, thresholds.waitAt),

@@ -22,8 +22,9 @@ function thresholdLine(name: string, row: ThresholdRow, failed: number): string 
 function verdict(result: BacktestResult): string {
   const { auc: score } = result;
   const base = result.baseline.auc;
-  if (score === null || base === null)
-    return 'No failures to separate, so the score cannot be judged on this history.';
+  if (score === null) return 'No failures to separate, so the score cannot be judged on this history.';
+  if (base === null)
+    return `The score separates failed from good changes with AUC ${auc(score)} (0.5 is chance, 1 is perfect); line counts were not available, so there is no lines-added baseline.`;
   const gap = score - base;
   const versus =
     Math.abs(gap) < 0.02

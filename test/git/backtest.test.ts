@@ -351,3 +351,30 @@ describe('ledger labels, ranges and bad input (a small repository)', () => {
     expect(result.stderr).toContain(named);
   });
 });
+
+describe('partial history: a clone that lacks some file contents', () => {
+  it('scores from tree diffs, says what it could not see, and has no lines-added baseline', async () => {
+    const repo = makeRepo('da-partial-');
+    try {
+      repo.writeLines('src/a.ts', 30);
+      repo.commit('add a');
+      repo.writeLines('src/b.ts', 10);
+      repo.commit('add b');
+      repo.writeLines('src/a.ts', 40, 'edited');
+      const edited = repo.commit('edit a');
+      repo.git('revert', '--no-edit', edited);
+      // Remove one blob from the object store, as a filtered or damaged clone would lack it.
+      const blob = repo.git('rev-parse', `${edited}:src/a.ts`).trim();
+      rmSync(join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+      const json = await backtest(repo.dir);
+      expect(json.diagnostics.map((d) => d.id)).toContain('missing-objects');
+      expect(json.diagnostics.find((d) => d.id === 'missing-objects')?.message).toContain(blob);
+      expect(json.baseline.auc).toBeNull();
+      expect(json.changeCount).toBe(3);
+      expect(json.skipped.reverts).toBe(1);
+      expect(json.changes.find((c) => c.sha === edited)?.failed).toBe(true);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
