@@ -48,7 +48,8 @@ export function renderLineageText(report: LineageReport, style: Style): string {
         ['Commit', 'Subject', 'AI tool', 'Basis', 'AI/lines', 'Review', 'Covered'],
         report.commits.map((c) => [
           short(c.sha),
-          c.subject,
+          // One line per commit: the subject is cut to its column (the JSON has it whole).
+          c.subject.length > 14 ? `${c.subject.slice(0, 13)}…` : c.subject,
           c.ai.tool ?? '-',
           c.attribution,
           `${c.ai.lines}/${c.lines}`,
