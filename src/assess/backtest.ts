@@ -1,10 +1,10 @@
 import picomatch from 'picomatch';
 import type { FactorId, Policy } from '../config/schema.js';
-import { buildContext, createClassifier, type Classifier } from './context.js';
+import { buildContext, createClassifier, DEFAULT_WEIGHTS, type Classifier } from './context.js';
 import { localSlot } from './deploy-history.js';
 import type { CommitFacts, DiffFile, GitFacts } from './facts.js';
 import { aiFactor, lineageSummary } from './factors/ai.js';
-import { addCounts, emptyCounts, estimateHistory, type HistoryTraits } from './factors/history.js';
+import { addCounts, emptyCounts, estimateHistory, FULL_RATE, type HistoryTraits } from './factors/history.js';
 import { migrationPoints } from './factors/migrations.js';
 import { reviewFactor } from './factors/review.js';
 import { sizeFactor } from './factors/size.js';
@@ -113,7 +113,13 @@ export class ChangeScorer {
       migrations: [],
       diagnostics: [],
     };
-    const ctx = buildContext(facts, { ...this.policy, weights: this.weights }, this.classifier);
+    // Factors are measured at their default maxima, so each is a share of its maximum whatever the
+    // weights in force: a factor weighted 0 still has a feature calibrate can bring back.
+    const ctx = buildContext(
+      facts,
+      { ...this.policy, weights: DEFAULT_WEIGHTS, model: undefined },
+      this.classifier,
+    );
     const lineage = lineageSummary(ctx);
     const migrations = diff.filter(
       (file) =>
@@ -122,24 +128,23 @@ export class ChangeScorer {
         !isMigrationSupportFile(file.path) &&
         !isDownStep(file.path),
     ).length;
-    const w = this.weights;
-    const points = [
+    const nominal = [
       zonesFactor(ctx).points,
       sizeFactor(ctx).points,
       aiFactor(ctx, lineage).points,
       reviewFactor(ctx).factor.points,
       // Content is not read per commit, so irreversibility is unknown: counted as reversible.
-      migrationPoints(migrations, 0, w.migrations),
+      migrationPoints(migrations, 0, DEFAULT_WEIGHTS.migrations),
       0,
     ];
-    const maxes = BACKTEST_FACTORS.map((id) => w[id]);
+    const features = nominal.map((p, i) => p / (DEFAULT_WEIGHTS[BACKTEST_FACTORS[i] ?? 'zones'] || 1));
     const slot = localSlot(commit.committer.date, this.policy.timezone);
     return {
       sha: commit.sha,
       at: Date.parse(commit.committer.date),
       linesAdded: commit.files.reduce((sum, file) => sum + (file.added ?? 0), 0),
-      points,
-      features: points.map((p, i) => ((maxes[i] ?? 0) === 0 ? 0 : p / (maxes[i] ?? 1))),
+      points: features.map((f, i) => Math.round(f * this.weights[BACKTEST_FACTORS[i] ?? 'zones'])),
+      features,
       traits: {
         zone: ctx.zones[0]?.zone.name ?? null,
         weekday: slot.weekday,
@@ -161,21 +166,23 @@ export class ChangeScorer {
  */
 export function applyHistory(changes: ScoredChange[], historyMax: number): void {
   changes.sort((a, b) => a.at - b.at || (a.sha < b.sha ? -1 : 1));
-  const failures = changes
-    .filter((change) => change.failed && change.failedAt !== null)
-    .sort((a, b) => (a.failedAt ?? 0) - (b.failedAt ?? 0));
+  // A failure is known from its revert or ledger record, and never before the change itself landed
+  // (clock skew, a rebased branch with a commit and its revert at the same second).
+  const knownAt = (change: ScoredChange) => Math.max(change.failedAt ?? change.at, change.at);
+  const failures = changes.filter((change) => change.failed).sort((a, b) => knownAt(a) - knownAt(b));
   const counts = emptyCounts('changes');
   let next = 0;
   const historyIndex = BACKTEST_FACTORS.indexOf('history');
   for (const change of changes) {
-    for (; next < failures.length && (failures[next]?.failedAt ?? 0) <= change.at; next++) {
+    // Strictly earlier: a change never sees its own failure, nor one learnt at the same instant.
+    for (; next < failures.length && knownAt(failures[next] ?? change) < change.at; next++) {
       const failure = failures[next];
       if (failure !== undefined) addCounts(counts, failure.traits, 0, 1);
     }
     const estimate = estimateHistory(counts, change.traits, historyMax);
-    const points = estimate?.points ?? 0;
-    change.points[historyIndex] = points;
-    change.features[historyIndex] = historyMax === 0 ? 0 : points / historyMax;
+    const feature = estimate === null ? 0 : Math.min(1, estimate.rate / FULL_RATE);
+    change.features[historyIndex] = feature;
+    change.points[historyIndex] = Math.round(historyMax * feature);
     change.score = Math.min(
       100,
       change.points.reduce((sum, value) => sum + value, 0),

@@ -68,15 +68,14 @@ export async function backtestRange(
   const range = await resolveRange(workspace, spec);
   const { weights, source } = effectiveWeights(policy);
 
-  // Deploys the ledger marks failed or rolled back label the commit they deployed.
-  const ledgerFailures = new Map<string, number>();
-  for (const deploy of deploysFrom(await ledgerRecords(workspace), env)) {
-    if (deploy.outcome !== 'succeeded' && !ledgerFailures.has(deploy.sha))
-      // Known when the failure was recorded: the failed event, or the rollback.
-      ledgerFailures.set(
-        deploy.sha,
-        Date.parse(deploy.outcome === 'failed' ? deploy.endedAt : (deploy.restoredAt ?? deploy.endedAt)),
-      );
+  const failedDeploys = deploysFrom(await ledgerRecords(workspace), env).filter(
+    (deploy) => deploy.outcome !== 'succeeded',
+  );
+  // Reverts made after the range's end still tell about changes in it: the branch tips are read first.
+  const tips: string[] = [];
+  for (const ref of ['HEAD', `origin/${policy.environments[env]?.branch ?? 'main'}`]) {
+    const sha = await resolveCommit(workspace.git, ref);
+    if (sha !== null && sha !== range.to && !tips.includes(sha)) tips.push(sha);
   }
 
   const scorer = new ChangeScorer(policy, weights);
@@ -88,9 +87,12 @@ export async function backtestRange(
       )
     : new Set<string>();
   const labels = { revert: 0, ledger: 0 };
+  /** Reverted merges: their label goes to the commits they brought in. */
+  const revertedMerges: Array<{ sha: string; at: number }> = [];
   const score = (commit: CommitFacts, link: RevertLink | null): void => {
     if (commit.parents.length > 1) {
       skipped.merges += 1;
+      if (link !== null) revertedMerges.push({ sha: commit.sha, at: Date.parse(link.at) });
       return;
     }
     // A revert is the fix, not a change to predict: one per failure, it would teach "small = failed".
@@ -108,17 +110,11 @@ export async function backtestRange(
       return;
     }
     const change = scorer.score(commit);
-    const ledgerAt = ledgerFailures.get(commit.sha);
     if (link !== null) {
       change.failed = true;
       change.failedBy = 'revert';
       change.failedAt = Date.parse(link.at);
       labels.revert += 1;
-    } else if (ledgerAt !== undefined) {
-      change.failed = true;
-      change.failedBy = 'ledger';
-      change.failedAt = ledgerAt;
-      labels.ledger += 1;
     }
     changes.push(change);
   };
@@ -126,6 +122,18 @@ export async function backtestRange(
   let linesKnown = true;
   const stream = async (diffArgs: readonly string[]) => {
     const matcher = new RevertMatcher();
+    if (tips.length > 0) {
+      const newer = [
+        'log',
+        '-z',
+        `--format=${LOG_FORMAT}`,
+        '--end-of-options',
+        ...tips,
+        `^${range.to}`,
+        '--',
+      ];
+      for await (const commit of parseLog(workspace.git.stream(newer, '\0'))) matcher.observe(commit);
+    }
     const args = ['log', '-z', ...diffArgs, '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
     args.push('--end-of-options', range.revs, '--');
     for await (const commit of parseLog(workspace.git.stream(args, '\0')))
@@ -139,6 +147,7 @@ export async function backtestRange(
     changes.length = 0;
     Object.assign(skipped, { merges: 0, empty: 0, reverts: 0, shallowBoundary: 0 });
     Object.assign(labels, { revert: 0, ledger: 0 });
+    revertedMerges.length = 0;
     await stream(['--raw', '--no-renames']);
     linesKnown = false;
     diagnostics.push({
@@ -147,6 +156,35 @@ export async function backtestRange(
       message: `${error.message.replace(/ \(a partial.*$/, '')}: line counts could not be read, so every change was scored from the files it touched without its line counts (size counts files only; the lines-added baseline is undefined).`,
       remedy: 'Use a complete clone (git clone without --filter, or git fetch --refetch) for line counts.',
     });
+  }
+  // Labels that name more than one change: a reverted merge (the commits it brought in), and a deploy
+  // the ledger marks failed or rolled back (the commits it shipped; the revert label wins).
+  const bySha = new Map(changes.map((change) => [change.sha, change]));
+  const label = async (revs: string, by: 'revert' | 'ledger', at: number) => {
+    const listed = await workspace.git.run(['rev-list', '--no-merges', '--end-of-options', revs, '--'], {
+      okExitCodes: [0, 128],
+    });
+    for (const sha of listed.stdout.split('\n')) {
+      const change = bySha.get(sha);
+      if (change === undefined || change.failed) continue;
+      change.failed = true;
+      change.failedBy = by;
+      change.failedAt = at;
+      labels[by] += 1;
+    }
+  };
+  for (const merge of revertedMerges) await label(`${merge.sha}^1..${merge.sha}`, 'revert', merge.at);
+  for (const deploy of failedDeploys) {
+    // Known when the failure was recorded: the failed event, or the rollback.
+    const at = Date.parse(
+      deploy.outcome === 'failed' ? deploy.endedAt : (deploy.restoredAt ?? deploy.endedAt),
+    );
+    // Without a base: what the deployed commit brought in over its first parent (all of a merge), or
+    // the commit alone when it is a root.
+    if (deploy.base !== null) await label(`${deploy.base}..${deploy.sha}`, 'ledger', at);
+    else
+      for (const revs of [`${deploy.sha}^1..${deploy.sha}`, `${deploy.sha}^!`])
+        await label(revs, 'ledger', at);
   }
   applyHistory(changes, weights.history);
 

@@ -378,3 +378,100 @@ describe('partial history: a clone that lacks some file contents', () => {
     }
   });
 });
+
+describe('review regressions', () => {
+  it('a commit and its revert in the same second: no crash, and the change does not see its own failure', async () => {
+    const repo = makeRepo('da-samesec-');
+    try {
+      repo.write(
+        '.deployadvisor.yml',
+        'version: 1\nriskZones:\n  - { name: pay, paths: ["src/pay/**"], risk: high }\n',
+      );
+      repo.commit('policy', { date: '2026-01-01T10:00:00Z' });
+      repo.writeLines('src/pay/x.ts', 20);
+      const x = repo.commit('pay: x', { date: '2026-01-03T10:00:00Z' });
+      repo.git('-c', 'user.name=T', '-c', 'user.email=t@example.com', 'revert', '--no-edit', x);
+      repo.git('commit', '--amend', '--no-edit', '--date', '2026-01-03T10:00:00Z', '-q');
+      const json = await backtest(repo.dir);
+      expect(json.changes.find((c) => c.sha === x)).toMatchObject({ failed: true, factors: { history: 0 } });
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a reverted merge labels the commits it brought in; a revert after the range end still counts', async () => {
+    const repo = makeRepo('da-merges-');
+    try {
+      repo.writeLines('src/base.ts', 5);
+      repo.commit('base');
+      repo.git('checkout', '-q', '-b', 'feature');
+      repo.writeLines('src/f1.ts', 10);
+      const f1 = repo.commit('feature: one');
+      repo.writeLines('src/f2.ts', 10);
+      const f2 = repo.commit('feature: two');
+      repo.git('checkout', '-q', 'main');
+      repo.writeLines('src/main.ts', 3);
+      const onMain = repo.commit('main: other');
+      repo.git(
+        '-c',
+        'user.name=T',
+        '-c',
+        'user.email=t@example.com',
+        'merge',
+        '--no-ff',
+        '-q',
+        '-m',
+        'Merge feature',
+        'feature',
+      );
+      const merge = repo.git('rev-parse', 'HEAD').trim();
+      repo.writeLines('src/later.ts', 4);
+      const later = repo.commit('later');
+      repo.git(
+        '-c',
+        'user.name=T',
+        '-c',
+        'user.email=t@example.com',
+        'revert',
+        '--no-edit',
+        '-m',
+        '1',
+        merge,
+      );
+      const all = await backtest(repo.dir);
+      expect(failedShas(all)).toEqual([f1, f2].sort());
+      expect(all.labels.revert).toBe(2);
+      expect(all.changes.find((c) => c.sha === onMain)?.failed).toBe(false);
+      // Scored up to `later` only: the revert above it is still read, so the labels stand.
+      const upTo = await backtest(repo.dir, later);
+      expect(failedShas(upTo)).toEqual([f1, f2].sort());
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('factor features do not depend on the weights in force (calibrate can bring a zeroed factor back)', async () => {
+    const repo = makeRepo('da-weights-');
+    try {
+      repo.write(
+        '.deployadvisor.yml',
+        'version: 1\nriskZones:\n  - { name: pay, paths: ["src/pay/**"], risk: high }\n',
+      );
+      repo.commit('policy');
+      repo.writeLines('src/pay/a.ts', 30);
+      const a = repo.commit('pay: a');
+      const before = await backtest(repo.dir);
+      repo.write(
+        '.deployadvisor.yml',
+        'version: 1\nweights: { zones: 0 }\nriskZones:\n  - { name: pay, paths: ["src/pay/**"], risk: high }\n',
+      );
+      const after = await backtest(repo.dir);
+      expect(before.changes.find((c) => c.sha === a)?.factors.zones).toBe(21);
+      expect(after.changes.find((c) => c.sha === a)?.factors.zones).toBe(0);
+      const result = await runCli(['--repo', repo.dir, '--format', 'json', 'calibrate']);
+      expect(result.code).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});

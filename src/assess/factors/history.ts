@@ -37,7 +37,7 @@ export const SMOOTHING = 10;
 /** AI share at or above which a deploy is AI-heavy. */
 export const AI_HEAVY = 0.5;
 /** Smoothed failure rate that earns the factor's full points. */
-const FULL_RATE = 0.5;
+export const FULL_RATE = 0.5;
 
 const DAY = {
   mon: 'Monday',
