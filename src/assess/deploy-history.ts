@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RiskZone } from '../config/schema.js';
-import { riskValue, type Classifier, type CommitView } from './context.js';
+import { byText, riskValue, type Classifier, type CommitView } from './context.js';
 import { historyCounts, type HistoryCounts, type HistoryTraits } from './factors/history.js';
 import type { Deploy } from './deploys.js';
 import type { CommitFacts } from './facts.js';
@@ -14,7 +14,7 @@ export interface PastDeploy {
   failed: boolean;
   /** The commits this deploy shipped first. */
   commits: CommitView[];
-  /** The first deploy the ledger knows, with no base: only its own commit is counted as shipped. */
+  /** The baseline deploy (DeployHistoryInput.baseline): only its own commit is counted as shipped. */
   baseline: boolean;
 }
 
@@ -26,6 +26,14 @@ export interface DeployHistoryInput {
   classifier: Classifier;
   timezone: string;
   reverts: ReadonlyMap<string, RevertLink>;
+  /**
+   * The deploy whose commit starts the history (readDeployHistory): what ran before it is unknown, so
+   * only its own commit counts as shipped, and deploys before it claim nothing. Null when the first
+   * deploy's base is known.
+   */
+  baseline: string | null;
+  /** `--now` (epoch ms): a revert or restore after it is not known yet. */
+  now: number;
 }
 
 export interface DeployHistory {
@@ -43,19 +51,20 @@ export function localSlot(iso: string, timezone: string): { weekday: Weekday; ho
 }
 
 /**
- * Walks the parents from `tip` over the loaded commits and claims every commit no earlier deploy
- * claimed: the commits this deploy shipped first. Claimed sets are closed under ancestry, so the walk
- * stops at the first claimed commit on each path.
+ * Walks the parents from `tip` over the loaded commits and returns every commit not in `claimed`: the
+ * commits a deploy of `tip` ships first. Claimed sets are closed under ancestry, so the walk stops at
+ * the first claimed commit on each path. The caller decides whether to claim them.
  */
-function claim(tip: string, bySha: ReadonlyMap<string, CommitFacts>, claimed: Set<string>): string[] {
+function claim(tip: string, bySha: ReadonlyMap<string, CommitFacts>, claimed: ReadonlySet<string>): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const stack = [tip];
   while (stack.length > 0) {
     const sha = stack.pop();
-    if (sha === undefined || claimed.has(sha)) continue;
+    if (sha === undefined || claimed.has(sha) || seen.has(sha)) continue;
     const commit = bySha.get(sha);
     if (commit === undefined) continue;
-    claimed.add(sha);
+    seen.add(sha);
     out.push(sha);
     stack.push(...commit.parents);
   }
@@ -65,7 +74,8 @@ function claim(tip: string, bySha: ReadonlyMap<string, CommitFacts>, claimed: Se
 /**
  * Attributes commits to deploys, and decides which deploys failed: by the ledger (`failed`,
  * `rolled-back`), or, when the ledger says it succeeded, by a later revert in git of a commit it shipped
- * (the revert shipped in a later deploy, not in the same one).
+ * (the revert shipped in a later deploy, not in the same one). A deploy that failed outright never took:
+ * its commits describe it, but stay unshipped for the next deploy that succeeds.
  */
 export function describeDeploys(input: DeployHistoryInput): DeployHistory {
   const bySha = new Map(input.commits.map((commit) => [commit.sha, commit]));
@@ -80,16 +90,26 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
     return made;
   };
 
+  const baselineIndex =
+    input.baseline === null ? -1 : input.deploys.findIndex((deploy) => deploy.sha === input.baseline);
   const claimed = new Set<string>();
   const shippedBy = new Map<string, number>();
   const claims = input.deploys.map((deploy, index) => {
-    const baseline = index === 0 && deploy.base === null;
-    const shas = baseline
-      ? bySha.has(deploy.sha) && !claimed.has(deploy.sha)
-        ? (claimed.add(deploy.sha), [deploy.sha])
-        : []
-      : claim(deploy.sha, bySha, claimed);
-    for (const sha of shas) shippedBy.set(sha, index);
+    const baseline = index === baselineIndex;
+    const shas =
+      index < baselineIndex
+        ? []
+        : baseline
+          ? bySha.has(deploy.sha) && !claimed.has(deploy.sha)
+            ? [deploy.sha]
+            : []
+          : claim(deploy.sha, bySha, claimed);
+    if (deploy.outcome !== 'failed') {
+      for (const sha of shas) {
+        claimed.add(sha);
+        shippedBy.set(sha, index);
+      }
+    }
     return { shas, baseline };
   });
 
@@ -101,13 +121,16 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
     if (failedBy === null) {
       for (const sha of shas) {
         const link = input.reverts.get(sha);
-        if (link === undefined || shippedBy.get(link.by) === index) continue;
+        if (link === undefined || Date.parse(link.at) > input.now || shippedBy.get(link.by) === index)
+          continue;
         failedBy = 'revert';
         const fix = shippedBy.get(link.by);
         restoredAt = fix === undefined ? null : (input.deploys[fix]?.endedAt ?? null);
         break;
       }
     }
+    // A restore after `now` has not happened yet.
+    if (restoredAt !== null && Date.parse(restoredAt) > input.now) restoredAt = null;
     const lines = commits.reduce((sum, commit) => sum + commit.lines, 0);
     const aiLines = commits
       .filter((commit) => commit.markers.length > 0)
@@ -145,10 +168,12 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
   const shipped = new Set<string>();
   const leadTimes: DeployHistory['leadTimes'] = [];
   for (const [index, deploy] of input.deploys.entries()) {
-    if (deploy.outcome !== 'succeeded') continue;
+    if (deploy.outcome !== 'succeeded' || index < baselineIndex) continue;
     const baseline = claims[index]?.baseline ?? false;
-    const shas = baseline ? [] : claim(deploy.sha, bySha, shipped);
-    if (baseline) for (const sha of claim(deploy.sha, bySha, new Set())) shipped.add(sha);
+    const reached = claim(deploy.sha, bySha, shipped);
+    for (const sha of reached) shipped.add(sha);
+    // What the baseline ran before is unknown, so its commits have no lead time.
+    const shas = baseline ? [] : reached;
     for (const sha of shas) {
       const commit = bySha.get(sha);
       if (commit === undefined) continue;
@@ -164,16 +189,9 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
 
 /** The traits of a past deploy that the history factor's cohorts compare. */
 export function deployTraits(past: PastDeploy, riskZones: readonly RiskZone[]): HistoryTraits {
-  let zone: string | null = null;
-  let risk = -1;
-  for (const candidate of riskZones) {
-    if (!past.row.zones.includes(candidate.name)) continue;
-    const value = riskValue(candidate);
-    if (value > risk) {
-      risk = value;
-      zone = candidate.name;
-    }
-  }
+  // The riskiest zone touched, ties broken by name: the zone the plan's context ranks first.
+  const ranked = [...riskZones].sort((a, b) => riskValue(b) - riskValue(a) || byText(a.name, b.name));
+  const zone = ranked.find((candidate) => past.row.zones.includes(candidate.name))?.name ?? null;
   return {
     zone,
     weekday: past.row.weekday,

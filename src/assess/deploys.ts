@@ -23,7 +23,9 @@ function byTime(a: LedgerRecord, b: LedgerRecord): number {
 /**
  * Turns deploy events into deploys. `started` opens a deploy; `succeeded` or `failed` closes the open
  * deploy of that commit (or stands alone); `rolled-back --sha S` marks the latest deploy of S as rolled
- * back. A deploy that failed and was then rolled back is one failed deploy, counted once.
+ * back. A deploy that failed and was then rolled back is one failed deploy, counted once. A rollback of
+ * a commit the env never had a deploy of is the rollback of what ran then: the current deploy, as
+ * lastSucceeded (ledger/queries.ts) defines it; with nothing running, it is ignored.
  */
 export function deploysFrom(records: readonly LedgerRecord[], env: string): Deploy[] {
   const events = records
@@ -31,6 +33,8 @@ export function deploysFrom(records: readonly LedgerRecord[], env: string): Depl
     .sort(byTime);
   const deploys: Deploy[] = [];
   const open = new Map<string, { at: string; base: string | null }>();
+  // What runs in the env, newest last, kept as lastSucceeded keeps it.
+  const running: Deploy[] = [];
   for (const event of events) {
     if (event.type === 'started') {
       open.set(event.sha, { at: event.at, base: event.base });
@@ -39,7 +43,7 @@ export function deploysFrom(records: readonly LedgerRecord[], env: string): Depl
     if (event.type === 'succeeded' || event.type === 'failed') {
       const started = open.get(event.sha);
       open.delete(event.sha);
-      deploys.push({
+      const deploy: Deploy = {
         env,
         sha: event.sha,
         base: event.base ?? started?.base ?? null,
@@ -48,27 +52,19 @@ export function deploysFrom(records: readonly LedgerRecord[], env: string): Depl
         outcome: event.type,
         restoredAt: null,
         reason: event.reason,
-      });
+      };
+      deploys.push(deploy);
+      if (deploy.outcome === 'succeeded') running.push(deploy);
       continue;
     }
-    // rolled-back: the latest deploy of that commit, or a deploy the ledger only knows was rolled back.
-    const latest = deploys.findLast((deploy) => deploy.sha === event.sha);
-    if (latest !== undefined) {
-      if (latest.outcome === 'succeeded') latest.outcome = 'rolled-back';
-      latest.restoredAt ??= event.at;
-      latest.reason ??= event.reason;
-    } else {
-      deploys.push({
-        env,
-        sha: event.sha,
-        base: event.base,
-        at: event.at,
-        endedAt: event.at,
-        outcome: 'rolled-back',
-        restoredAt: event.at,
-        reason: event.reason,
-      });
-    }
+    // rolled-back: the latest deploy of that commit, else the deploy running at the time.
+    const index = running.map((deploy) => deploy.sha).lastIndexOf(event.sha);
+    if (index !== -1) running.splice(index);
+    const latest = deploys.findLast((deploy) => deploy.sha === event.sha) ?? running.pop();
+    if (latest === undefined) continue;
+    if (latest.outcome === 'succeeded') latest.outcome = 'rolled-back';
+    latest.restoredAt ??= event.at;
+    latest.reason ??= event.reason;
   }
   // A failed deploy without a rollback is restored by the next deploy that succeeded.
   for (const [index, deploy] of deploys.entries()) {

@@ -15,6 +15,7 @@ export interface DoraKey {
 }
 
 export interface Dora {
+  /** Deploys per week, from the first recorded deploy when the window starts before it (at least a week). */
   deploymentFrequencyPerWeek: DoraKey;
   /** Median hours from a commit to the first successful deploy that carried it. */
   leadTimeHours: DoraKey;
@@ -103,7 +104,7 @@ export interface Insights {
   aiShareThreshold: number;
   highlights: Highlight[];
   mainBranch: MainBranchHealth;
-  /** Deploys per ISO week, oldest first (for the sparkline / chart). */
+  /** Deploys per ISO week in the policy's timezone, oldest first (for the sparkline / chart). */
   weekly: Array<{ week: string; deploys: number; failed: number }>;
   deployList: DeployRow[];
   diagnostics: Array<{ id: string; level: 'info' | 'warning' | 'error'; message: string; remedy?: string }>;

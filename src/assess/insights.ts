@@ -70,7 +70,15 @@ export function hoursText(hours: number): string {
   return `${(hours / 24).toFixed(1)} days`;
 }
 
-function dora(deploys: readonly PastDeploy[], history: DeployHistory, weeks: number): Dora {
+/** The span deployment frequency is measured over: the window, or less when the ledger starts later. */
+interface FrequencySpan {
+  weeks: number;
+  /** The env's first recorded deploy (ISO), when the window starts before it. */
+  firstDeploy: string | null;
+}
+
+function dora(deploys: readonly PastDeploy[], history: DeployHistory, span: FrequencySpan): Dora {
+  const { weeks } = span;
   const shipped = deploys.filter((d) => d.deploy.outcome !== 'failed');
   const perWeek = weeks > 0 ? shipped.length / weeks : 0;
   const inWindow = new Set(deploys.map((d) => d.deploy.sha));
@@ -92,7 +100,9 @@ function dora(deploys: readonly PastDeploy[], history: DeployHistory, weeks: num
       deploys.length === 0 ? null : perWeek,
       deploys.length === 0 ? null : bandAtLeast(perWeek, t.deploymentFrequencyPerWeek),
       shipped.length,
-      `${shipped.length} deploy(s) went out in ${weeks.toFixed(1)} weeks (failed deploys that never took are not counted).`,
+      span.firstDeploy === null
+        ? `${shipped.length} deploy(s) went out in ${weeks.toFixed(1)} weeks (failed deploys that never took are not counted).`
+        : `${shipped.length} deploy(s) went out in ${weeks.toFixed(1)} weeks, counted from the first recorded deploy (${span.firstDeploy.slice(0, 10)}): the window starts before the ledger does (failed deploys that never took are not counted).`,
     ),
     leadTimeHours: key(
       lead,
@@ -181,18 +191,16 @@ function highlight(
   };
 }
 
+/** Deploys per ISO week of the window, in the policy's timezone (weeks step by the calendar, across DST). */
 function weekly(deploys: readonly PastDeploy[], since: number, until: number, timezone: string) {
   const weekOf = (ms: number) => DateTime.fromMillis(ms, { zone: timezone }).toFormat("kkkk-'W'WW");
   const out: Insights['weekly'] = [];
   const index = new Map<string, Insights['weekly'][number]>();
-  for (let at = since; ; at += WEEK) {
-    const week = weekOf(Math.min(at, until));
-    if (!index.has(week)) {
-      const entry = { week, deploys: 0, failed: 0 };
-      index.set(week, entry);
-      out.push(entry);
-    }
-    if (at >= until) break;
+  const start = DateTime.fromMillis(since, { zone: timezone }).startOf('week');
+  for (let week = start; week.toMillis() <= until; week = week.plus({ weeks: 1 })) {
+    const entry = { week: week.toFormat("kkkk-'W'WW"), deploys: 0, failed: 0 };
+    index.set(entry.week, entry);
+    out.push(entry);
   }
   for (const d of deploys) {
     const entry = index.get(weekOf(Date.parse(d.deploy.at)));
@@ -210,6 +218,13 @@ export function assessInsights(input: InsightsInput): Insights {
     return at >= input.since && at <= input.until;
   });
   const weeks = (input.until - input.since) / WEEK;
+  // Before the env's first recorded deploy there is no record to count from: weeks without a ledger
+  // are not weeks without deploys. At least a week, so a first deploy yesterday is not a daily rate.
+  const first = input.history.deploys[0]?.deploy.at;
+  const span: FrequencySpan =
+    first !== undefined && Date.parse(first) > input.since && deploys.length > 0
+      ? { weeks: Math.min(weeks, Math.max(1, (input.until - Date.parse(first)) / WEEK)), firstDeploy: first }
+      : { weeks, firstDeploy: null };
   const failed = deploys.filter((d) => d.failed).length;
   const total = { deploys: deploys.length, failed };
   const aiKey = (d: PastDeploy) => [(d.row.aiShare ?? 0) >= input.aiShareThreshold ? 'high' : 'low'];
@@ -276,7 +291,7 @@ export function assessInsights(input: InsightsInput): Insights {
     },
     deploys: deploys.length,
     failed,
-    dora: dora(deploys, input.history, weeks),
+    dora: dora(deploys, input.history, span),
     failureRate,
     aiShareThreshold: input.aiShareThreshold,
     highlights,

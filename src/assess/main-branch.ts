@@ -5,26 +5,24 @@ import { isRevert, type RevertLink } from './reverts.js';
 /**
  * Main-branch health offline: the share of first-parent commits on the branch in the window that were
  * not later reverted. A proxy for CI success (a revert is a change the branch could not keep).
+ * `firstParent` is the branch's first-parent history in the window (readFirstParent), read on its own:
+ * the deploys' history may start later than the window.
  */
 export function mainBranchFromReverts(
-  commits: readonly CommitFacts[],
+  firstParent: readonly CommitFacts[],
   reverts: ReadonlyMap<string, RevertLink>,
   branch: { ref: string; sha: string },
   since: number,
   until: number,
 ): MainBranchHealth {
-  const bySha = new Map(commits.map((commit) => [commit.sha, commit]));
   let total = 0;
   let failed = 0;
-  for (let commit = bySha.get(branch.sha); commit !== undefined;) {
+  for (const commit of firstParent) {
     const at = Date.parse(commit.committer.date);
-    if (at < since) break;
-    if (at <= until && !isRevert(commit)) {
-      total += 1;
-      if (reverts.has(commit.sha)) failed += 1;
-    }
-    const parent = commit.parents[0];
-    commit = parent === undefined ? undefined : bySha.get(parent);
+    if (at < since || at > until || isRevert(commit)) continue;
+    total += 1;
+    const link = reverts.get(commit.sha);
+    if (link !== undefined && Date.parse(link.at) <= until) failed += 1;
   }
   return {
     source: total === 0 ? 'none' : 'reverts',

@@ -56,27 +56,54 @@ export async function readHistory(
   return { commits, missing };
 }
 
+export interface DeployHistoryRead extends HistoryRead {
+  /**
+   * The deploy whose commit starts the history, when what ran before the first deploy is unknown or not
+   * in this clone: only its own commit counts as shipped (describeDeploys). Null when the first
+   * deploy's base is here.
+   */
+  baseline: string | null;
+}
+
 /**
  * Reads what the deploys of one environment shipped, plus everything up to `head` (for reverts made
- * since): history from the first deploy's base on, or only that deploy's own commit when the ledger
- * does not say what ran before it. Without deploys, `sinceIso` bounds the read.
+ * since): history from the first deploy's base on, or from the first deploy's own commit when the ledger
+ * does not say what ran before it. When that boundary is not in this clone (shallow, force-pushed
+ * away, a root commit), reading everything would credit the first deploy with all history: the first
+ * deploy whose commit is here becomes the baseline instead, and the deploys before it claim nothing.
  */
 export async function readDeployHistory(
   git: GitRunner,
   deploys: ReadonlyArray<{ sha: string; base: string | null }>,
   head: string,
-  sinceIso: string,
-): Promise<HistoryRead> {
+): Promise<DeployHistoryRead> {
   const first = deploys[0];
-  if (first === undefined) {
-    const present = await existingCommits(git, [head]);
-    if (!present.has(head)) return { commits: [], missing: [head] };
-    const commits: CommitFacts[] = [];
-    const args = ['log', '-z', '--numstat', '-M', '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
-    args.push(`--since=${sinceIso}`, '--end-of-options', head, '--');
-    for await (const commit of parseLog(git.stream(args, '\0'))) commits.push(commit);
-    return { commits, missing: [] };
-  }
+  if (first === undefined) return { commits: [], missing: [], baseline: null };
+  const tips = [head, ...deploys.map((deploy) => deploy.sha)];
   const boundary = first.base ?? `${first.sha}~1`;
-  return readHistory(git, [head, ...deploys.map((deploy) => deploy.sha)], [boundary]);
+  const present = await existingCommits(git, [boundary, ...tips]);
+  if (present.has(boundary)) {
+    const read = await readHistory(git, tips, [boundary]);
+    return { ...read, baseline: first.base === null ? first.sha : null };
+  }
+  const baseline = deploys.find((deploy) => present.has(deploy.sha));
+  if (baseline === undefined) {
+    return { commits: [], missing: [...new Set(deploys.map((deploy) => deploy.sha))], baseline: null };
+  }
+  const read = await readHistory(git, tips, [`${baseline.sha}~1`]);
+  return { ...read, baseline: baseline.sha };
+}
+
+/**
+ * The branch's own history in a window: the first-parent commits from `tip` committed since `sinceIso`,
+ * newest first, without their files (one `git log --first-parent`).
+ */
+export async function readFirstParent(git: GitRunner, tip: string, sinceIso: string): Promise<CommitFacts[]> {
+  const args = ['log', '-z', '--first-parent', `--format=${LOG_FORMAT}`];
+  // Git reads dates before 1970 wrongly (and has no commits then): such a window starts at the root.
+  if (Date.parse(sinceIso) > 0) args.push(`--since=${sinceIso}`);
+  args.push('--end-of-options', tip, '--');
+  const commits: CommitFacts[] = [];
+  for await (const commit of parseLog(git.stream(args, '\0'))) commits.push(commit);
+  return commits;
 }

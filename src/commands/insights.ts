@@ -1,22 +1,21 @@
 import { createClassifier } from '../assess/context.js';
 import { describeDeploys } from '../assess/deploy-history.js';
 import { deploysFrom } from '../assess/deploys.js';
-import type { Diagnostic } from '../assess/facts.js';
+import type { CommitFacts, Diagnostic } from '../assess/facts.js';
 import { assessInsights } from '../assess/insights.js';
 import { mainBranchFromReverts } from '../assess/main-branch.js';
 import type { MainBranchHealth } from '../assess/insights-types.js';
 import { findReverts } from '../assess/reverts.js';
 import { systemClock } from '../collect/clock.js';
 import { resolveCommit } from '../collect/git-facts.js';
-import { readDeployHistory } from '../collect/history.js';
+import { readDeployHistory, readFirstParent } from '../collect/history.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { sinceInstant } from '../ledger/queries.js';
 import type { GlobalOptions } from '../main.js';
 import { VERSION } from '../version.js';
 import { ledgerRecords } from './ledger.js';
 import { parseNow } from './plan.js';
-import { emit, environmentOf, openWorkspace, styleFor } from './shared.js';
+import { emit, environmentOf, openWorkspace, sinceOption, styleFor } from './shared.js';
 
 export interface InsightsOptions {
   since?: string;
@@ -86,25 +85,34 @@ export async function runInsights(
   const now =
     insightsOptions.now === undefined ? systemClock.now() : parseNow(insightsOptions.now, policy.timezone);
   const sinceText = insightsOptions.since ?? '90d';
-  const sinceIso = sinceInstant(sinceText, now);
-  if (sinceIso === null || Date.parse(sinceIso) >= now) {
+  const sinceIso = sinceOption(sinceText, now, policy.timezone);
+  const since = Date.parse(sinceIso);
+  if (since >= now) {
     throw new UserError(
-      `--since "${sinceText}": expected a duration such as 90d, 12w or 48h, or a date before now.`,
+      `--since "${sinceText}": the window must start before now (${new Date(now).toISOString()}).`,
     );
   }
-  const since = Date.parse(sinceIso);
 
-  const records = await ledgerRecords(workspace);
+  // As of `now`: ledger records and commits after it are not known yet (a --now in the past).
+  const records = (await ledgerRecords(workspace)).filter((record) => Date.parse(record.at) <= now);
+  const known = (commit: CommitFacts) => Date.parse(commit.committer.date) <= now;
   const deploys = deploysFrom(records, env);
   const branch = await mainBranch(workspace.git, envPolicy.branch);
-  const read = await readDeployHistory(workspace.git, deploys, branch.sha, sinceIso);
-  const reverts = findReverts(read.commits);
+  const read = await readDeployHistory(workspace.git, deploys, branch.sha);
+  const firstParent = (await readFirstParent(workspace.git, branch.sha, sinceIso)).filter(known);
+  const reverts = findReverts([
+    ...new Map(
+      [...read.commits, ...firstParent].filter(known).map((commit) => [commit.sha, commit]),
+    ).values(),
+  ]);
   const history = describeDeploys({
     deploys,
     commits: read.commits,
     classifier: createClassifier(policy),
     timezone: policy.timezone,
     reverts,
+    baseline: read.baseline,
+    now,
   });
 
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
@@ -144,7 +152,7 @@ export async function runInsights(
     until: now,
     timezone: policy.timezone,
     aiShareThreshold: AI_HEAVY_SHARE,
-    mainBranch: ci ?? mainBranchFromReverts(read.commits, reverts, branch, since, now),
+    mainBranch: ci ?? mainBranchFromReverts(firstParent, reverts, branch, since, now),
     toolVersion: VERSION,
     diagnostics,
   });

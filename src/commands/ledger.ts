@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
+import { systemClock } from '../collect/clock.js';
 import { resolveCommit } from '../collect/git-facts.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { actorOf, ciRunUrl } from '../ledger/context.js';
-import { lastSucceeded, sinceInstant } from '../ledger/queries.js';
+import { lastSucceeded } from '../ledger/queries.js';
 import {
   canonicalJson,
   DEPLOY_EVENTS,
@@ -16,7 +17,7 @@ import { appendRecord, readLedger, readRecords, verifyChain } from '../ledger/st
 import { compareWithRemote, pullLedger, pushLedger } from '../ledger/sync.js';
 import type { GlobalOptions } from '../main.js';
 import { wrapBlock } from '../render/style.js';
-import { emit, openWorkspace, type Workspace } from './shared.js';
+import { emit, openWorkspace, sinceOption, type Workspace } from './shared.js';
 
 /** All well-formed records, oldest first. */
 export async function ledgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
@@ -119,14 +120,15 @@ export async function runLedgerList(
   if (filters.type !== undefined && !(RECORD_TYPES as readonly string[]).includes(filters.type)) {
     throw new UserError(`--type ${filters.type}: expected one of ${RECORD_TYPES.join(', ')}.`);
   }
-  const since = filters.since === undefined ? null : sinceInstant(filters.since, Date.now());
-  if (filters.since !== undefined && since === null)
-    throw new UserError(`--since ${filters.since}: expected a duration such as 90d, 12h, 2w or a date.`);
+  const since =
+    filters.since === undefined
+      ? null
+      : Date.parse(sinceOption(filters.since, systemClock.now(), workspace.loaded.policy.timezone));
   const records = (await ledgerRecords(workspace)).filter(
     (r) =>
       (filters.env === undefined || r.env === filters.env) &&
       (filters.type === undefined || r.type === filters.type) &&
-      (since === null || r.at >= since),
+      (since === null || Date.parse(r.at) >= since),
   );
   if (options.format === 'json') {
     await emit(io, options, `${JSON.stringify(records, null, 2)}\n`);

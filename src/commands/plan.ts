@@ -47,23 +47,30 @@ export interface PlanOptions {
   record?: boolean;
 }
 
-/** Past deploys of the env, as cohort counts for the history factor; null when the ledger has none. */
+/**
+ * Past deploys of the env, as cohort counts for the history factor; null when the ledger has none. As
+ * of `now`: ledger records and reverts after it are not known yet (a --now in the past).
+ */
 async function readPlanHistory(
   git: GitRunner,
   records: readonly LedgerRecord[],
   env: string,
   head: string,
   policy: Policy,
+  now: number,
 ): Promise<HistoryCounts | null> {
-  const deploys = deploysFrom(records, env).slice(-MAX_HISTORY_DEPLOYS);
+  const known = records.filter((record) => Date.parse(record.at) <= now);
+  const deploys = deploysFrom(known, env).slice(-MAX_HISTORY_DEPLOYS);
   if (deploys.length === 0) return null;
-  const read = await readDeployHistory(git, deploys, head, '');
+  const read = await readDeployHistory(git, deploys, head);
   const history = describeDeploys({
     deploys,
     commits: read.commits,
     classifier: createClassifier(policy),
     timezone: policy.timezone,
-    reverts: findReverts(read.commits),
+    reverts: findReverts(read.commits.filter((commit) => Date.parse(commit.committer.date) <= now)),
+    baseline: read.baseline,
+    now,
   });
   return deployCounts(history, policy.riskZones);
 }
@@ -187,7 +194,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
         .map((file) => file.path),
     ),
   });
-  const historyPromise = readPlanHistory(git, records, env, facts.target.sha, policy);
+  const historyPromise = readPlanHistory(git, records, env, facts.target.sha, policy, now);
   const [coverage, sources, history] = await Promise.all([coveragePromise, sourcesPromise, historyPromise]);
   const reportStamps = await Promise.all(
     coverage.reports.map(async (report) => {
@@ -209,6 +216,8 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
         reportStamps,
         // Latency varies run to run; what the sources said is the input.
         sources.map(({ latencyMs: _latency, ...said }) => said),
+        // The history factor reads the ledger: a new record is a new input.
+        records.at(-1)?.id ?? null,
       ]),
     )
     .digest('hex');

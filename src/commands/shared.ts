@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
 import { resolveCommit } from '../collect/git-facts.js';
-import { lastSucceeded } from '../ledger/queries.js';
+import { lastSucceeded, MAX_SINCE, sinceInstant } from '../ledger/queries.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import type { Diagnostic } from '../assess/facts.js';
 import { loadPolicy, workingTreePolicyBlob, type LoadedPolicy } from '../config/load.js';
@@ -156,6 +156,25 @@ export function environmentOf(workspace: Workspace, env: string | undefined): st
     );
   }
   return name;
+}
+
+/** `--since` as an ISO instant (see sinceInstant); what it cannot read is a usage error naming it. */
+export function sinceOption(text: string, now: number, zone: string): string {
+  const since = sinceInstant(text, now, zone);
+  if (since.status === 'ok') return since.iso;
+  if (since.status === 'too-long') {
+    throw new UserError(
+      `--since "${text}": too long a duration; at most ${MAX_SINCE.d}d, ${MAX_SINCE.w}w or ${MAX_SINCE.h}h (about a hundred years).`,
+    );
+  }
+  if (since.status === 'out-of-range') {
+    throw new UserError(
+      `--since "${text}": the window would start outside the dates this tool can represent.`,
+    );
+  }
+  throw new UserError(
+    `--since "${text}": expected a duration such as 90d, 12w or 48h, or an ISO-8601 date such as 2026-01-01 (read in ${zone} without an offset).`,
+  );
 }
 
 /** The env's last successful deploy in the ledger, as the base of a range (SPEC 3, rule 1). */

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { LedgerRecord } from './record.js';
 
 /**
@@ -28,13 +29,36 @@ export function lastSucceeded(
   return stack[stack.length - 1] ?? null;
 }
 
-/** "90d", "12h", "2w" or an ISO date → an ISO instant; null when not understood. */
-export function sinceInstant(text: string, now: number): string | null {
+/** The longest `--since` durations understood, in each unit: about a hundred years. */
+export const MAX_SINCE = { h: 876_000, d: 36_500, w: 5_214 } as const;
+
+/** JavaScript dates end at ±8.64e15 ms (about 275,760 years either side of 1970). */
+const MAX_INSTANT = 8.64e15;
+
+export type SinceInstant =
+  | { status: 'ok'; iso: string }
+  | { status: 'too-long'; unit: keyof typeof MAX_SINCE }
+  /** Understood, but before or after the dates JavaScript can represent. */
+  | { status: 'out-of-range' }
+  | { status: 'invalid' };
+
+/**
+ * `--since`: a duration back from `now` ("90d", "12h", "2w"), or an ISO-8601 date or date-time; one
+ * without an offset is wall-clock time in `zone` (the policy's), as `--now` and `record --at` read it.
+ */
+export function sinceInstant(text: string, now: number, zone: string): SinceInstant {
   const relative = /^(\d+)([hdw])$/.exec(text);
+  let ms: number;
   if (relative !== null) {
-    const hours = { h: 1, d: 24, w: 168 }[relative[2] as 'h' | 'd' | 'w'];
-    return new Date(now - Number(relative[1]) * hours * 3_600_000).toISOString();
+    const unit = relative[2] as keyof typeof MAX_SINCE;
+    const count = Number(relative[1]);
+    if (count > MAX_SINCE[unit]) return { status: 'too-long', unit };
+    ms = now - count * { h: 1, d: 24, w: 168 }[unit] * 3_600_000;
+  } else {
+    const parsed = DateTime.fromISO(text, { zone });
+    if (!parsed.isValid) return { status: 'invalid' };
+    ms = parsed.toMillis();
   }
-  const parsed = Date.parse(text);
-  return Number.isNaN(parsed) ? null : new Date(parsed).toISOString();
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_INSTANT) return { status: 'out-of-range' };
+  return { status: 'ok', iso: new Date(ms).toISOString() };
 }

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lastSucceeded } from '../../src/ledger/queries.js';
+import { lastSucceeded, sinceInstant } from '../../src/ledger/queries.js';
 import { redact, type LedgerRecord } from '../../src/ledger/record.js';
 
 let seq = 0;
@@ -41,6 +42,84 @@ describe('what runs in an environment now', () => {
     expect(lastSucceeded(records, 'production', undefined, 'b'.repeat(40))?.sha[0]).toBe('a');
     expect(lastSucceeded(records, 'staging')?.sha[0]).toBe('x');
     expect(lastSucceeded(records, 'dev')).toBeNull();
+  });
+});
+
+describe('--since', () => {
+  const NOW = Date.parse('2026-11-23T10:00:00Z');
+  const LA = 'America/Los_Angeles';
+
+  it.each([
+    ['90d', '2026-08-25T10:00:00.000Z'],
+    ['12w', '2026-08-31T10:00:00.000Z'],
+    ['48h', '2026-11-21T10:00:00.000Z'],
+    ['36500d', new Date(NOW - 36_500 * 86_400_000).toISOString()],
+    ['5214w', new Date(NOW - 5_214 * 7 * 86_400_000).toISOString()],
+    ['876000h', new Date(NOW - 876_000 * 3_600_000).toISOString()],
+    // A date or date-time without an offset is wall-clock time in the policy's zone.
+    ['2026-01-01', '2026-01-01T08:00:00.000Z'],
+    ['2026-07-01T09:30', '2026-07-01T16:30:00.000Z'],
+    ['2026-07-01T09:30:00Z', '2026-07-01T09:30:00.000Z'],
+    ['2026-07-01T09:30:00+02:00', '2026-07-01T07:30:00.000Z'],
+  ])('%s is %s', (text, iso) => {
+    expect(sinceInstant(text, NOW, LA)).toEqual({ status: 'ok', iso });
+  });
+
+  it('reads a date without an offset in the zone it is given', () => {
+    expect(sinceInstant('2026-01-01', NOW, 'UTC')).toEqual({ status: 'ok', iso: '2026-01-01T00:00:00.000Z' });
+    expect(sinceInstant('2026-01-01', NOW, 'Asia/Tokyo')).toEqual({
+      status: 'ok',
+      iso: '2025-12-31T15:00:00.000Z',
+    });
+  });
+
+  it.each([
+    ['36501d', 'd'],
+    ['5215w', 'w'],
+    ['876001h', 'h'],
+    ['99999999999999999999999d', 'd'],
+  ])('%s is too long a duration', (text, unit) => {
+    expect(sinceInstant(text, NOW, LA)).toEqual({ status: 'too-long', unit });
+  });
+
+  it.each([
+    'yesterday',
+    '',
+    '90',
+    'd',
+    '-5d',
+    '1.5w',
+    '2026-13-01',
+    '+275760-09-14',
+    '-271822-01-01',
+    'Jan 1 2026',
+  ])('%j is not understood', (text) => {
+    expect(sinceInstant(text, NOW, LA)).toEqual({ status: 'invalid' });
+  });
+
+  it('a start before the dates JavaScript can represent is out of range', () => {
+    expect(sinceInstant('100d', -8.64e15, LA)).toEqual({ status: 'out-of-range' });
+    expect(sinceInstant('1h', -8.64e15 + 3_600_000, LA)).toEqual({
+      status: 'ok',
+      iso: new Date(-8.64e15).toISOString(),
+    });
+  });
+
+  it('never throws, and an ok answer is always a valid instant', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.tuple(fc.nat(), fc.constantFrom('h', 'd', 'w')).map(([n, unit]) => `${n}${unit}`),
+          fc.date({ noInvalidDate: true }).map((date) => date.toISOString().slice(0, 16)),
+        ),
+        fc.integer({ min: -8.64e15, max: 8.64e15 }),
+        (text, now) => {
+          const since = sinceInstant(text, now, LA);
+          if (since.status === 'ok') expect(Number.isNaN(Date.parse(since.iso))).toBe(false);
+        },
+      ),
+    );
   });
 });
 
