@@ -120,3 +120,9 @@ export function sparkline(counts: number[]): string {
     .map((count) => (count <= 0 || max <= 0 ? ' ' : SPARKS[Math.max(0, Math.ceil((count / max) * 8) - 1)]))
     .join('');
 }
+
+/** A success rate with one decimal, truncated, so 3 failures in 1,113 read 99.7%, never 100%. */
+export function successPercent(rate: number): string {
+  if (rate >= 1) return '100%';
+  return `${(Math.floor(rate * 1000) / 10).toFixed(1)}%`;
+}

@@ -10,6 +10,7 @@ import {
   plural,
   ratioLabel,
   windowLabel,
+  successPercent,
 } from './insights-format.js';
 import { barRateChart, columnRateChart, escapeHtml, weeklyChart, type Dimension } from './insights-svg.js';
 
@@ -193,7 +194,7 @@ export function renderInsightsHtml(insights: Insights): string {
   );
   if (main.successRate !== null)
     body.push(
-      `<p><strong>${percent(main.successRate)} success</strong>: ${thousands(main.failed)} of ${thousands(main.total)} failed (${main.source === 'ci' ? 'CI runs' : 'commits not reverted'}).</p>`,
+      `<p><strong>${successPercent(main.successRate)} success</strong>: ${thousands(main.failed)} of ${thousands(main.total)} failed (${main.source === 'ci' ? 'CI runs' : 'commits not reverted'}).</p>`,
     );
   body.push(`<p>${prose(main.summary)}</p>`);
 

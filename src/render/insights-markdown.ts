@@ -10,6 +10,7 @@ import {
   ratioLabel,
   sparkline,
   windowLabel,
+  successPercent,
 } from './insights-format.js';
 
 const BAND_ICON = { elite: '🟢', high: '🔵', medium: '🟡', low: '🔴' } as const;
@@ -123,7 +124,7 @@ export function renderInsightsMarkdown(insights: Insights): string {
   const rate =
     main.successRate === null
       ? ''
-      : ` ${percent(main.successRate)} success, ${thousands(main.failed)} of ${thousands(main.total)} failed (${main.source === 'ci' ? 'CI runs' : 'commits not reverted'}).`;
+      : ` ${successPercent(main.successRate)} success, ${thousands(main.failed)} of ${thousands(main.total)} failed (${main.source === 'ci' ? 'CI runs' : 'commits not reverted'}).`;
   out.push(
     `**Main branch${main.branch === null ? '' : ` ${code(main.branch)}`}**:${rate} ${inline(main.summary)}`,
     '',

@@ -12,6 +12,7 @@ import {
   sparkline,
   standsOut,
   windowLabel,
+  successPercent,
 } from './insights-format.js';
 import { wrap, wrapBlock, type Style } from './style.js';
 import { renderTable } from './table.js';
@@ -197,7 +198,7 @@ export function renderInsightsText(insights: Insights, style: Style): string {
   if (main.successRate !== null) {
     const source = main.source === 'ci' ? 'CI runs' : 'commits not reverted';
     out.push(
-      `  ${percent(main.successRate)} success: ${thousands(main.failed)} of ${thousands(main.total)} failed (${source})`,
+      `  ${successPercent(main.successRate)} success: ${thousands(main.failed)} of ${thousands(main.total)} failed (${source})`,
     );
   }
   out.push(...indented(main.summary, 2), '');

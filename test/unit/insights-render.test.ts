@@ -122,7 +122,7 @@ describe('renderInsightsText', () => {
     expect(text).toMatch(/│ payments +│ 30 +│ 6 +│ 20% +│ \[10–37%\] +│ 2\.6x \[0\.9–7\.1\] +│/);
     expect(text).toMatch(/│ AI share ≥ 50% +│ 50 +│ 8 +│ 16% /);
     expect(text).toContain('  ▅▆▇▇█▅▇▇▆█▇▇\n  1·211·21·311\n');
-    expect(text).toContain('71% success: 70 of 240 failed (CI runs)');
+    expect(text).toContain('70.8% success: 70 of 240 failed (CI runs)');
     expect(text).toMatch(/info {5}4 failures were found by reverts/);
   });
 
