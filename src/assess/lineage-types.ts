@@ -83,6 +83,7 @@ export interface LineageFile {
 
 export interface LineageReport {
   schemaVersion: typeof LINEAGE_SCHEMA_VERSION;
+  tool: { name: 'deployadvisor'; version: string };
   range: {
     base: { sha: string | null; source: BaseSource; ref: string | null; note: string };
     target: { ref: string; sha: string };

@@ -29,6 +29,7 @@ export interface LineageInput {
   blame: readonly BlameOutcome[];
   /** null, or without a readable report: coverage is not reported. */
   coverage: CoverageFacts | null;
+  toolVersion: string;
 }
 
 interface ParsedNote {
@@ -254,6 +255,7 @@ export function assessLineage(input: LineageInput): LineageReport {
 
   return {
     schemaVersion: LINEAGE_SCHEMA_VERSION,
+    tool: { name: 'deployadvisor', version: input.toolVersion },
     range: {
       base: { ...facts.base },
       target: { ...facts.target },

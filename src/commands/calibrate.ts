@@ -134,7 +134,7 @@ export async function runCalibrate(
   }
   const out =
     options.format === 'json'
-      ? `${JSON.stringify({ schemaVersion: 'deployadvisor.calibration/1', range: run.result.range, ...result, written }, null, 2)}\n`
+      ? `${JSON.stringify({ schemaVersion: 'deployadvisor.calibration/1', tool: run.result.tool, range: run.result.range, ...result, written }, null, 2)}\n`
       : renderCalibration(result, spec, written);
   await emit(io, options, out);
   return 0;

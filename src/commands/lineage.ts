@@ -1,3 +1,4 @@
+import { VERSION } from '../version.js';
 import { assessLineage } from '../assess/lineage.js';
 import { readAiNotes } from '../collect/ai-notes.js';
 import { blameFiles } from '../collect/blame.js';
@@ -100,6 +101,7 @@ export async function runLineage(io: Io, options: GlobalOptions, lineage: Lineag
     notes,
     blame,
     coverage,
+    toolVersion: VERSION,
   });
   switch (options.format) {
     case 'json':
