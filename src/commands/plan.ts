@@ -32,7 +32,7 @@ import { VERSION } from '../version.js';
 import { emit, environmentOf, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
 
 /** The newest deploys the history factor reads (older ones matter less, and cost time). */
-const MAX_HISTORY_DEPLOYS = 1000;
+const MAX_HISTORY_DEPLOYS = 300;
 
 export interface PlanOptions {
   target: string;
