@@ -183,6 +183,15 @@ function highlight(
   if (best?.ratio == null) return null;
   const othersFailed = total.failed - best.failed;
   const others = total.deploys - best.deploys;
+  if (othersFailed === 0) {
+    // The ratio's point estimate then rests on the 0.5 correction; say what was seen instead.
+    return {
+      dimension,
+      key: best.key,
+      sentence: `${label(best.key)} fail more often: ${best.failed} of ${best.deploys}, and none of the other ${others} deploy(s) failed.`,
+      significant: best.ratio.low > 1,
+    };
+  }
   return {
     dimension,
     key: best.key,

@@ -206,9 +206,9 @@ export function assessLineage(input: LineageInput): LineageReport {
           const tool = toolOf(parsed, entry.key);
           if (tool !== null && !named.has(tool)) named.set(tool, 0);
         }
-    } else if (kind === 'commit') {
-      for (const marker of markers) if (!named.has(marker.tool)) named.set(marker.tool, 0);
     }
+    // Markers name tools too: with a note they add the tool (the note decides the lines).
+    for (const marker of markers) if (!named.has(marker.tool)) named.set(marker.tool, 0);
     const tools = toolList(named);
     const tool = tools[0]?.tool ?? null;
     return {

@@ -90,7 +90,15 @@ export async function blameFiles(
     try {
       // A blame.ignoreRevsFile in the repository's config would move lines to other commits (or fail
       // when the file is missing): the empty value clears it.
-      const { stdout } = await git.run(['blame', '--incremental', '--ignore-revs-file=', revs, '--', path]);
+      const { stdout } = await git.run([
+        'blame',
+        '--incremental',
+        '--no-textconv',
+        '--ignore-revs-file=',
+        revs,
+        '--',
+        path,
+      ]);
       return { status: 'ok', path, runs: parseIncrementalBlame(stdout) };
     } catch (error) {
       if (!(error instanceof GitError)) throw error;

@@ -77,9 +77,19 @@ export async function runLineage(io: Io, options: GlobalOptions, lineage: Lineag
   const ledgerBase =
     from === undefined ? await ledgerBaseOf(git, await readRecords(git, policy.ledger.ref), env) : undefined;
   const facts = await collectGitFacts(git, { target: range.target, from, env, policy, layout, ledgerBase });
-  const paths = facts.diff
+  const candidates = facts.diff
     .filter((file) => file.status !== 'deleted' && file.added !== null && file.addedRanges.length > 0)
     .map((file) => file.path);
+  // Submodules (gitlinks, mode 160000) have no lines to blame.
+  const gitlinks = new Set<string>();
+  if (candidates.length > 0) {
+    const tree = await git.run(['ls-tree', '-z', '--end-of-options', facts.target.sha, '--', ...candidates]);
+    for (const entry of tree.stdout.split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (entry.startsWith('160000 ') && tab !== -1) gitlinks.add(entry.slice(tab + 1));
+    }
+  }
+  const paths = candidates.filter((path) => !gitlinks.has(path));
   const [notes, blame, coverage] = await Promise.all([
     readAiNotes(git, new Set(facts.commits.map((commit) => commit.sha))),
     blameFiles(git, facts.base.sha, facts.target.sha, paths),

@@ -103,7 +103,9 @@ export function doraValue(name: keyof Dora, key: DoraKey): { value: string; unit
 
 export function windowLabel(insights: Insights): string {
   const { since, until, weeks, timezone } = insights.window;
-  return `${since.slice(0, 10)} → ${until.slice(0, 10)} (${plural(weeks, 'week')}, ${timezone})`;
+  // Weeks to one decimal (a 1-day window is 0.1 weeks, not 0); singular only for exactly 1.0.
+  const shown = decimal(weeks);
+  return `${since.slice(0, 10)} → ${until.slice(0, 10)} (${shown} week${shown === '1' || shown === '1.0' ? '' : 's'}, ${timezone})`;
 }
 
 /** True when the row's whole 95% interval against the other deploys lies above 1: not chance. */

@@ -1,3 +1,4 @@
+import { mdCell, mdCode, mdInline } from './markdown.js';
 import { percent, thousands } from '../assess/context.js';
 import type { Insights, RateRow } from '../assess/insights-types.js';
 import {
@@ -15,27 +16,9 @@ import {
 
 const BAND_ICON = { elite: '🟢', high: '🔵', medium: '🟡', low: '🔴' } as const;
 
-/**
- * Text for a paragraph or list item: `<` and `>` as entities, so GitHub shows a zone named `<x>` instead of
- * swallowing it as HTML; code spans are left alone (entities would show there literally).
- */
-function inline(text: string): string {
-  return text
-    .replace(/\r?\n/g, ' ')
-    .split(/(`[^`]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replaceAll('<', '&lt;').replaceAll('>', '&gt;')))
-    .join('');
-}
-
-/** Text for a table cell: also no column breaks (GitHub unescapes `\|` even inside code spans in tables). */
-function cell(text: string): string {
-  return inline(text).replaceAll('|', '\\|');
-}
-
-/** Text inside a code span: HTML is not rendered there, but a backtick would end the span. */
-function code(text: string): string {
-  return `\`${text.replaceAll('`', "'").replace(/\r?\n/g, ' ')}\``;
-}
+const inline = mdInline;
+const cell = mdCell;
+const code = mdCode;
 
 function rateTable(
   title: string,

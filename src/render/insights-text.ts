@@ -15,7 +15,7 @@ import {
   successPercent,
 } from './insights-format.js';
 import { wrap, wrapBlock, type Style } from './style.js';
-import { renderTable } from './table.js';
+import { breakName, renderTable } from './table.js';
 
 /** Band colours: green for the good bands, yellow and red for the ones to work on. */
 function bandStyle(band: DoraBand | null, style: Style): (text: string) => string {
@@ -95,7 +95,7 @@ function rateTable(rows: RateRow[], dimension: 'zone' | 'aiShare', insights: Ins
   return renderTable(
     head,
     rows.map((row) => [
-      keyLabel(dimension, row.key, insights.aiShareThreshold),
+      breakName(keyLabel(dimension, row.key, insights.aiShareThreshold), 20),
       thousands(row.deploys),
       thousands(row.failed),
       row.rate === null ? '–' : percent(row.rate),

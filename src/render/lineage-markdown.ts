@@ -2,10 +2,9 @@ import { formatRatio } from '../assess/coverage.js';
 import { short } from '../assess/context.js';
 import type { LineageReport } from '../assess/lineage-types.js';
 import { coverageCell, summaryLines } from './lineage-text.js';
+import { mdCell, mdCode } from './markdown.js';
 
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-}
+const cell = mdCell;
 
 /** For PR comments and step summaries (`--format github` prints the same). */
 export function renderLineageMarkdown(report: LineageReport): string {
@@ -25,7 +24,7 @@ export function renderLineageMarkdown(report: LineageReport): string {
     out.push('| File | AI lines | Lines | Share | Basis | Tools |', '|---|---:|---:|---:|---|---|');
     for (const f of report.files)
       out.push(
-        `| \`${cell(f.path)}\` | ${f.aiLines} | ${f.lines} | ${formatRatio({ covered: f.aiLines, measured: f.lines })} | ${f.attribution} | ${f.tools.map((t) => `${t.tool} ${t.lines}`).join(', ') || '-'} |`,
+        `| ${mdCell(mdCode(f.path))} | ${f.aiLines} | ${f.lines} | ${formatRatio({ covered: f.aiLines, measured: f.lines })} | ${f.attribution} | ${f.tools.map((t) => `${t.tool} ${t.lines}`).join(', ') || '-'} |`,
       );
     out.push('');
   }

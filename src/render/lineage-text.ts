@@ -2,7 +2,7 @@ import { formatRatio } from '../assess/coverage.js';
 import { listSome, short } from '../assess/context.js';
 import type { LineageReport, LineCoverage } from '../assess/lineage-types.js';
 import { wrapBlock, type Style } from './style.js';
-import { renderTable } from './table.js';
+import { breakName, renderTable } from './table.js';
 
 export function coverageCell(coverage: LineCoverage | null): string {
   return coverage === null
@@ -70,7 +70,7 @@ export function renderLineageText(report: LineageReport, style: Style): string {
       renderTable(
         ['File', 'AI/lines', 'Share', 'Basis', 'Tools'],
         report.files.map((f) => [
-          f.lowRisk ? `${f.path} (low risk)` : f.path,
+          breakName(f.lowRisk ? `${f.path} (low risk)` : f.path, 28),
           `${f.aiLines}/${f.lines}`,
           formatRatio({ covered: f.aiLines, measured: f.lines }),
           f.attribution,
