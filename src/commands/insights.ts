@@ -98,7 +98,10 @@ export async function runInsights(
   const known = (commit: CommitFacts) => Date.parse(commit.committer.date) <= now;
   const deploys = deploysFrom(records, env);
   const branch = await mainBranch(workspace.git, envPolicy.branch);
-  const read = await readDeployHistory(workspace.git, deploys, branch.sha);
+  // Git history is read only for the deploys in the window: the first one's base (the deploy before the
+  // window) bounds the read, so a long ledger does not make a 90-day report read years of history.
+  const inWindow = deploys.filter((deploy) => Date.parse(deploy.at) >= since);
+  const read = await readDeployHistory(workspace.git, inWindow, branch.sha);
   const firstParent = (await readFirstParent(workspace.git, branch.sha, sinceIso)).filter(known);
   const reverts = findReverts([
     ...new Map(
