@@ -4,7 +4,7 @@ import type { LedgerRecord } from './record.js';
 /**
  * What runs in the env now: the newest successful deploy that has not been rolled back. Events are
  * taken in time order (`at`); `rolled-back --sha S` takes S out, returning the env to the deploy before
- * it; `failed` changes nothing (the deploy did not take). `before` looks at the state before an instant,
+ * it (a rollback of a commit that never ran takes out the running deploy); `failed` changes nothing (the deploy did not take). `before` looks at the state before an instant,
  * and `excluding` ignores deploys of one commit (the base of an event about that commit).
  */
 export function lastSucceeded(
@@ -25,6 +25,9 @@ export function lastSucceeded(
     }
     const index = stack.map((r) => r.sha).lastIndexOf(event.sha);
     if (index !== -1) stack.splice(index);
+    // A rollback naming a commit that never ran here (`record rolled-back` from another checkout) rolls
+    // back what was running, as insights counts it.
+    else if (event.sha !== excluding) stack.pop();
   }
   return stack[stack.length - 1] ?? null;
 }

@@ -43,6 +43,17 @@ describe('what runs in an environment now', () => {
     expect(lastSucceeded(records, 'staging')?.sha[0]).toBe('x');
     expect(lastSucceeded(records, 'dev')).toBeNull();
   });
+
+  it('a rollback naming a commit that never ran here rolls back the running deploy (as insights counts it)', () => {
+    const records = [
+      rec('succeeded', 'a', '2026-11-01T10:00:00Z'),
+      rec('succeeded', 'b', '2026-11-02T10:00:00Z'),
+      rec('rolled-back', 'e', '2026-11-03T10:00:00Z'),
+    ];
+    expect(lastSucceeded(records, 'production')?.sha[0]).toBe('a');
+    // An event about `e` itself does not count its own rollback against the others.
+    expect(lastSucceeded(records, 'production', undefined, 'e'.repeat(40))?.sha[0]).toBe('b');
+  });
 });
 
 describe('--since', () => {
