@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SourceFacts } from '../../assess/sources.js';
 import type { MetricSource } from '../../config/sources-schema.js';
 import type { HttpClient } from '../http.js';
+import { worstSeries } from './metric-series.js';
 
 /**
  * Datadog metric query, `GET /api/v1/query?from&to&query` (docs.datadoghq.com/api/latest/metrics/#query-timeseries-points),
@@ -67,11 +68,5 @@ export async function collectDatadog(
       },
     };
   }
-  // Several series: judge the worst one against the threshold (the highest for max, else the lowest).
-  const sorted = [...samples].sort((a, b) => a.value - b.value);
-  const worst = (source.max !== undefined ? sorted[sorted.length - 1] : sorted[0]) ?? sorted[0];
-  if (worst === undefined)
-    return { latencyMs: answer.latencyMs, outcome: { status: 'no-data', reason: 'no series' } };
-  const detail = samples.length > 1 ? `worst of ${samples.length} series: ${worst.series}` : '';
-  return { latencyMs: answer.latencyMs, outcome: { status: 'metric', value: worst.value, detail } };
+  return { latencyMs: answer.latencyMs, outcome: worstSeries(samples, source) };
 }
