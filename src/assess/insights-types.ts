@@ -1,3 +1,5 @@
+import { DAY_NAMES, type DayName } from '../config/schema.js';
+
 /** What `deployadvisor insights` reports (JSON `deployadvisor.insights/1`); docs/insights.md describes it. */
 
 export const DORA_BANDS = ['elite', 'high', 'medium', 'low'] as const;
@@ -41,8 +43,20 @@ export interface RateRow {
   ratio: { value: number; low: number; high: number } | null;
 }
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+/** The policy's day names (`windows` use them too), Monday first. */
+export const WEEKDAYS = DAY_NAMES;
+export type Weekday = DayName;
+
+/** Full names, for sentences ("Friday deploys fail ..."). */
+export const WEEKDAY_NAMES: Record<Weekday, string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
+};
 
 export interface FailureRates {
   byWeekday: RateRow[];

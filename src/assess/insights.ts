@@ -2,7 +2,9 @@ import { DateTime } from 'luxon';
 import type { DeployHistory, PastDeploy } from './deploy-history.js';
 import type { Diagnostic } from './facts.js';
 import {
+  WEEKDAY_NAMES,
   WEEKDAYS,
+  type Weekday,
   type Dora,
   type DoraBand,
   type DoraKey,
@@ -28,15 +30,6 @@ export interface InsightsInput {
 }
 
 const WEEK = 7 * 24 * 3_600_000;
-const DAY_NAMES = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-} as const;
 
 /**
  * DORA performance bands, after the 2023 State of DevOps report's clusters: elite deploys on demand
@@ -253,12 +246,7 @@ export function assessInsights(input: InsightsInput): Insights {
     if (h !== null) highlights.push(h);
   };
   push(
-    highlight(
-      'weekday',
-      failureRate.byWeekday,
-      total,
-      (key) => `${DAY_NAMES[key as keyof typeof DAY_NAMES]} deploys`,
-    ),
+    highlight('weekday', failureRate.byWeekday, total, (key) => `${WEEKDAY_NAMES[key as Weekday]} deploys`),
   );
   push(
     highlight(

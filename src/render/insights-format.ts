@@ -1,5 +1,11 @@
 import { percent, thousands } from '../assess/context.js';
-import type { Dora, DoraKey, Insights, RateRow } from '../assess/insights-types.js';
+import {
+  WEEKDAY_NAMES,
+  type Dora,
+  type DoraKey,
+  type Insights,
+  type RateRow,
+} from '../assess/insights-types.js';
 
 /*
  * How the insights renderers (text, markdown, HTML) write their numbers and names, so that the three
@@ -19,16 +25,6 @@ export const DORA_TITLES: Record<keyof Dora, string> = {
   leadTimeHours: 'Lead time for changes',
   changeFailureRate: 'Change failure rate',
   timeToRestoreHours: 'Time to restore',
-};
-
-const WEEKDAY_NAMES: Record<string, string> = {
-  mon: 'Mon',
-  tue: 'Tue',
-  wed: 'Wed',
-  thu: 'Thu',
-  fri: 'Fri',
-  sat: 'Sat',
-  sun: 'Sun',
 };
 
 /** A fixed number of decimals, trailing zeros dropped ("4.0" → "4"); never locale-dependent. */
@@ -74,7 +70,7 @@ export function keyLabel(
 ): string {
   switch (dimension) {
     case 'weekday':
-      return WEEKDAY_NAMES[key] ?? key;
+      return (WEEKDAY_NAMES as Record<string, string | undefined>)[key]?.slice(0, 3) ?? key;
     case 'hour':
       return /^\d+$/.test(key) ? `${key.padStart(2, '0')}:00` : key;
     case 'aiShare':

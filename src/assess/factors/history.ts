@@ -1,5 +1,5 @@
 import type { Factor } from '../plan-types.js';
-import type { Weekday } from '../insights-types.js';
+import { WEEKDAY_NAMES, type Weekday } from '../insights-types.js';
 import { smoothedRate } from '../stats.js';
 import { byText, percent } from '../context.js';
 
@@ -39,16 +39,6 @@ export const AI_HEAVY = 0.5;
 /** Smoothed failure rate that earns the factor's full points. */
 export const FULL_RATE = 0.5;
 
-const DAY = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-} as const satisfies Record<Weekday, string>;
-
 function hourBand(hour: number): string {
   const start = Math.floor(hour / 6) * 6;
   return `${String(start).padStart(2, '0')}:00–${String(start + 6).padStart(2, '0')}:00`;
@@ -71,7 +61,7 @@ interface Cohort {
 
 /** The cohorts a unit with these traits belongs to, most specific first. */
 export function cohortsOf(traits: HistoryTraits): Cohort[] {
-  const day = DAY[traits.weekday];
+  const day = WEEKDAY_NAMES[traits.weekday];
   const band = hourBand(traits.hour);
   const ai = (traits.aiShare ?? 0) >= AI_HEAVY;
   const cohorts: Cohort[] = [];
