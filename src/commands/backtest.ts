@@ -20,7 +20,7 @@ import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 import { VERSION } from '../version.js';
 import { ledgerRecords } from './ledger.js';
-import { emit, environmentOf, openWorkspace, type Workspace } from './shared.js';
+import { emit, environmentOf, mustResolve, openWorkspace, parseRange, type Workspace } from './shared.js';
 
 export interface BacktestOptions {
   env?: string;
@@ -33,22 +33,18 @@ export interface BacktestRun {
   changes: ScoredChange[];
 }
 
-/** `A..B`, or a single ref (everything reachable from it). */
+/** `A..B`, or a single ref (everything reachable from it); `A...B` is refused. */
 async function resolveRange(
   workspace: Workspace,
   spec: string,
 ): Promise<{ from: string | null; to: string; revs: string }> {
-  const parts = spec.split('..');
-  if (parts.length > 2 || spec.includes('...')) {
+  const range = parseRange(spec);
+  if (range.symmetric) {
     throw new UserError(`backtest ${spec}: expected a range A..B or a single ref such as HEAD or main.`);
   }
-  const [fromRef, toRef] =
-    parts.length === 2 ? [parts[0] ?? '', parts[1] || 'HEAD'] : [null, parts[0] ?? 'HEAD'];
-  const to = await resolveCommit(workspace.git, toRef);
-  if (to === null) throw new UserError(`backtest ${spec}: ${toRef} is not a commit in this repository.`);
-  if (fromRef === null || fromRef === '') return { from: null, to, revs: to };
-  const from = await resolveCommit(workspace.git, fromRef);
-  if (from === null) throw new UserError(`backtest ${spec}: ${fromRef} is not a commit in this repository.`);
+  const to = await mustResolve(workspace.git, 'backtest', spec, range.target);
+  if (range.from === undefined) return { from: null, to, revs: to };
+  const from = await mustResolve(workspace.git, 'backtest', spec, range.from);
   return { from, to, revs: `${from}..${to}` };
 }
 

@@ -3,8 +3,7 @@ import { assessLineage } from '../assess/lineage.js';
 import { readAiNotes } from '../collect/ai-notes.js';
 import { blameFiles } from '../collect/blame.js';
 import { collectCoverage } from '../collect/coverage/index.js';
-import { collectGitFacts, resolveCommit } from '../collect/git-facts.js';
-import type { GitRunner } from '../collect/git-runner.js';
+import { collectGitFacts } from '../collect/git-facts.js';
 import { EXIT, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { readRecords } from '../ledger/store.js';
@@ -12,39 +11,21 @@ import type { GlobalOptions } from '../main.js';
 import { renderLineageJson } from '../render/lineage-json.js';
 import { renderLineageMarkdown } from '../render/lineage-markdown.js';
 import { renderLineageText } from '../render/lineage-text.js';
-import { emit, environmentOf, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
+import {
+  emit,
+  environmentOf,
+  ledgerBaseOf,
+  mustResolve,
+  openWorkspace,
+  parseRange,
+  styleFor,
+} from './shared.js';
 
 export interface LineageOptions {
   range?: string | undefined;
   env?: string;
   from?: string;
   coverage?: string[];
-}
-
-/** `A..B`, `A...B` (from their merge-base), `A..` (to HEAD), `..B` (from HEAD) or one ref (the target). */
-export function parseRange(range: string | undefined): {
-  from: string | undefined;
-  target: string;
-  symmetric: boolean;
-} {
-  if (range === undefined || range === '') return { from: undefined, target: 'HEAD', symmetric: false };
-  // Git forbids `..` inside ref names, so the first `..` (or `...`) is the separator.
-  const at = range.indexOf('..');
-  if (at === -1) return { from: undefined, target: range, symmetric: false };
-  const symmetric = range.startsWith('...', at);
-  const left = range.slice(0, at);
-  const right = range.slice(at + (symmetric ? 3 : 2));
-  return { from: left === '' ? 'HEAD' : left, target: right === '' ? 'HEAD' : right, symmetric };
-}
-
-async function mustResolve(git: GitRunner, range: string, ref: string): Promise<string> {
-  const sha = await resolveCommit(git, ref);
-  if (sha === null) {
-    throw new UserError(`lineage ${range}: "${ref}" is not a commit in this repository.`, {
-      hint: 'Pass a branch, tag or sha that exists here (see `git log --oneline`); in CI, fetch it first.',
-    });
-  }
-  return sha;
 }
 
 export async function runLineage(io: Io, options: GlobalOptions, lineage: LineageOptions): Promise<number> {
@@ -59,10 +40,10 @@ export async function runLineage(io: Io, options: GlobalOptions, lineage: Lineag
       `lineage ${label} --from ${lineage.from}: the range already names its base; pass one.`,
     );
   }
-  const targetSha = await mustResolve(git, label, range.target);
+  const targetSha = await mustResolve(git, 'lineage', label, range.target);
   let from = range.from ?? lineage.from;
   if (from !== undefined) {
-    const fromSha = await mustResolve(git, label, from);
+    const fromSha = await mustResolve(git, 'lineage', label, from);
     if (range.symmetric) {
       const base = await git.run(['merge-base', fromSha, targetSha], { okExitCodes: [0, 1] });
       if (base.exitCode !== 0)

@@ -191,6 +191,38 @@ export async function ledgerBaseOf(
   };
 }
 
+/** `A..B`, `A...B` (from their merge-base), `A..` (to HEAD), `..B` (from HEAD) or one ref (the target). */
+export function parseRange(range: string | undefined): {
+  from: string | undefined;
+  target: string;
+  symmetric: boolean;
+} {
+  if (range === undefined || range === '') return { from: undefined, target: 'HEAD', symmetric: false };
+  // Git forbids `..` inside ref names, so the first `..` (or `...`) is the separator.
+  const at = range.indexOf('..');
+  if (at === -1) return { from: undefined, target: range, symmetric: false };
+  const symmetric = range.startsWith('...', at);
+  const left = range.slice(0, at);
+  const right = range.slice(at + (symmetric ? 3 : 2));
+  return { from: left === '' ? 'HEAD' : left, target: right === '' ? 'HEAD' : right, symmetric };
+}
+
+/** The commit `ref` names, or an error naming the command, the range and the ref. */
+export async function mustResolve(
+  git: GitRunner,
+  command: string,
+  range: string,
+  ref: string,
+): Promise<string> {
+  const sha = await resolveCommit(git, ref);
+  if (sha === null) {
+    throw new UserError(`${command} ${range}: "${ref}" is not a commit in this repository.`, {
+      hint: 'Pass a branch, tag or sha that exists here (see `git log --oneline`); in CI, fetch it first.',
+    });
+  }
+  return sha;
+}
+
 /** Colour only on a TTY, and never with --no-color or NO_COLOR. */
 export async function styleFor(io: Io, options: GlobalOptions): Promise<Style> {
   const noColor =
