@@ -4,7 +4,8 @@ import type { LedgerRecord } from './record.js';
 /**
  * What runs in the env now: the newest successful deploy that has not been rolled back. Events are
  * taken in time order (`at`); `rolled-back --sha S` takes S out, returning the env to the deploy before
- * it (a rollback of a commit that never ran takes out the running deploy); `failed` changes nothing (the deploy did not take). `before` looks at the state before an instant,
+ * it (a rollback of a commit with no deploy here takes out the running deploy); `failed` changes nothing
+ * (the deploy did not take). `before` looks at the state before an instant,
  * and `excluding` ignores deploys of one commit (the base of an event about that commit).
  */
 export function lastSucceeded(
@@ -14,20 +15,22 @@ export function lastSucceeded(
   excluding?: string,
 ): LedgerRecord | null {
   const events = records
-    .filter((r) => r.env === env && (r.type === 'succeeded' || r.type === 'rolled-back'))
+    .filter((r) => r.env === env && r.type !== 'plan' && r.type !== 'override')
     .filter((r) => before === undefined || r.at < before)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
   const stack: LedgerRecord[] = [];
+  const deployed = new Set<string>();
   for (const event of events) {
-    if (event.type === 'succeeded') {
-      if (event.sha !== excluding) stack.push(event);
+    if (event.type !== 'rolled-back') {
+      deployed.add(event.sha);
+      if (event.type === 'succeeded' && event.sha !== excluding) stack.push(event);
       continue;
     }
     const index = stack.map((r) => r.sha).lastIndexOf(event.sha);
     if (index !== -1) stack.splice(index);
-    // A rollback naming a commit that never ran here (`record rolled-back` from another checkout) rolls
-    // back what was running, as insights counts it.
-    else if (event.sha !== excluding) stack.pop();
+    // A rollback naming a commit that never had a deploy here (`record rolled-back` from another
+    // checkout) rolls back what was running, as insights (deploysFrom) counts it.
+    else if (!deployed.has(event.sha) && event.sha !== excluding) stack.pop();
   }
   return stack[stack.length - 1] ?? null;
 }

@@ -53,6 +53,13 @@ describe('what runs in an environment now', () => {
     expect(lastSucceeded(records, 'production')?.sha[0]).toBe('a');
     // An event about `e` itself does not count its own rollback against the others.
     expect(lastSucceeded(records, 'production', undefined, 'e'.repeat(40))?.sha[0]).toBe('b');
+    // A failed deploy rolled back is about that deploy: what ran before it still runs.
+    const failedThenRolledBack = [
+      rec('succeeded', 'a', '2026-11-01T10:00:00Z'),
+      rec('failed', 'f', '2026-11-02T10:00:00Z'),
+      rec('rolled-back', 'f', '2026-11-02T10:30:00Z'),
+    ];
+    expect(lastSucceeded(failedThenRolledBack, 'production')?.sha[0]).toBe('a');
   });
 });
 
