@@ -1,18 +1,17 @@
-import { createClassifier } from '../assess/context.js';
-import { describeDeploys } from '../assess/deploy-history.js';
 import { deploysFrom } from '../assess/deploys.js';
-import type { CommitFacts, Diagnostic } from '../assess/facts.js';
+import type { Diagnostic } from '../assess/facts.js';
+import { AI_HEAVY } from '../assess/factors/history.js';
 import { assessInsights } from '../assess/insights.js';
 import { mainBranchFromReverts } from '../assess/main-branch.js';
 import type { MainBranchHealth } from '../assess/insights-types.js';
-import { findReverts } from '../assess/reverts.js';
 import { systemClock } from '../collect/clock.js';
 import { resolveCommit } from '../collect/git-facts.js';
-import { readDeployHistory, readFirstParent } from '../collect/history.js';
+import { readFirstParent } from '../collect/history.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 import { VERSION } from '../version.js';
+import { pastDeploys } from './past-deploys.js';
 import { ledgerRecords } from './ledger.js';
 import { parseNow } from './plan.js';
 import { emit, environmentOf, openWorkspace, sinceOption, styleFor } from './shared.js';
@@ -23,9 +22,6 @@ export interface InsightsOptions {
   now?: string;
   offline?: boolean;
 }
-
-/** AI share of a deploy's changed lines at or above which it counts as AI-heavy. */
-export const AI_HEAVY_SHARE = 0.5;
 
 /** The environment's branch as this clone has it: origin/<branch>, else <branch>, else HEAD. */
 async function mainBranch(
@@ -95,27 +91,20 @@ export async function runInsights(
 
   // As of `now`: ledger records and commits after it are not known yet (a --now in the past).
   const records = (await ledgerRecords(workspace)).filter((record) => Date.parse(record.at) <= now);
-  const known = (commit: CommitFacts) => Date.parse(commit.committer.date) <= now;
   const deploys = deploysFrom(records, env);
   const branch = await mainBranch(workspace.git, envPolicy.branch);
   // Git history is read only for the deploys in the window: the first one's base (the deploy before the
   // window) bounds the read, so a long ledger does not make a 90-day report read years of history.
   const inWindow = deploys.filter((deploy) => Date.parse(deploy.at) >= since);
-  const read = await readDeployHistory(workspace.git, inWindow, branch.sha);
-  const firstParent = (await readFirstParent(workspace.git, branch.sha, sinceIso)).filter(known);
-  const reverts = findReverts([
-    ...new Map(
-      [...read.commits, ...firstParent].filter(known).map((commit) => [commit.sha, commit]),
-    ).values(),
-  ]);
-  const history = describeDeploys({
+  const firstParent = (await readFirstParent(workspace.git, branch.sha, sinceIso)).filter(
+    (commit) => Date.parse(commit.committer.date) <= now,
+  );
+  const { history, read, reverts } = await pastDeploys(workspace.git, policy, {
     deploys,
-    commits: read.commits,
-    classifier: createClassifier(policy),
-    timezone: policy.timezone,
-    reverts,
-    baseline: read.baseline,
+    readFor: inWindow,
+    head: branch.sha,
     now,
+    extra: firstParent,
   });
 
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];
@@ -154,7 +143,7 @@ export async function runInsights(
     since,
     until: now,
     timezone: policy.timezone,
-    aiShareThreshold: AI_HEAVY_SHARE,
+    aiShareThreshold: AI_HEAVY,
     mainBranch: ci ?? mainBranchFromReverts(firstParent, reverts, branch, since, now),
     toolVersion: VERSION,
     diagnostics,

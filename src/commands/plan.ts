@@ -5,12 +5,9 @@ import { DateTime } from 'luxon';
 import picomatch from 'picomatch';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
-import { createClassifier } from '../assess/context.js';
-import { deployCounts, describeDeploys } from '../assess/deploy-history.js';
+import { deployCounts } from '../assess/deploy-history.js';
 import { deploysFrom } from '../assess/deploys.js';
 import type { HistoryCounts } from '../assess/factors/history.js';
-import { findReverts } from '../assess/reverts.js';
-import { readDeployHistory } from '../collect/history.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import type { Policy } from '../config/schema.js';
 import type { LedgerRecord } from '../ledger/record.js';
@@ -29,6 +26,7 @@ import { renderJson } from '../render/plan-json.js';
 import { renderMarkdown } from '../render/plan-markdown.js';
 import { renderText } from '../render/plan-text.js';
 import { VERSION } from '../version.js';
+import { pastDeploys } from './past-deploys.js';
 import { emit, environmentOf, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
 
 /** The newest deploys the history factor reads (older ones matter less, and cost time). */
@@ -62,16 +60,7 @@ async function readPlanHistory(
   const known = records.filter((record) => Date.parse(record.at) <= now);
   const deploys = deploysFrom(known, env).slice(-MAX_HISTORY_DEPLOYS);
   if (deploys.length === 0) return null;
-  const read = await readDeployHistory(git, deploys, head);
-  const history = describeDeploys({
-    deploys,
-    commits: read.commits,
-    classifier: createClassifier(policy),
-    timezone: policy.timezone,
-    reverts: findReverts(read.commits.filter((commit) => Date.parse(commit.committer.date) <= now)),
-    baseline: read.baseline,
-    now,
-  });
+  const { history } = await pastDeploys(git, policy, { deploys, readFor: deploys, head, now });
   return deployCounts(history, policy.riskZones);
 }
 

@@ -1,0 +1,40 @@
+import { createClassifier } from '../assess/context.js';
+import { describeDeploys, type DeployHistory } from '../assess/deploy-history.js';
+import type { Deploy } from '../assess/deploys.js';
+import type { CommitFacts } from '../assess/facts.js';
+import { findReverts, type RevertLink } from '../assess/reverts.js';
+import { readDeployHistory, type DeployHistoryRead } from '../collect/history.js';
+import type { GitRunner } from '../collect/git-runner.js';
+import type { Policy } from '../config/schema.js';
+
+/**
+ * The env's deploys as known at `now` (later ledger records, reverts and restores are not seen), with
+ * what each shipped: git is read for `readFor` (the deploys whose commits matter), and `extra` commits
+ * (already read elsewhere) are searched for reverts too. Plan's history factor and insights share it.
+ */
+export async function pastDeploys(
+  git: GitRunner,
+  policy: Policy,
+  input: {
+    deploys: readonly Deploy[];
+    readFor: readonly Deploy[];
+    head: string;
+    now: number;
+    extra?: readonly CommitFacts[];
+  },
+): Promise<{ history: DeployHistory; read: DeployHistoryRead; reverts: Map<string, RevertLink> }> {
+  const read = await readDeployHistory(git, input.readFor, input.head);
+  const known = (commit: CommitFacts) => Date.parse(commit.committer.date) <= input.now;
+  const commits = new Map([...read.commits, ...(input.extra ?? [])].filter(known).map((c) => [c.sha, c]));
+  const reverts = findReverts([...commits.values()]);
+  const history = describeDeploys({
+    deploys: input.deploys,
+    commits: read.commits,
+    classifier: createClassifier(policy),
+    timezone: policy.timezone,
+    reverts,
+    baseline: read.baseline,
+    now: input.now,
+  });
+  return { history, read, reverts };
+}
