@@ -38,7 +38,7 @@ export interface DeployHistoryInput {
 
 export interface DeployHistory {
   deploys: PastDeploy[];
-  /** Hours from each commit's committer date to the first successful deploy that shipped it. */
+  /** Hours from each commit's committer date to the first deploy that took with it (not one that failed). */
   leadTimes: Array<{ sha: string; hours: number; deploy: string }>;
 }
 
@@ -164,16 +164,12 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
     };
   });
 
-  // Lead time: to the first deploy that succeeded with the commit in it (a failed deploy did not ship it).
-  const shipped = new Set<string>();
+  // Lead time: from each commit to the deploy that first shipped it (one that took; a baseline's commits
+  // have none, since what ran before it is unknown).
   const leadTimes: DeployHistory['leadTimes'] = [];
   for (const [index, deploy] of input.deploys.entries()) {
-    if (deploy.outcome !== 'succeeded' || index < baselineIndex) continue;
-    const baseline = claims[index]?.baseline ?? false;
-    const reached = claim(deploy.sha, bySha, shipped);
-    for (const sha of reached) shipped.add(sha);
-    // What the baseline ran before is unknown, so its commits have no lead time.
-    const shas = baseline ? [] : reached;
+    const { shas, baseline } = claims[index] ?? { shas: [], baseline: false };
+    if (deploy.outcome === 'failed' || baseline) continue;
     for (const sha of shas) {
       const commit = bySha.get(sha);
       if (commit === undefined) continue;
