@@ -7,6 +7,7 @@ import type { BacktestResult } from '../../src/assess/backtest.js';
 import type { RecordBody } from '../../src/ledger/record.js';
 import { generateBacktestRepo, type ChangeTraits, type GeneratedHistory } from '../helpers/backtest-repo.js';
 import { writeLedger } from '../helpers/history.js';
+import { deployEvent } from '../helpers/records.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
 
@@ -277,21 +278,8 @@ describe('ledger labels, ranges and bad input (a small repository)', () => {
       date: '2026-03-02T15:00:00Z',
       body: `This reverts commit ${sha.totals ?? ''}.`,
     });
-    const event = (type: RecordBody['type'], commit: string, at: string, env = 'production'): RecordBody => ({
-      schema: 'deployadvisor.record/1',
-      type,
-      env,
-      sha: commit,
-      base: null,
-      at,
-      backfilled: true,
-      recordedAt: at,
-      actor: { name: 'T', email: 't@example.com', ci: null },
-      ciRunUrl: null,
-      plan: null,
-      planId: null,
-      reason: type === 'succeeded' || type === 'started' ? null : 'error rate up',
-    });
+    const event = (type: RecordBody['type'], commit: string, at: string, env = 'production') =>
+      deployEvent(type, commit, at, { env });
     const s = (key: string) => sha[key] ?? '';
     writeLedger(repo, [
       event('succeeded', s('totalsOld'), '2026-03-02T10:30:00Z'),

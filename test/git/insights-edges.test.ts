@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Insights } from '../../src/assess/insights-types.js';
 import type { Plan } from '../../src/assess/plan-types.js';
-import type { RecordBody } from '../../src/ledger/record.js';
 import { writeLedger } from '../helpers/history.js';
+import type { RecordBody } from '../../src/ledger/record.js';
+import { deployEvent } from '../helpers/records.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
 
@@ -35,28 +36,7 @@ function change(repo: TestRepo, path: string, subject: string, date: string, bod
   return repo.commit(subject, { date, ...(body === undefined ? {} : { body }) });
 }
 
-function event(
-  type: RecordBody['type'],
-  sha: string,
-  at: string,
-  extra: { base?: string | null; reason?: string } = {},
-): RecordBody {
-  return {
-    schema: 'deployadvisor.record/1',
-    type,
-    env: 'production',
-    sha,
-    base: extra.base ?? null,
-    at,
-    backfilled: true,
-    recordedAt: at,
-    actor: { name: 'T', email: 't@example.com', ci: null },
-    ciRunUrl: null,
-    plan: null,
-    planId: null,
-    reason: extra.reason ?? (type === 'failed' || type === 'rolled-back' ? 'it broke' : null),
-  };
-}
+const event = deployEvent;
 
 async function insights(repo: TestRepo, ...args: string[]): Promise<Insights> {
   const result = await runCli(['--repo', repo.dir, '--format', 'json', 'insights', ...args]);

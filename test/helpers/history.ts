@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, type LedgerRecord, type RecordBody } from '../../src/ledger/record.js';
 import { recordId } from '../../src/ledger/store.js';
+import { deployEvent } from './records.js';
 import { makeRepo, type TestRepo } from './repo.js';
 
 /** One generated deploy: a commit on main, deployed at `at`, and how (if) it failed. */
@@ -132,21 +133,8 @@ export function generateDeployHistory(plan: HistoryPlan): { repo: TestRepo; depl
   const bodies: RecordBody[] = [];
   let previous: string | null = null;
   for (const d of deploys) {
-    const event = (type: RecordBody['type'], at: string, reason: string | null): RecordBody => ({
-      schema: 'deployadvisor.record/1',
-      type,
-      env: 'production',
-      sha: d.sha,
-      base: previous,
-      at,
-      backfilled: true,
-      recordedAt: at,
-      actor: { name: 'T', email: 't@example.com', ci: null },
-      ciRunUrl: null,
-      plan: null,
-      planId: null,
-      reason,
-    });
+    const event = (type: RecordBody['type'], at: string, reason: string | null) =>
+      deployEvent(type, d.sha, at, { base: previous, reason });
     const later = new Date(Date.parse(d.at) + 40 * 60_000).toISOString().replace('.000Z', 'Z');
     if (d.failed === 'ledger-failed') {
       bodies.push(event('failed', d.at, 'error rate up'));

@@ -6,35 +6,9 @@ import type { CommitFacts } from '../../src/assess/facts.js';
 import { findReverts } from '../../src/assess/reverts.js';
 import { policySchema } from '../../src/config/schema.js';
 import type { LedgerRecord } from '../../src/ledger/record.js';
+import { letterRecord } from '../helpers/records.js';
 
-let seq = 0;
-/** A ledger record of commit `a`, `b`, ... (the letter repeated to 40 characters). */
-function rec(
-  type: LedgerRecord['type'],
-  commit: string,
-  at: string,
-  extra: { env?: string; reason?: string; base?: string } = {},
-): LedgerRecord {
-  seq += 1;
-  return {
-    schema: 'deployadvisor.record/1',
-    seq,
-    id: seq.toString(16).padStart(64, '0'),
-    prev: null,
-    type,
-    env: extra.env ?? 'production',
-    sha: commit.repeat(40),
-    base: extra.base === undefined ? null : extra.base.repeat(40),
-    at,
-    backfilled: false,
-    recordedAt: at,
-    actor: { name: 'a', email: 'a@example.com', ci: null },
-    ciRunUrl: null,
-    plan: null,
-    planId: null,
-    reason: extra.reason ?? null,
-  };
-}
+const rec = letterRecord;
 
 /** The fields the cases check, with the commit as its letter. */
 function brief(deploys: Deploy[]) {

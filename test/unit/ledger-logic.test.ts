@@ -2,29 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lastSucceeded, sinceInstant } from '../../src/ledger/queries.js';
 import { redact, type LedgerRecord } from '../../src/ledger/record.js';
+import { letterRecord } from '../helpers/records.js';
 
-let seq = 0;
-function rec(type: LedgerRecord['type'], sha: string, at: string, env = 'production'): LedgerRecord {
-  seq += 1;
-  return {
-    schema: 'deployadvisor.record/1',
-    seq,
-    id: seq.toString(16).padStart(64, '0'),
-    prev: null,
-    type,
-    env,
-    sha: sha.repeat(40).slice(0, 40),
-    base: null,
-    at,
-    backfilled: false,
-    recordedAt: at,
-    actor: { name: 'a', email: 'a@example.com', ci: null },
-    ciRunUrl: null,
-    plan: null,
-    planId: null,
-    reason: null,
-  };
-}
+const rec = (type: LedgerRecord['type'], sha: string, at: string, env = 'production') =>
+  letterRecord(type, sha, at, { env });
 
 describe('what runs in an environment now', () => {
   it('the newest success wins; a rollback returns to the deploy before it; failures change nothing', () => {
