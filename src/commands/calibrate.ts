@@ -1,13 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { BACKTEST_FACTORS } from '../assess/backtest.js';
-import { calibrate, HELD_OUT_SHARE, type Calibration } from '../assess/calibrate.js';
+import { calibrate, HELD_OUT_SHARE } from '../assess/calibrate.js';
 import { systemClock } from '../collect/clock.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
-import { renderTable } from '../render/table.js';
-import { wrapBlock } from '../render/style.js';
+import { auc, renderCalibrationText } from '../render/backtest.js';
 import { backtestRange } from './backtest.js';
 import { parseNow } from './plan.js';
 import { emit } from './shared.js';
@@ -16,41 +14,6 @@ export interface CalibrateOptions {
   env?: string;
   write?: boolean;
   now?: string;
-}
-
-function auc(value: number | null): string {
-  return value === null ? 'n/a' : value.toFixed(3);
-}
-
-function renderCalibration(c: Calibration, spec: string, written: string | null): string {
-  const lines = [
-    `Calibrate over ${spec}: trained on the older ${c.train.changes} change(s) (${c.train.failed} failed, ${c.train.from ?? '-'} to ${c.train.to ?? '-'}), tested on the newer ${c.test.changes} (${c.test.failed} failed, ${c.test.from ?? '-'} to ${c.test.to ?? '-'}).`,
-    '',
-    'Held-out AUC (0.5 is chance, 1 is perfect)',
-    `  weights before   ${auc(c.before)}`,
-    `  fitted weights   ${auc(c.after)}`,
-    `  lines added only ${auc(c.baseline)}`,
-    '',
-    renderTable(
-      ['factor', 'before', 'fitted', 'coefficient'],
-      BACKTEST_FACTORS.map((id) => [
-        id,
-        String(c.previous[id]),
-        String(c.weights[id]),
-        c.coefficients[id].toFixed(3),
-      ]),
-      [12, 8, 8, 13],
-    ),
-  ];
-  if (c.problem !== null) lines.push(wrapBlock(c.problem, 80));
-  lines.push(
-    written !== null
-      ? `Written to ${written} (model:); plan now uses these weights and says so.`
-      : c.problem === null
-        ? 'Run with --write to store these weights in the policy (model: section).'
-        : 'Nothing written.',
-  );
-  return `${wrapBlock(lines[0] ?? '', 80)}\n${lines.slice(1).join('\n')}\n`;
 }
 
 /** Puts the `model:` section into the policy text, with the date, range and AUCs as comments. */
@@ -135,7 +98,7 @@ export async function runCalibrate(
   const out =
     options.format === 'json'
       ? `${JSON.stringify({ schemaVersion: 'deployadvisor.calibration/1', tool: run.result.tool, range: run.result.range, ...result, written }, null, 2)}\n`
-      : renderCalibration(result, spec, written);
+      : renderCalibrationText(result, spec, written);
   await emit(io, options, out);
   return 0;
 }

@@ -1,9 +1,11 @@
-import type { BacktestResult, ThresholdRow } from '../assess/backtest.js';
-import { thousands } from '../assess/context.js';
+import { BACKTEST_FACTORS, type BacktestResult, type ThresholdRow } from '../assess/backtest.js';
+import type { Calibration } from '../assess/calibrate.js';
+import { short, thousands } from '../assess/context.js';
 import { renderTable } from './table.js';
 import { wrapBlock } from './style.js';
 
-function auc(value: number | null): string {
+/** An AUC to three decimals, or n/a. */
+export function auc(value: number | null): string {
   return value === null ? 'n/a' : value.toFixed(3);
 }
 
@@ -11,8 +13,8 @@ function pct(value: number | null): string {
   return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
 }
 
-function short(sha: string | null): string {
-  return sha === null ? 'root' : sha.slice(0, 10);
+function from(sha: string | null): string {
+  return sha === null ? 'root' : short(sha);
 }
 
 function thresholdLine(name: string, row: ThresholdRow, failed: number): string {
@@ -39,7 +41,7 @@ function verdict(result: BacktestResult): string {
 export function renderBacktestText(result: BacktestResult): string {
   const lines: string[] = [];
   lines.push(
-    `Backtest ${result.range.spec} (${short(result.range.from)}..${short(result.range.to)}): ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${thousands(result.labels.revert)} reverted, ${thousands(result.labels.ledger)} by the ledger)`,
+    `Backtest ${result.range.spec} (${from(result.range.from)}..${short(result.range.to)}): ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${thousands(result.labels.revert)} reverted, ${thousands(result.labels.ledger)} by the ledger)`,
   );
   lines.push('');
   lines.push(wrapBlock(verdict(result), 80));
@@ -116,4 +118,36 @@ export function renderBacktestMarkdown(result: BacktestResult): string {
     `- ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${result.labels.revert} reverted, ${result.labels.ledger} by the ledger)`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** What calibrate found, 80 columns; `written` is the policy file it wrote, if any. */
+export function renderCalibrationText(c: Calibration, spec: string, written: string | null): string {
+  const lines = [
+    `Calibrate over ${spec}: trained on the older ${c.train.changes} change(s) (${c.train.failed} failed, ${c.train.from ?? '-'} to ${c.train.to ?? '-'}), tested on the newer ${c.test.changes} (${c.test.failed} failed, ${c.test.from ?? '-'} to ${c.test.to ?? '-'}).`,
+    '',
+    'Held-out AUC (0.5 is chance, 1 is perfect)',
+    `  weights before   ${auc(c.before)}`,
+    `  fitted weights   ${auc(c.after)}`,
+    `  lines added only ${auc(c.baseline)}`,
+    '',
+    renderTable(
+      ['factor', 'before', 'fitted', 'coefficient'],
+      BACKTEST_FACTORS.map((id) => [
+        id,
+        String(c.previous[id]),
+        String(c.weights[id]),
+        c.coefficients[id].toFixed(3),
+      ]),
+      [12, 8, 8, 13],
+    ),
+  ];
+  if (c.problem !== null) lines.push(wrapBlock(c.problem, 80));
+  lines.push(
+    written !== null
+      ? `Written to ${written} (model:); plan now uses these weights and says so.`
+      : c.problem === null
+        ? 'Run with --write to store these weights in the policy (model: section).'
+        : 'Nothing written.',
+  );
+  return `${wrapBlock(lines[0] ?? '', 80)}\n${lines.slice(1).join('\n')}\n`;
 }
