@@ -20,7 +20,15 @@ import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
 import { VERSION } from '../version.js';
 import { ledgerRecords } from './ledger.js';
-import { emit, environmentOf, mustResolve, openWorkspace, parseRange, type Workspace } from './shared.js';
+import {
+  emit,
+  envBranch,
+  environmentOf,
+  mustResolve,
+  openWorkspace,
+  parseRange,
+  type Workspace,
+} from './shared.js';
 
 export interface BacktestOptions {
   env?: string;
@@ -68,11 +76,9 @@ export async function backtestRange(
     (deploy) => deploy.outcome !== 'succeeded',
   );
   // Reverts made after the range's end still tell about changes in it: the branch tips are read first.
-  const tips: string[] = [];
-  for (const ref of ['HEAD', `origin/${policy.environments[env]?.branch ?? 'main'}`]) {
-    const sha = await resolveCommit(workspace.git, ref);
-    if (sha !== null && sha !== range.to && !tips.includes(sha)) tips.push(sha);
-  }
+  const branch = await envBranch(workspace.git, policy.environments[env]?.branch ?? 'main');
+  const head = await resolveCommit(workspace.git, 'HEAD');
+  const tips = [...new Set([head ?? branch.sha, branch.sha])].filter((sha) => sha !== range.to);
 
   const scorer = new ChangeScorer(policy, weights);
   const changes: ScoredChange[] = [];

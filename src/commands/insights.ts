@@ -5,7 +5,6 @@ import { assessInsights } from '../assess/insights.js';
 import { mainBranchFromReverts } from '../assess/main-branch.js';
 import type { MainBranchHealth } from '../assess/insights-types.js';
 import { systemClock } from '../collect/clock.js';
-import { resolveCommit } from '../collect/git-facts.js';
 import { readFirstParent } from '../collect/history.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -14,25 +13,13 @@ import { VERSION } from '../version.js';
 import { pastDeploys } from './past-deploys.js';
 import { ledgerRecords } from './ledger.js';
 import { parseNow } from './plan.js';
-import { emit, environmentOf, openWorkspace, sinceOption, styleFor } from './shared.js';
+import { emit, envBranch, environmentOf, openWorkspace, sinceOption, styleFor } from './shared.js';
 
 export interface InsightsOptions {
   since?: string;
   env?: string;
   now?: string;
   offline?: boolean;
-}
-
-/** The environment's branch as this clone has it: origin/<branch>, else <branch>, else HEAD. */
-async function mainBranch(
-  git: Parameters<typeof resolveCommit>[0],
-  branch: string,
-): Promise<{ ref: string; sha: string }> {
-  for (const ref of [`origin/${branch}`, branch, 'HEAD']) {
-    const sha = await resolveCommit(git, ref);
-    if (sha !== null) return { ref, sha };
-  }
-  throw new UserError('insights: the repository has no commits yet.');
 }
 
 /** Main-branch CI success from the configured CI source; null when there is none or it cannot answer. */
@@ -92,7 +79,7 @@ export async function runInsights(
   // As of `now`: ledger records and commits after it are not known yet (a --now in the past).
   const records = (await ledgerRecords(workspace)).filter((record) => Date.parse(record.at) <= now);
   const deploys = deploysFrom(records, env);
-  const branch = await mainBranch(workspace.git, envPolicy.branch);
+  const branch = await envBranch(workspace.git, envPolicy.branch);
   // Git history is read only for the deploys in the window: the first one's base (the deploy before the
   // window) bounds the read, so a long ledger does not make a 90-day report read years of history.
   const inWindow = deploys.filter((deploy) => Date.parse(deploy.at) >= since);

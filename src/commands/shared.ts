@@ -223,6 +223,15 @@ export async function mustResolve(
   return sha;
 }
 
+/** The environment's branch as this clone has it: origin/<branch>, else <branch>, else HEAD. */
+export async function envBranch(git: GitRunner, branch: string): Promise<{ ref: string; sha: string }> {
+  for (const ref of [`origin/${branch}`, branch, 'HEAD']) {
+    const sha = await resolveCommit(git, ref);
+    if (sha !== null) return { ref, sha };
+  }
+  throw new UserError('the repository has no commits yet.');
+}
+
 /** Colour only on a TTY, and never with --no-color or NO_COLOR. */
 export async function styleFor(io: Io, options: GlobalOptions): Promise<Style> {
   const noColor =
