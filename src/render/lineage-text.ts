@@ -1,7 +1,7 @@
 import { formatRatio } from '../assess/coverage.js';
 import { listSome, short } from '../assess/context.js';
 import type { LineageReport, LineCoverage } from '../assess/lineage-types.js';
-import { wrapBlock, type Style } from './style.js';
+import { diagnosticsSection, wrapBlock, type Style } from './style.js';
 import { breakName, renderTable } from './table.js';
 
 export function coverageCell(coverage: LineCoverage | null): string {
@@ -93,14 +93,6 @@ export function renderLineageText(report: LineageReport, style: Style): string {
     );
   out.push('');
 
-  if (report.diagnostics.length > 0) {
-    out.push(style.bold('Diagnostics'));
-    for (const d of report.diagnostics) {
-      out.push(
-        `  ${d.level === 'info' ? style.dim(d.level) : style.yellow(d.level)}  ${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`,
-      );
-    }
-    out.push('');
-  }
+  out.push(...diagnosticsSection(report.diagnostics, style));
   return `${wrapBlock(out.join('\n').replace(/\n+$/, ''), 80)}\n`;
 }

@@ -1,7 +1,7 @@
 import type { Plan, Verdict } from '../assess/plan-types.js';
 import { sameDay } from '../assess/plan.js';
 import { coverageLines } from './coverage.js';
-import { formatDuration, wrapBlock, type Style } from './style.js';
+import { diagnosticsSection, formatDuration, wrapBlock, type Style } from './style.js';
 import { renderTable } from './table.js';
 
 function verdictStyle(verdict: Verdict, style: Style): (text: string) => string {
@@ -138,15 +138,7 @@ export function renderText(plan: Plan, style: Style): string {
   for (const factor of other) out.push(`  ${style.dim(`·  ${factor.advice ?? ''}`)}`);
   out.push('');
 
-  if (plan.diagnostics.length > 0) {
-    out.push(style.bold('Diagnostics'));
-    for (const d of plan.diagnostics) {
-      out.push(
-        `  ${d.level === 'info' ? style.dim(d.level) : style.yellow(d.level)}  ${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`,
-      );
-    }
-    out.push('');
-  }
+  out.push(...diagnosticsSection(plan.diagnostics, style));
   out.push(
     style.dim(
       `policy: ${plan.policy.source}${plan.policy.path === null ? '' : ` ${plan.policy.path}`}${plan.policy.blobSha === null ? '' : ` @ ${plan.policy.blobSha.slice(0, 12)}`} · exit ${plan.exitCode} (--fail-on ${plan.failOn})`,

@@ -59,3 +59,19 @@ export function wrapBlock(text: string, width: number): string {
     })
     .join('\n');
 }
+
+/** The "Diagnostics" section of a text report (nothing when there are none), ending with a blank line. */
+export function diagnosticsSection(
+  diagnostics: ReadonlyArray<{ level: string; message: string; remedy?: string | undefined }>,
+  style: Style,
+): string[] {
+  if (diagnostics.length === 0) return [];
+  return [
+    style.bold('Diagnostics'),
+    ...diagnostics.map(
+      (d) =>
+        `  ${d.level === 'info' ? style.dim(d.level) : style.yellow(d.level)}  ${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`,
+    ),
+    '',
+  ];
+}
