@@ -248,13 +248,12 @@ describe('fitLogistic', () => {
     expect(() => fitLogistic(rows, labels, options)).toThrow(RangeError);
   });
 
-  it('fits 100,000 rows × 8 features well under a second', () => {
+  // Speed is measured by the bench, not here: this checks the fit at that size.
+  it('fits 100,000 rows × 8 features', () => {
     const beta = [0.5, 2, 0, -1, 0.3, 0, 1, -0.2];
     const { rows, labels } = synthetic(2024, 100_000, -0.5, beta);
     for (const nonNegative of [false, true]) {
-      const started = Date.now();
       const model = fitLogistic(rows, labels, { l2: 1, nonNegative });
-      expect(Date.now() - started).toBeLessThan(1000);
       expect(model.converged).toBe(true);
       if (!nonNegative)
         model.coefficients.forEach((w, j) => {
