@@ -10,6 +10,9 @@ import { reviewFactor } from './factors/review.js';
 import { sizeFactor } from './factors/size.js';
 import { zonesFactor } from './factors/zones.js';
 import { isDownStep, isMigrationSupportFile } from './migration-files.js';
+import { isFixSubject } from './change-kind.js';
+import { ChangeHistory, type ChangeFeature, type ChangeInput } from './change-features.js';
+import { SCORE_FACTORS, scoreChange, type ScoreFactor, type ScoreModel } from './risk-score.js';
 import { rocAuc } from './stats.js';
 
 /** The factors history allows: no coverage, timing or live sources for a past change. */
@@ -28,10 +31,41 @@ export interface ScoredChange {
   features: number[];
   traits: HistoryTraits;
   score: number;
+  /** The score's points per factor, from the model (they sum to the score when any factor adds risk). */
+  factorPoints: Record<ScoreFactor, number>;
+  /** The model's estimate that this change needs a rollback or hotfix (score = round(100 × it)). */
+  probability: number;
+  /** Change-history feature percentiles, in CHANGE_FEATURES order (filled in by applyModel). */
+  x: number[];
+  /** Whether any earlier change in the repository carried review evidence (review counts only then). */
+  reviewSeen: boolean;
+  reviewed: boolean;
+  /** The commit as the feature walk needs it. */
+  input: ChangeInput;
   failed: boolean;
-  failedBy: 'revert' | 'ledger' | null;
-  /** When the failure became known (the revert's or the ledger record's time), epoch ms. */
+  /** The first label by priority: a revert, then the ledger, then a hotfix (SZZ). */
+  failedBy: FailureKind | null;
+  /** Every label the change carries, with when it became known (epoch ms). */
+  labelsAt: Partial<Record<FailureKind, number>>;
+  /** The event behind each label: the revert, the fix commit, the ledger record. */
+  events: Partial<Record<FailureKind, string>>;
+  /** When the failure became known (the earliest label), epoch ms. */
   failedAt: number | null;
+}
+
+export const FAILURE_KINDS = ['revert', 'hotfix', 'ledger'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/** Labels a change failed by `kind`, known at `at`; the first label by priority names it. */
+export function labelChange(change: ScoredChange, kind: FailureKind, at: number, event: string): boolean {
+  if (change.labelsAt[kind] !== undefined) return false;
+  change.labelsAt[kind] = at;
+  change.events[kind] = event;
+  change.failed = true;
+  const priority = (k: FailureKind | null) => (k === null ? 9 : ['revert', 'ledger', 'hotfix'].indexOf(k));
+  if (priority(kind) < priority(change.failedBy)) change.failedBy = kind;
+  change.failedAt = Math.min(change.failedAt ?? at, at);
+  return true;
 }
 
 export interface BandRow {
@@ -50,16 +84,42 @@ export interface ThresholdRow {
   recall: number | null;
 }
 
+/** How well the score separates one kind of failure (or any) from the rest, with its uncertainty. */
+export interface KindFigures {
+  /** Changes carrying the label. */
+  failed: number;
+  /** Distinct failure events behind them (one reverted merge or one fix labels many changes). */
+  events: number;
+  /** ROC AUC of the model's estimate, with a 95% interval (Hanley & McNeil, counting events). */
+  auc: number | null;
+  interval: [number, number] | null;
+  baseline: { auc: number | null; interval: [number, number] | null };
+  /** better / worse than lines added only when the two intervals do not overlap. */
+  comparison: 'better' | 'worse' | 'overlapping' | null;
+  /** The riskiest 10% of changes by the estimate: how many failed, and what share of all failures. */
+  top10: { flagged: number; failed: number; precision: number | null; recall: number | null };
+}
+
 export interface BacktestResult {
   schemaVersion: 'deployadvisor.backtest/1';
   tool: { name: 'deployadvisor'; version: string };
   range: { spec: string; from: string | null; to: string };
   changes: number;
   failed: number;
-  labels: { revert: number; ledger: number };
-  /** ROC AUC of the score (null when all changes share one label). */
+  labels: Record<FailureKind, number>;
+  /** ROC AUC of the score against any failure (null when all changes share one label). */
   auc: number | null;
   baseline: { name: 'lines-added'; auc: number | null };
+  /** The same figures per label kind, and for any failure. */
+  byKind: Record<FailureKind | 'any', KindFigures>;
+  /** Share of changes at or above each threshold: how often the gate would flag, wait and block. */
+  flagRates: Record<
+    'riskyAt' | 'waitAt' | 'blockAt',
+    { threshold: number; flagged: number; share: number | null }
+  >;
+  /** Where the change-history coefficients came from, and the hotfix labels' window and cost. */
+  model: { source: 'prior' | 'calibrated'; fittedAt: string; hotfixDays: number };
+  hotfix: { fixCommits: number; blamedNow: number; fromCache: number; failedFiles: number };
   bands: BandRow[];
   thresholds: { waitAt: ThresholdRow; blockAt: ThresholdRow };
   weights: Record<BacktestFactor, number>;
@@ -72,11 +132,80 @@ export interface BacktestResult {
     sha: string;
     at: string;
     score: number;
+    probability: number;
     failed: boolean;
-    failedBy: 'revert' | 'ledger' | null;
+    failedBy: FailureKind | null;
+    labels: FailureKind[];
     linesAdded: number;
-    factors: Record<BacktestFactor, number>;
+    factors: Record<ScoreFactor, number>;
+    features: Record<ChangeFeature, number>;
   }>;
+}
+
+const Z95 = 1.959964;
+
+/** Hanley & McNeil (1982) standard error of an AUC with n1 positives and n2 negatives. */
+export function aucInterval(value: number | null, n1: number, n2: number): [number, number] | null {
+  if (value === null || n1 < 1 || n2 < 1) return null;
+  const q1 = value / (2 - value);
+  const q2 = (2 * value * value) / (1 + value);
+  const variance =
+    (value * (1 - value) + (n1 - 1) * (q1 - value * value) + (n2 - 1) * (q2 - value * value)) / (n1 * n2);
+  const half = Z95 * Math.sqrt(Math.max(0, variance));
+  return [Math.max(0, value - half), Math.min(1, value + half)];
+}
+
+/** Figures for one label kind: positives are the changes with that label, negatives all others. */
+export function kindFigures(
+  changes: readonly ScoredChange[],
+  kind: FailureKind | 'any',
+  linesKnown: boolean,
+): KindFigures {
+  const has = (c: ScoredChange) => (kind === 'any' ? c.failed : c.labelsAt[kind] !== undefined);
+  const labelled = changes.map((c) => ({ failed: has(c) }));
+  const failed = labelled.filter((c) => c.failed).length;
+  const events = new Set<string>();
+  for (const c of changes) {
+    if (!has(c)) continue;
+    const kinds = kind === 'any' ? FAILURE_KINDS.filter((k) => c.labelsAt[k] !== undefined) : [kind];
+    for (const k of kinds) events.add(`${k}:${c.events[k] ?? c.sha}`);
+  }
+  const n1 = Math.min(failed, events.size);
+  const n2 = changes.length - failed;
+  const auc = aucOf(labelled, (i) => changes[i]?.probability ?? 0);
+  const interval = aucInterval(auc, n1, n2);
+  const baseAuc = linesKnown ? aucOf(labelled, (i) => changes[i]?.linesAdded ?? 0) : null;
+  const baseInterval = aucInterval(baseAuc, n1, n2);
+  const comparison =
+    interval === null || baseInterval === null
+      ? null
+      : interval[0] > baseInterval[1]
+        ? 'better'
+        : interval[1] < baseInterval[0]
+          ? 'worse'
+          : 'overlapping';
+  const ranked = [...changes].sort((a, b) => b.probability - a.probability || (a.sha < b.sha ? -1 : 1));
+  const top = ranked.slice(0, Math.ceil(changes.length / 10));
+  const hits = top.filter(has).length;
+  return {
+    failed,
+    events: events.size,
+    auc,
+    interval,
+    baseline: { auc: baseAuc, interval: baseInterval },
+    comparison,
+    top10: {
+      flagged: top.length,
+      failed: hits,
+      precision: top.length === 0 ? null : hits / top.length,
+      recall: failed === 0 ? null : hits / failed,
+    },
+  };
+}
+
+export function flagRate(changes: readonly ScoredChange[], threshold: number) {
+  const flagged = changes.filter((c) => c.score >= threshold).length;
+  return { threshold, flagged, share: changes.length === 0 ? null : flagged / changes.length };
 }
 
 /**
@@ -117,7 +246,7 @@ export class ChangeScorer {
     // weights in force: a factor weighted 0 still has a feature calibrate can bring back.
     const ctx = buildContext(
       facts,
-      { ...this.policy, weights: DEFAULT_WEIGHTS, model: undefined },
+      { ...this.policy, weights: DEFAULT_WEIGHTS, model: { hotfixDays: this.policy.model.hotfixDays } },
       this.classifier,
     );
     const lineage = lineageSummary(ctx);
@@ -153,11 +282,82 @@ export class ChangeScorer {
         lines: lineage.lines,
       },
       score: 0,
+      factorPoints: Object.fromEntries(SCORE_FACTORS.map((id) => [id, 0])) as Record<ScoreFactor, number>,
+      probability: 0,
+      x: [],
+      reviewSeen: false,
+      reviewed: ctx.commits[0]?.reviewed ?? false,
+      input: changeInput(commit),
       failed: false,
       failedBy: null,
+      labelsAt: {},
+      events: {},
       failedAt: null,
     };
   }
+}
+
+/** The compact form of a commit the feature walk keeps (files and the fix flag, no message). */
+export function changeInput(commit: CommitFacts): ChangeInput {
+  return {
+    sha: commit.sha,
+    at: Date.parse(commit.committer.date),
+    author: commit.author.email.toLowerCase(),
+    fix: isFixSubject(commit.subject),
+    files: commit.files.map((file) => ({
+      path: file.path,
+      ...(file.oldPath === undefined ? {} : { oldPath: file.oldPath }),
+      added: file.added,
+      deleted: file.deleted,
+    })),
+  };
+}
+
+/**
+ * Walks every commit oldest first (scored or not: a revert still changes its files' history), giving
+ * each scored change its history features as they stood before it, then its probability, score and
+ * factor points from the model. Run after applyHistory, which fills in the ledger/revert history factor.
+ */
+export function applyModel(
+  walk: readonly ChangeInput[],
+  scored: ReadonlyMap<string, ScoredChange>,
+  model: ScoreModel,
+): void {
+  const ordered = [...walk].sort((a, b) => a.at - b.at || (a.sha < b.sha ? -1 : 1));
+  const history = new ChangeHistory();
+  let reviewSeen = false;
+  for (const input of ordered) {
+    const change = scored.get(input.sha);
+    if (change === undefined) {
+      history.add(input, null);
+      continue;
+    }
+    const measured = history.measure(input);
+    change.x = measured.x;
+    change.reviewSeen = reviewSeen;
+    const result = scoreChange(model, {
+      x: measured.x,
+      shares: policyShares(change),
+      reviewSeen,
+    });
+    change.probability = result.probability;
+    change.score = result.score;
+    change.factorPoints = result.points;
+    history.add(input, measured.raw);
+    if (change.reviewed) reviewSeen = true;
+  }
+}
+
+/** The policy factors' shares of their maxima for one change (size is the model's own). */
+function policyShares(change: ScoredChange): Partial<Record<BacktestFactor, number>> {
+  const share = (id: BacktestFactor) => change.features[BACKTEST_FACTORS.indexOf(id)] ?? 0;
+  return {
+    zones: share('zones'),
+    ai: share('ai'),
+    review: share('review'),
+    migrations: share('migrations'),
+    history: share('history'),
+  };
 }
 
 /**
@@ -183,10 +383,6 @@ export function applyHistory(changes: ScoredChange[], historyMax: number): void 
     const feature = estimate === null ? 0 : Math.min(1, estimate.rate / FULL_RATE);
     change.features[historyIndex] = feature;
     change.points[historyIndex] = Math.round(historyMax * feature);
-    change.score = Math.min(
-      100,
-      change.points.reduce((sum, value) => sum + value, 0),
-    );
     addCounts(counts, change.traits, 1, 0);
   }
 }

@@ -21,8 +21,8 @@ export function effectiveWeights(policy: Policy): {
   source: 'policy' | 'model';
 } {
   return {
-    weights: { ...DEFAULT_WEIGHTS, ...policy.weights, ...(policy.model?.weights ?? {}) },
-    source: policy.model === undefined ? 'policy' : 'model',
+    weights: { ...DEFAULT_WEIGHTS, ...policy.weights, ...(policy.model.weights ?? {}) },
+    source: policy.model.weights === undefined ? 'policy' : 'model',
   };
 }
 

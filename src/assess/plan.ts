@@ -280,14 +280,14 @@ export function assessPlan(input: PlanInput): Plan {
     diagnostics: [...input.facts.diagnostics, ...(input.coverage?.diagnostics ?? [])],
     inputsDigest: input.inputsDigest,
     model:
-      input.policy.model === undefined
+      input.policy.model.weights === undefined
         ? null
         : {
-            fittedAt: input.policy.model.fittedAt,
-            range: input.policy.model.range,
-            changes: input.policy.model.changes,
-            heldOutAuc: input.policy.model.heldOutAuc,
-            baselineAuc: input.policy.model.baselineAuc,
+            fittedAt: input.policy.model.fittedAt ?? 'unknown',
+            range: input.policy.model.range ?? 'unknown',
+            changes: input.policy.model.changes ?? 0,
+            heldOutAuc: input.policy.model.heldOutAuc ?? null,
+            baselineAuc: input.policy.model.baselineAuc ?? null,
           },
   };
 }

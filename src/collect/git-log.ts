@@ -21,6 +21,17 @@ export function parseTrailers(body: string): Trailer[] {
   return trailers;
 }
 
+/**
+ * Git keeps whatever offset a commit was written with, and real histories hold broken ones
+ * (`2011-09-08T02:38:50+518:00` in psf/requests): such a date is read as UTC wall time, so no later
+ * `Date.parse` sees NaN.
+ */
+export function saneDate(iso: string): string {
+  if (!Number.isNaN(Date.parse(iso))) return iso;
+  const wall = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})/.exec(iso)?.[1];
+  return wall === undefined ? '1970-01-01T00:00:00Z' : `${wall}Z`;
+}
+
 function parseHeader(token: string): CommitFacts {
   const fields = token.slice(1).split(US);
   const [sha = '', parents = '', an = '', ae = '', ad = '', cn = '', ce = '', cd = ''] = fields;
@@ -31,8 +42,8 @@ function parseHeader(token: string): CommitFacts {
   return {
     sha,
     parents: parents === '' ? [] : parents.split(' '),
-    author: { name: an, email: ae, date: ad },
-    committer: { name: cn, email: ce, date: cd },
+    author: { name: an, email: ae, date: saneDate(ad) },
+    committer: { name: cn, email: ce, date: saneDate(cd) },
     subject,
     body,
     trailers: parseTrailers(body),

@@ -8,6 +8,8 @@ export interface RepoLayout {
   isShallow: boolean;
   /** Absolute path of `$GIT_DIR/shallow` (it exists only in a shallow clone). */
   shallowFile: string;
+  /** Absolute path of the common git directory (caches live under `<gitDir>/deployadvisor/`). */
+  gitDir: string;
 }
 
 /**
@@ -21,12 +23,14 @@ export async function readRepoLayout(git: GitRunner): Promise<RepoLayout> {
     '--is-shallow-repository',
     '--git-path',
     'shallow',
+    '--git-common-dir',
   ]);
-  const [root = git.cwd, shallow = 'false', shallowFile = ''] = stdout.trim().split('\n');
+  const [root = git.cwd, shallow = 'false', shallowFile = '', gitDir = '.git'] = stdout.trim().split('\n');
   return {
     root,
     isShallow: shallow === 'true',
     // --git-path answers relative to git's working directory, which may be a subdirectory.
     shallowFile: resolve(git.cwd, shallowFile),
+    gitDir: resolve(git.cwd, gitDir),
   };
 }

@@ -80,7 +80,7 @@ interface Spinner {
   stop(): void;
 }
 
-async function spinner(io: Io, options: GlobalOptions, text: string): Promise<Spinner> {
+export async function spinner(io: Io, options: GlobalOptions, text: string): Promise<Spinner> {
   if (
     !io.isTTY.stderr ||
     io.progressStream === undefined ||

@@ -286,39 +286,64 @@ export const policySchema = z
       .describe(
         'Maximum points per factor, replacing the defaults (zones 30, size 20, ai 20, tests 15, review 15, migrations 30, history 15).',
       ),
-    model: z
-      .strictObject({
-        weights: z
-          .partialRecord(z.enum(FACTOR_IDS), z.number().int().min(0).max(100))
-          .describe(
-            'Maximum points per factor as fitted; they replace weights and the defaults for the factors named.',
-          ),
-        fittedAt: z.string().min(1).describe('When calibrate fitted them (YYYY-MM-DD).'),
-        range: z.string().min(1).describe('The history they were fitted on (the backtest range).'),
-        changes: z.number().int().min(0).describe('Changes in that history.'),
-        heldOutAuc: z
-          .number()
-          .min(0)
-          .max(1)
-          .nullable()
-          .describe('ROC AUC of the fitted weights on the newer, held-out part of the history.'),
-        defaultAuc: z
-          .number()
-          .min(0)
-          .max(1)
-          .nullable()
-          .describe('ROC AUC of the weights before calibration on the same held-out changes.'),
-        baselineAuc: z
-          .number()
-          .min(0)
-          .max(1)
-          .nullable()
-          .describe('ROC AUC of lines added alone on the same held-out changes.'),
-      })
-      .optional()
-      .describe(
-        'Factor weights fitted to this repository by `deployadvisor calibrate --write`; plan uses them and says so.',
-      ),
+    model: section(
+      z
+        .strictObject({
+          hotfixDays: z
+            .number()
+            .int()
+            .min(1)
+            .max(365)
+            .default(30)
+            .describe(
+              'Hotfix window in days: a change whose lines a later fix commit changed within this many days counts as failed (SZZ labels in backtest and calibrate).',
+            ),
+          weights: z
+            .partialRecord(z.enum(FACTOR_IDS), z.number().int().min(0).max(100))
+            .optional()
+            .describe(
+              'Maximum points per factor as fitted; they replace weights and the defaults for the factors named.',
+            ),
+          intercept: z.number().optional().describe('Fitted intercept of the change model (log-odds).'),
+          coefficients: z
+            .record(z.string(), z.number())
+            .optional()
+            .describe(
+              'Fitted change-history coefficients (log-odds per percentile), replacing the shipped prior.',
+            ),
+          fittedAt: z.string().min(1).optional().describe('When calibrate fitted them (YYYY-MM-DD).'),
+          range: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('The history they were fitted on (the backtest range).'),
+          changes: z.number().int().min(0).optional().describe('Changes in that history.'),
+          heldOutAuc: z
+            .number()
+            .min(0)
+            .max(1)
+            .nullable()
+            .optional()
+            .describe('ROC AUC of the fitted model on the newer, held-out part of the history.'),
+          defaultAuc: z
+            .number()
+            .min(0)
+            .max(1)
+            .nullable()
+            .optional()
+            .describe('ROC AUC of the model before calibration (the prior) on the same held-out changes.'),
+          baselineAuc: z
+            .number()
+            .min(0)
+            .max(1)
+            .nullable()
+            .optional()
+            .describe('ROC AUC of lines added alone on the same held-out changes.'),
+        })
+        .describe(
+          'The risk model: the hotfix window, and what `deployadvisor calibrate --write` fitted to this repository (plan uses it and says so).',
+        ),
+    ),
     migrations: section(
       z
         .strictObject({

@@ -1,4 +1,9 @@
-import { BACKTEST_FACTORS, type BacktestResult, type ThresholdRow } from '../assess/backtest.js';
+import {
+  BACKTEST_FACTORS,
+  type BacktestResult,
+  type KindFigures,
+  type ThresholdRow,
+} from '../assess/backtest.js';
 import type { Calibration } from '../assess/calibrate.js';
 import { short, thousands } from '../assess/context.js';
 import { renderTable } from './table.js';
@@ -21,33 +26,71 @@ function thresholdLine(name: string, row: ThresholdRow, failed: number): string 
   return `at ${name} ${row.threshold}: ${thousands(row.flagged)} change(s) flagged; precision ${pct(row.precision)}, recall ${pct(row.recall)} of ${thousands(failed)} failure(s)`;
 }
 
+function interval(value: [number, number] | null): string {
+  return value === null ? '' : ` [${value[0].toFixed(2)}–${value[1].toFixed(2)}]`;
+}
+
 function verdict(result: BacktestResult): string {
-  const { auc: score } = result;
-  const base = result.baseline.auc;
-  if (score === null) return 'No failures to separate, so the score cannot be judged on this history.';
-  if (base === null)
-    return `The score separates failed from good changes with AUC ${auc(score)} (0.5 is chance, 1 is perfect); line counts were not available, so there is no lines-added baseline.`;
-  const gap = score - base;
+  const any = result.byKind.any;
+  if (any.auc === null) return 'No failures to separate, so the score cannot be judged on this history.';
+  const head = `The score separates failed from good changes with AUC ${auc(any.auc)}${interval(any.interval)} (0.5 is chance, 1 is perfect; 95% interval counting ${thousands(any.events)} failure event(s))`;
+  if (any.baseline.auc === null)
+    return `${head}; line counts were not available, so there is no lines-added baseline.`;
   const versus =
-    Math.abs(gap) < 0.02
-      ? 'about as well as lines added alone'
-      : gap > 0
-        ? `better than lines added alone (+${gap.toFixed(3)})`
-        : `worse than lines added alone (${gap.toFixed(3)})`;
-  return `The score separates failed from good changes with AUC ${auc(score)} (0.5 is chance, 1 is perfect), ${versus}.`;
+    any.comparison === 'better'
+      ? 'better than lines added alone (the intervals do not overlap)'
+      : any.comparison === 'worse'
+        ? 'worse than lines added alone (the intervals do not overlap)'
+        : `not distinguishable from lines added alone (${auc(any.baseline.auc)}; the intervals overlap)`;
+  return `${head}, ${versus}.`;
+}
+
+const KIND_NAMES = { any: 'any failure', revert: 'reverted', hotfix: 'hot-fixed', ledger: 'ledger' } as const;
+
+function kindRows(result: BacktestResult): string[][] {
+  return (Object.keys(KIND_NAMES) as Array<keyof typeof KIND_NAMES>).map((kind) => {
+    const k: KindFigures = result.byKind[kind];
+    return [
+      KIND_NAMES[kind],
+      `${thousands(k.failed)} / ${thousands(k.events)}`,
+      `${auc(k.auc)}${interval(k.interval)}`,
+      `${auc(k.baseline.auc)}${interval(k.baseline.interval)}`,
+      pct(k.top10.recall),
+    ];
+  });
+}
+
+function flagLine(result: BacktestResult): string {
+  const f = result.flagRates;
+  const one = (name: string, row: (typeof f)['riskyAt']) => `${name} ${row.threshold}: ${pct(row.share)}`;
+  return `Flag rates (share of changes at or above): ${one('riskyAt', f.riskyAt)}, ${one('waitAt', f.waitAt)}, ${one('blockAt', f.blockAt)}.`;
+}
+
+function modelLine(result: BacktestResult): string {
+  const m = result.model;
+  const h = result.hotfix;
+  return `Model: ${m.source === 'prior' ? `the shipped prior (fitted ${m.fittedAt} on public histories, none of them this one)` : `calibrated on this repository (${m.fittedAt})`}. Hotfix labels: lines changed by ${thousands(h.fixCommits)} fix commit(s) within ${m.hotfixDays} days (SZZ; ${thousands(h.blamedNow)} blamed now, ${thousands(h.fromCache)} from the cache${h.failedFiles > 0 ? `, ${thousands(h.failedFiles)} file(s) could not be blamed` : ''}).`;
 }
 
 /** Text report, 80 columns. */
 export function renderBacktestText(result: BacktestResult): string {
   const lines: string[] = [];
   lines.push(
-    `Backtest ${result.range.spec} (${from(result.range.from)}..${short(result.range.to)}): ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${thousands(result.labels.revert)} reverted, ${thousands(result.labels.ledger)} by the ledger)`,
+    `Backtest ${result.range.spec} (${from(result.range.from)}..${short(result.range.to)}): ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${thousands(result.labels.revert)} reverted, ${thousands(result.labels.hotfix)} hot-fixed, ${thousands(result.labels.ledger)} by the ledger)`,
   );
   lines.push('');
   lines.push(wrapBlock(verdict(result), 80));
   lines.push('');
-  lines.push(`  score AUC        ${auc(result.auc)}`);
-  lines.push(`  lines-added AUC  ${auc(result.baseline.auc)}   (baseline: lines added alone)`);
+  lines.push(
+    renderTable(
+      ['label', 'changes / events', 'score AUC', 'lines-added AUC', 'top 10%'],
+      kindRows(result),
+      [12, 18, 18, 18, 9],
+    ),
+  );
+  lines.push(wrapBlock('top 10%: the share of failed changes among the riskiest tenth by the score.', 80));
+  lines.push(wrapBlock(flagLine(result), 80));
+  lines.push(wrapBlock(modelLine(result), 80));
   lines.push('');
   lines.push('Failure rate by score band');
   lines.push(
@@ -102,10 +145,13 @@ export function renderBacktestMarkdown(result: BacktestResult): string {
     '',
     verdict(result),
     '',
-    '| | AUC |',
-    '|---|---|',
-    `| deployadvisor score | ${auc(result.auc)} |`,
-    `| lines added alone | ${auc(result.baseline.auc)} |`,
+    '| label | changes / events | score AUC | lines-added AUC | recall in top 10% |',
+    '|---|---:|---|---|---:|',
+    ...kindRows(result).map((row) => `| ${row.join(' | ')} |`),
+    '',
+    flagLine(result),
+    '',
+    modelLine(result),
     '',
     '| score band | changes | failed | rate |',
     '|---|---:|---:|---:|',
@@ -115,7 +161,7 @@ export function renderBacktestMarkdown(result: BacktestResult): string {
     '',
     `- ${thresholdLine('waitAt', result.thresholds.waitAt, result.failed)}`,
     `- ${thresholdLine('blockAt', result.thresholds.blockAt, result.failed)}`,
-    `- ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${result.labels.revert} reverted, ${result.labels.ledger} by the ledger)`,
+    `- ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${result.labels.revert} reverted, ${result.labels.hotfix} hot-fixed, ${result.labels.ledger} by the ledger)`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -96,7 +96,7 @@ describe('planted signal: payments and large changes fail far more often', () =>
     });
     expect(failedShas(json)).toEqual(planted.map((c) => c.sha).sort());
     expect(json.failed).toBe(planted.length);
-    expect(json.labels).toEqual({ revert: planted.length, ledger: 0 });
+    expect(json.labels).toEqual({ revert: planted.length, hotfix: 0, ledger: 0 });
     expect(new Set(json.changes.filter((c) => c.failed).map((c) => c.failedBy))).toEqual(new Set(['revert']));
     expect(json.weightsSource).toBe('policy');
     expect(json.diagnostics).toEqual([]);
@@ -135,7 +135,7 @@ describe('planted signal: payments and large changes fail far more often', () =>
       pairAuc(
         json.changes,
         (c) => c.failed,
-        (c) => c.score,
+        (c) => c.probability,
       ),
     ).toBeCloseTo(json.auc ?? NaN, 12);
     expect(
@@ -155,8 +155,10 @@ describe('planted signal: payments and large changes fail far more often', () =>
       expect(band.failed).toBe(inBand.filter((c) => c.failed).length);
     }
     for (const change of json.changes) {
+      // The score is split over the factors that raise the estimate; with none, no points.
       const sum = Object.values(change.factors).reduce((a, b) => a + b, 0);
-      expect(change.score).toBe(Math.min(100, sum));
+      expect(sum === 0 || sum === change.score).toBe(true);
+      expect(change.score).toBe(Math.round(change.probability * 100));
     }
     // Time order, oldest first.
     const times = json.changes.map((c) => Date.parse(c.at));
@@ -309,14 +311,15 @@ describe('ledger labels, ranges and bad input (a small repository)', () => {
       [sha.cache ?? '']: 'ledger',
       [sha.search ?? '']: null,
     });
-    expect(json.labels).toEqual({ revert: 1, ledger: 2 });
+    // Labels count per kind: totals is both reverted and in a failed deploy.
+    expect(json.labels).toEqual({ revert: 1, hotfix: 0, ledger: 3 });
     expect(json.failed).toBe(3);
   });
 
   it('--env reads that environment of the ledger', async () => {
     const json = await backtest(repo.dir, '--env', 'staging');
     expect(failedShas(json)).toEqual([sha.totals ?? '', sha.search ?? ''].sort());
-    expect(json.labels).toEqual({ revert: 1, ledger: 1 });
+    expect(json.labels).toEqual({ revert: 1, hotfix: 0, ledger: 1 });
   });
 
   it('A..B scores only the commits after A', async () => {
@@ -454,7 +457,7 @@ describe('review regressions', () => {
         'version: 1\nweights: { zones: 0 }\nriskZones:\n  - { name: pay, paths: ["src/pay/**"], risk: high }\n',
       );
       const after = await backtest(repo.dir);
-      expect(before.changes.find((c) => c.sha === a)?.factors.zones).toBe(21);
+      expect(before.changes.find((c) => c.sha === a)?.factors.zones).toBeGreaterThan(0);
       expect(after.changes.find((c) => c.sha === a)?.factors.zones).toBe(0);
       const result = await runCli(['--repo', repo.dir, '--format', 'json', 'calibrate']);
       expect(result.code).toBe(0);
