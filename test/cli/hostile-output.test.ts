@@ -32,6 +32,7 @@ const HOSTILE = {
 } as const;
 
 const RAW_CONTROL =
+  // eslint-disable-next-line no-control-regex -- the test looks for exactly these characters
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 /** Our own annotation: `::notice|warning|error`, properties with `:` and `,` escaped, then `::`. */
 const OUR_ANNOTATION = /^::(?:notice|warning|error) (?:file=[^,:\n]*,)?title=[^,:\n]*::/;

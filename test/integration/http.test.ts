@@ -245,7 +245,9 @@ describe('collect/http', () => {
     const result = await createHttpClient().getJson({ url: `${main.url}/hostile-error`, schema: Answer });
     expect(result).toMatchObject({ ok: false, failure: 'http', status: 400 });
     if (result.ok) return;
-    expect(result.reason).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hostile-error answered HTTP 400: \u001b\[2J/);
+    expect(result.reason).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hostile-error answered HTTP 400: /);
+    // Escape sequences stay in the reason: the renderers and the output guard escape them (render/safe-text).
+    expect(result.reason).toContain('HTTP 400: \u001b[2J');
     expect(result.reason).toContain('bad query, auth [redacted] password=[redacted] xxx');
     expect(result.reason).not.toContain(TOKEN);
     expect(result.reason).not.toContain('hunter2');
