@@ -2,7 +2,8 @@ import type { Dispatcher } from 'undici';
 
 /** What commands may touch of the outside world, passed in so tests need no process. */
 export interface Io {
-  stdout(text: string): void;
+  /** `workflowCommands`: the text is our own GitHub annotations, which the output guard lets through. */
+  stdout(text: string, options?: { workflowCommands?: boolean }): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
   cwd: string;

@@ -3,6 +3,7 @@ import { EXIT, UserError } from './errors.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
 import { FAIL_ON } from './assess/plan-types.js';
+import { guardOutput } from './render/safe-text.js';
 
 export const FORMATS = ['text', 'json', 'markdown', 'github', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -237,8 +238,26 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   return program;
 }
 
+/**
+ * Every byte the commands write passes guardOutput: no control character reaches the terminal but our
+ * colours, and in a GitHub Actions job no line of ours or theirs reads as a workflow command.
+ */
+function guardedIo(io: Io): Io {
+  const githubActions = io.env.GITHUB_ACTIONS === 'true';
+  return {
+    ...io,
+    stdout: (text, options) => {
+      io.stdout(guardOutput(text, { colour: io.isTTY.stdout, githubActions, ...options }));
+    },
+    stderr: (text) => {
+      io.stderr(guardOutput(text, { colour: io.isTTY.stderr, githubActions }));
+    },
+  };
+}
+
 /** Runs the CLI and returns the exit code; never throws for user mistakes. */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+  const io = guardedIo(rawIo);
   let exitCode: number = EXIT.go;
   const program = buildProgram(io, (code) => {
     exitCode = code;

@@ -167,6 +167,12 @@ function urlTool(url: string): string {
 /** Bound on the memo tables below, so a long-lived process (the tests) cannot grow them without limit. */
 const CACHE_LIMIT = 10_000;
 
+/**
+ * The most of one line a user pattern sees: markers are short, and even a pattern the policy check lets
+ * through (no nested repetition) can be quadratic on a hostile megabyte-long commit line.
+ */
+const MAX_MATCHED = 1024;
+
 /** Compiled user patterns (custom markers, ignore rules), which are tested on every commit. */
 const compiled = new Map<string, RegExp | null>();
 
@@ -192,7 +198,7 @@ export function invalidPattern(patterns: readonly string[]): string | null {
 function ignored(marker: AiMarker, rules: AttributionRules): boolean {
   return rules.ignore.some((rule) => {
     if (rule.toLowerCase() === marker.tool) return true;
-    return compile(rule)?.test(marker.marker) ?? false;
+    return compile(rule)?.test(marker.marker.slice(0, MAX_MATCHED)) ?? false;
   });
 }
 
@@ -251,7 +257,7 @@ export function findAiMarkers(commit: CommitFacts, rules: AttributionRules): AiM
       );
     if (custom.in === 'body' || custom.in === 'any')
       haystacks.push(commit.subject, ...commit.body.split('\n'));
-    const hit = haystacks.find((text) => regex.test(text));
+    const hit = haystacks.find((text) => regex.test(text.slice(0, MAX_MATCHED)));
     if (hit !== undefined) found.push({ tool: custom.tool ?? 'custom', marker: hit.trim(), kind: 'custom' });
   }
   return found.filter((marker) => !ignored(marker, rules));

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { redact } from '../ledger/record.js';
 
 /**
  * The one HTTP client wrapper (SPEC 4.5). Every endpoint call goes through `HttpClient.getJson`:
@@ -71,6 +72,39 @@ export function displayUrl(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/** The most of a server's own words that goes into a message. */
+const MAX_SERVER_TEXT = 200;
+
+/**
+ * Text a server wrote (an error body, an `error` field, a network error) for a message: credentials
+ * redacted as in the ledger, one line, at most MAX_SERVER_TEXT characters. Control characters are the
+ * renderers' business (render/safe-text), as for every other string.
+ */
+export function serverText(text: string): string {
+  // Redacted before it is cut short, so a cut cannot leave half a token unrecognised.
+  const line = redact(text.slice(0, 16 * MAX_SERVER_TEXT))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > MAX_SERVER_TEXT ? `${line.slice(0, MAX_SERVER_TEXT - 1)}…` : line;
+}
+
+/** What an error response says, from its JSON `error`/`message` (GitHub, Prometheus, ...) or its text. */
+function errorExcerpt(text: string): string {
+  let said = text;
+  try {
+    const json = JSON.parse(text) as unknown;
+    if (json !== null && typeof json === 'object') {
+      const { error, message } = json as { error?: unknown; message?: unknown };
+      said = typeof error === 'string' ? error : typeof message === 'string' ? message : '';
+    }
+  } catch {
+    // Not JSON: the text itself, unless it is a page of HTML.
+    if (/^\s*</.test(text)) said = '';
+  }
+  const excerpt = serverText(said);
+  return excerpt === '' ? '' : `: ${excerpt}`;
 }
 
 /**
@@ -263,7 +297,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         return {
           kind: 'failure',
           failure: 'network',
-          reason: `${displayUrl(url.href)}: ${typeof code === 'string' ? `${code} ` : ''}${message}`.trim(),
+          reason:
+            `${displayUrl(url.href)}: ${typeof code === 'string' ? `${code} ` : ''}${serverText(message)}`.trim(),
           status: null,
           retry: true,
           waitMs: null,
@@ -325,7 +360,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         outcome = {
           kind: 'failure',
           failure: 'http',
-          reason: `${displayUrl(req.url)} answered HTTP ${status}${rateLimited ? ' (rate limited)' : ''}`,
+          reason: `${displayUrl(req.url)} answered HTTP ${status}${rateLimited ? ' (rate limited)' : ''}${errorExcerpt(text)}`,
           status,
           retry: retryable(status) || rateLimited,
           waitMs: requestedWaitMs(headers, Date.now()),

@@ -28,6 +28,7 @@ import { GitError, UserError } from '../errors.js';
 import type { CommitFacts } from '../assess/facts.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
+import { cleanDeep } from '../render/safe-text.js';
 import { VERSION } from '../version.js';
 import { ledgerRecords } from './ledger.js';
 import { spinner } from './plan.js';
@@ -341,8 +342,8 @@ export async function runBacktest(
     options.format === 'json'
       ? renderBacktestJson(result)
       : options.format === 'markdown'
-        ? renderBacktestMarkdown(result)
-        : renderBacktestText(result);
+        ? renderBacktestMarkdown(cleanDeep(result))
+        : renderBacktestText(cleanDeep(result));
   await emit(io, options, text);
   return 0;
 }

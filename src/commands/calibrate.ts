@@ -9,6 +9,7 @@ import { auc, renderCalibrationText } from '../render/backtest.js';
 import { backtestRange } from './backtest.js';
 import { parseNow } from './plan.js';
 import { emit } from './shared.js';
+import { cleanDeep, cleanText } from '../render/safe-text.js';
 
 export interface CalibrateOptions {
   env?: string;
@@ -98,7 +99,7 @@ export async function runCalibrate(
   const out =
     options.format === 'json'
       ? `${JSON.stringify({ schemaVersion: 'deployadvisor.calibration/1', tool: run.result.tool, range: run.result.range, ...result, written }, null, 2)}\n`
-      : renderCalibrationText(result, spec, written);
+      : renderCalibrationText(cleanDeep(result), cleanText(spec), written);
   await emit(io, options, out);
   return 0;
 }

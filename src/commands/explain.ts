@@ -10,6 +10,8 @@ import { EXIT, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import type { GlobalOptions } from '../main.js';
+import { mdInline } from '../render/markdown.js';
+import { cleanDeep } from '../render/safe-text.js';
 import { VERSION } from '../version.js';
 import { ledgerRecords } from './ledger.js';
 import { emit, openWorkspace } from './shared.js';
@@ -177,30 +179,34 @@ export async function runExplain(io: Io, options: GlobalOptions, ref: string): P
     options,
     options.format === 'json'
       ? `${JSON.stringify(explanation, null, 2)}\n`
-      : renderExplanation(explanation, options.format === 'markdown'),
+      : renderExplanation(cleanDeep(explanation), options.format === 'markdown'),
   );
   return EXIT.go;
 }
 
 function renderExplanation(e: Explanation, markdown: boolean): string {
-  const h = (text: string) => (markdown ? `## ${text}` : text.toUpperCase());
+  const h = (text: string) => (markdown ? `## ${mdInline(text)}` : text.toUpperCase());
+  // Values from git and the ledger; in markdown they cannot open a link or HTML.
+  const t = markdown ? mdInline : (text: string) => text;
   const li = markdown ? '- ' : '  ';
   const out: string[] = [];
   out.push(
     markdown
-      ? `# Commit \`${e.commit.sha.slice(0, 12)}\` — ${e.commit.subject}`
+      ? `# Commit \`${e.commit.sha.slice(0, 12)}\` — ${t(e.commit.subject)}`
       : `commit ${e.commit.sha}  ${e.commit.subject}`,
     '',
   );
-  out.push(`${li}author    ${e.commit.author.name} <${e.commit.author.email}>, ${e.commit.author.date}`);
   out.push(
-    `${li}committer ${e.commit.committer.name} <${e.commit.committer.email}>, ${e.commit.committer.date}`,
+    `${li}author    ${t(`${e.commit.author.name} <${e.commit.author.email}>, ${e.commit.author.date}`)}`,
   );
   out.push(
-    `${li}AI        ${e.commit.ai.length === 0 ? 'no AI-attribution marker' : e.commit.ai.map((m) => `${m.tool} (${m.marker})`).join('; ')}`,
+    `${li}committer ${t(`${e.commit.committer.name} <${e.commit.committer.email}>, ${e.commit.committer.date}`)}`,
   );
   out.push(
-    `${li}review    ${e.commit.review.length === 0 ? 'no review evidence in the commit' : e.commit.review.map((t) => `${t.key}: ${t.value}`).join('; ')}`,
+    `${li}AI        ${e.commit.ai.length === 0 ? 'no AI-attribution marker' : t(e.commit.ai.map((m) => `${m.tool} (${m.marker})`).join('; '))}`,
+  );
+  out.push(
+    `${li}review    ${e.commit.review.length === 0 ? 'no review evidence in the commit' : t(e.commit.review.map((r) => `${r.key}: ${r.value}`).join('; '))}`,
     '',
   );
   for (const env of e.environments) {
@@ -221,11 +227,11 @@ function renderExplanation(e: Explanation, markdown: boolean): string {
         .map((f) => `${f.id} ${f.points}/${f.max}`)
         .join(', ');
       out.push(
-        `${li}#${r.seq} ${r.at}${r.backfilled ? ' (backfilled)' : ''} ${r.type}${plan} by ${r.actor} at ${r.sha.slice(0, 12)}` +
+        `${li}#${r.seq} ${r.at}${r.backfilled ? ' (backfilled)' : ''} ${r.type}${plan} by ${t(r.actor)} at ${r.sha.slice(0, 12)}` +
           (top === '' ? '' : ` — ${top}`) +
-          (r.reason === null ? '' : ` — reason: "${r.reason}"`) +
+          (r.reason === null ? '' : ` — reason: "${t(r.reason)}"`) +
           (r.policyBlob === null ? '' : ` — policy ${r.policyBlob.slice(0, 12)}`) +
-          (r.ciRunUrl === null ? '' : ` — ${r.ciRunUrl}`),
+          (r.ciRunUrl === null ? '' : ` — ${t(r.ciRunUrl)}`),
       );
     }
     out.push('');
@@ -236,7 +242,7 @@ function renderExplanation(e: Explanation, markdown: boolean): string {
       `${li}computed ${e.retrospective.computedAt}: ${e.retrospective.verdict}, score ${e.retrospective.score}/100, for this commit alone with today's policy`,
     );
     for (const f of e.retrospective.factors.filter((factor) => factor.points > 0))
-      out.push(`${li}${f.id} ${f.points}/${f.max}: ${f.summary}`);
+      out.push(`${li}${f.id} ${f.points}/${f.max}: ${t(f.summary)}`);
     out.push('');
   }
   return `${out.join('\n')}\n`;

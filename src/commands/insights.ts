@@ -14,6 +14,7 @@ import { pastDeploys } from './past-deploys.js';
 import { ledgerRecords } from './ledger.js';
 import { parseNow } from './plan.js';
 import { emit, envBranch, environmentOf, openWorkspace, sinceOption, styleFor } from './shared.js';
+import { cleanDeep } from '../render/safe-text.js';
 
 export interface InsightsOptions {
   since?: string;
@@ -145,17 +146,17 @@ export async function runInsights(
     }
     case 'markdown': {
       const { renderInsightsMarkdown } = await import('../render/insights-markdown.js');
-      text = renderInsightsMarkdown(insights);
+      text = renderInsightsMarkdown(cleanDeep(insights));
       break;
     }
     case 'html': {
       const { renderInsightsHtml } = await import('../render/insights-html.js');
-      text = renderInsightsHtml(insights);
+      text = renderInsightsHtml(cleanDeep(insights));
       break;
     }
     default: {
       const { renderInsightsText } = await import('../render/insights-text.js');
-      text = renderInsightsText(insights, await styleFor(io, options));
+      text = renderInsightsText(cleanDeep(insights), await styleFor(io, options));
     }
   }
   await emit(io, options, text);

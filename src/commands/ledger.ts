@@ -16,6 +16,7 @@ import {
 import { appendRecord, readLedger, readRecords, verifyChain } from '../ledger/store.js';
 import { compareWithRemote, pullLedger, pushLedger } from '../ledger/sync.js';
 import type { GlobalOptions } from '../main.js';
+import { cleanDeep } from '../render/safe-text.js';
 import { wrapBlock } from '../render/style.js';
 import { emit, openWorkspace, sinceOption, type Workspace } from './shared.js';
 
@@ -139,7 +140,8 @@ export async function runLedgerList(
     return EXIT.go;
   }
   // One line per record, not a table: it stays readable at 80 columns with long env names and reasons.
-  const lines = records.map((r) => {
+  // cleanDeep: a newline in a --reason (or an env name, an actor) cannot start a row of its own.
+  const lines = records.map(cleanDeep).map((r) => {
     const plan =
       r.plan === null
         ? ''

@@ -11,6 +11,7 @@ import type { GlobalOptions } from '../main.js';
 import { renderLineageJson } from '../render/lineage-json.js';
 import { renderLineageMarkdown } from '../render/lineage-markdown.js';
 import { renderLineageText } from '../render/lineage-text.js';
+import { cleanDeep } from '../render/safe-text.js';
 import {
   emit,
   environmentOf,
@@ -100,10 +101,10 @@ export async function runLineage(io: Io, options: GlobalOptions, lineage: Lineag
       break;
     case 'markdown':
     case 'github':
-      await emit(io, options, renderLineageMarkdown(report));
+      await emit(io, options, renderLineageMarkdown(cleanDeep(report)));
       break;
     case 'text':
-      await emit(io, options, renderLineageText(report, await styleFor(io, options)));
+      await emit(io, options, renderLineageText(cleanDeep(report), await styleFor(io, options)));
       break;
   }
   return EXIT.go;

@@ -25,6 +25,7 @@ import { renderGithub } from '../render/plan-github.js';
 import { renderJson } from '../render/plan-json.js';
 import { renderMarkdown } from '../render/plan-markdown.js';
 import { renderText } from '../render/plan-text.js';
+import { cleanDeep, cleanText, guardOutput } from '../render/safe-text.js';
 import { VERSION } from '../version.js';
 import { pastDeploys } from './past-deploys.js';
 import { emit, environmentOf, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
@@ -226,23 +227,26 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     history,
   });
 
+  // JSON carries the exact strings (escaped by JSON itself); every other format gets one-line values.
+  const shown = options.format === 'json' ? plan : cleanDeep(plan);
   switch (options.format) {
     case 'json':
       await emit(io, options, renderJson(plan));
       break;
     case 'markdown':
-      await emit(io, options, renderMarkdown(plan));
+      await emit(io, options, renderMarkdown(shown));
       break;
     case 'github': {
-      const out = renderGithub(plan);
-      await emit(io, options, out.stdout);
+      const out = renderGithub(shown);
+      await emit(io, options, out.stdout, { workflowCommands: true });
       const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-      if (summaryFile !== undefined && summaryFile !== '') await appendFile(summaryFile, out.summary);
+      if (summaryFile !== undefined && summaryFile !== '')
+        await appendFile(summaryFile, guardOutput(out.summary));
       else await emit(io, { ...options, output: undefined }, out.summary);
       break;
     }
     case 'text':
-      await emit(io, options, renderText(plan, await styleFor(io, options)));
+      await emit(io, options, renderText(shown, await styleFor(io, options)));
       break;
   }
   if (planOptions.override !== undefined && plan.overridden === null) {
@@ -286,7 +290,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
   }
   if (plan.overridden !== null && options.format !== 'text') {
     io.stderr(
-      `deployadvisor: OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${plan.overridden.reason}"\n`,
+      `deployadvisor: OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${cleanText(plan.overridden.reason)}"\n`,
     );
   }
   return plan.exitCode;

@@ -10,6 +10,7 @@ import { loadPolicy, workingTreePolicyBlob, type LoadedPolicy } from '../config/
 import { GitError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
+import { guardOutput } from '../render/safe-text.js';
 import { PLAIN, type Style } from '../render/style.js';
 
 export interface Workspace {
@@ -251,15 +252,23 @@ export async function styleFor(io: Io, options: GlobalOptions): Promise<Style> {
   };
 }
 
-/** Writes command output to --output or stdout. */
-export async function emit(io: Io, options: GlobalOptions, text: string): Promise<void> {
+/**
+ * Writes command output to --output or stdout (where main's guard escapes what a terminal would act
+ * on); a file gets the same guard. `workflowCommands` marks our own GitHub annotations.
+ */
+export async function emit(
+  io: Io,
+  options: GlobalOptions,
+  text: string,
+  kind: { workflowCommands?: boolean } = {},
+): Promise<void> {
   if (options.output === undefined) {
-    io.stdout(text);
+    io.stdout(text, kind);
     return;
   }
   const path = resolve(io.cwd, options.output);
   try {
-    await writeFile(path, text);
+    await writeFile(path, guardOutput(text));
   } catch (error) {
     throw new UserError(
       `--output ${options.output}: cannot write ${path} (${error instanceof Error ? error.message : String(error)}).`,

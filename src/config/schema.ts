@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { sourcesSchema } from './sources-schema.js';
@@ -163,12 +164,35 @@ function compiles(pattern: string): boolean {
   }
 }
 
-/** A user-supplied regular expression, checked when the policy loads rather than ignored later. */
+/** Longest user pattern: a marker or a migration rule is a few words, not a program. */
+export const MAX_PATTERN_LENGTH = 500;
+
+let safeRegex: ((pattern: string) => boolean) | undefined;
+
+/**
+ * False for a pattern that can backtrack catastrophically (ReDoS): a repetition inside a repetition
+ * such as `(a+)+$` (star height above 1), or more than 25 repetitions. safe-regex2 decides; it loads
+ * the first time a policy has a pattern, so startup without one does not pay for it.
+ */
+function linear(pattern: string): boolean {
+  safeRegex ??= createRequire(import.meta.url)('safe-regex2') as (pattern: string) => boolean;
+  return !compiles(pattern) || safeRegex(pattern);
+}
+
+/**
+ * A user-supplied regular expression, checked when the policy loads rather than ignored later (so
+ * `config check` and `plan` both refuse it): valid, short, and free of nested repetition.
+ */
 const regex = (what: string) =>
   z
     .string()
     .min(1)
+    .max(MAX_PATTERN_LENGTH, `expected a regular expression of at most ${MAX_PATTERN_LENGTH} characters`)
     .refine(compiles, 'expected a valid regular expression (JavaScript syntax)')
+    .refine(linear, {
+      error: (issue) =>
+        `pattern "${String(issue.input)}" can take exponential time on some inputs (ReDoS: a repetition inside a repetition, or more than 25 repetitions); expected one without nested repetition, e.g. a+$ rather than (a+)+$`,
+    })
     .describe(what);
 
 const aiMarkerSchema = z.union(

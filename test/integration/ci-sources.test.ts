@@ -418,7 +418,7 @@ describe('GitHub pull request review evidence', () => {
     expect(row.status).toBe('ok');
     expect(row.value).toBe('1/1 main-branch runs succeeded (100%); target success');
     expect(row.reason).toBe(
-      'CI evidence read; review evidence unavailable: https://api.github.com/repos/acme/web/pulls/7 answered HTTP 404',
+      'CI evidence read; review evidence unavailable: https://api.github.com/repos/acme/web/pulls/7 answered HTTP 404: Not Found',
     );
     expect(gates).toEqual([]);
   });

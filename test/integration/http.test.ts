@@ -8,6 +8,10 @@ import { createHttpClient, requestedWaitMs } from '../../src/collect/http.js';
 
 const Answer = z.object({ value: z.number() });
 
+const TOKEN = `ghp_${'A1b2C3d4'.repeat(5)}`;
+/** An error body a hostile or careless server sends: escape sequences, a token, and a lot of it. */
+const HOSTILE_ERROR = `\u001b[2J\u001b]52;c;cHduZWQ=\u0007bad query, auth ${TOKEN} password=hunter2\r\n${'x'.repeat(5000)}`;
+
 interface Seen {
   path: string;
   headers: IncomingHttpHeaders;
@@ -66,6 +70,8 @@ describe('collect/http', () => {
           return json(503, { message: 'unavailable' });
         case '/missing':
           return json(404, { message: 'not found' });
+        case '/hostile-error':
+          return json(400, { status: 'error', error: HOSTILE_ERROR });
         case '/limited':
           return hit('limited') === 1 ? json(429, {}, { 'retry-after': '1' }) : json(200, { value: 4 });
         case '/limited-long':
@@ -154,7 +160,7 @@ describe('collect/http', () => {
       schema: Answer,
     });
     expect(down).toMatchObject({ ok: false, failure: 'http', status: 503, attempts: 3 });
-    if (!down.ok) expect(down.reason).toMatch(/HTTP 503 \(after 3 attempts\)/);
+    if (!down.ok) expect(down.reason).toMatch(/HTTP 503: unavailable \(after 3 attempts\)/);
     const missing = await createHttpClient({ retries: 2 }).getJson({
       url: `${main.url}/missing`,
       schema: Answer,
@@ -233,6 +239,21 @@ describe('collect/http', () => {
     ]);
     const loop = await createHttpClient().getJson({ url: `${main.url}/redirect-loop`, schema: Answer });
     expect(loop).toMatchObject({ ok: false, failure: 'redirect' });
+  });
+
+  it("puts a server's error text into the reason, one line, shortened and with credentials redacted", async () => {
+    const result = await createHttpClient().getJson({ url: `${main.url}/hostile-error`, schema: Answer });
+    expect(result).toMatchObject({ ok: false, failure: 'http', status: 400 });
+    if (result.ok) return;
+    expect(result.reason).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hostile-error answered HTTP 400: /);
+    // Escape sequences stay in the reason: the renderers and the output guard escape them (render/safe-text).
+    expect(result.reason).toContain('HTTP 400: \u001b[2J');
+    expect(result.reason).toContain('bad query, auth [redacted] password=[redacted] xxx');
+    expect(result.reason).not.toContain(TOKEN);
+    expect(result.reason).not.toContain('hunter2');
+    expect(result.reason).not.toMatch(/[\r\n]/);
+    expect(result.reason.length).toBeLessThan(300);
+    expect(result.reason.endsWith('…')).toBe(true);
   });
 
   it('never puts a query string or credential into a reason', async () => {

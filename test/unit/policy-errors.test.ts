@@ -39,6 +39,15 @@ describe('every policy mistake gets its message and exit 2 (fixtures/policy/<cas
     expect(result.stdout).toBe('');
   });
 
+  it('a pattern that can backtrack catastrophically stops `plan` too, before it could hang', async () => {
+    const result = await runCli(['--config', '.deployadvisor.yml', 'plan', '--offline'], {
+      cwd: join(FIXTURES, 'redos-pattern'),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('"ai.markers[1].pattern": pattern "(a+)+$" can take exponential time');
+  });
+
   it('a missing --config file names the path', async () => {
     const result = await runCli(['--config', 'nope.yml', 'config', 'check'], { cwd: FIXTURES });
     expect(result.code).toBe(2);

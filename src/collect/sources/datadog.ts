@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SourceFacts } from '../../assess/sources.js';
 import type { MetricSource } from '../../config/sources-schema.js';
-import type { HttpClient } from '../http.js';
+import { serverText, type HttpClient } from '../http.js';
 import { worstSeries } from './metric-series.js';
 
 /**
@@ -47,7 +47,10 @@ export async function collectDatadog(
   if (body.status === 'error') {
     return {
       latencyMs: answer.latencyMs,
-      outcome: { status: 'unavailable', reason: `Datadog rejected the query: ${body.error ?? 'error'}` },
+      outcome: {
+        status: 'unavailable',
+        reason: `Datadog rejected the query: ${serverText(body.error ?? 'error')}`,
+      },
     };
   }
   const samples: Array<{ series: string; value: number }> = [];

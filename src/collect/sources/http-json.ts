@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SourceFacts } from '../../assess/sources.js';
 import { evaluateJsonPath, parseJsonPath } from '../../config/json-path.js';
 import type { MetricSource } from '../../config/sources-schema.js';
-import type { HttpClient } from '../http.js';
+import { serverText, type HttpClient } from '../http.js';
 
 /** Any JSON endpoint: GET the full URL and read one number (or numeric string) at the `query` JSON path. */
 
@@ -34,7 +34,7 @@ export async function collectHttpJson(
         ? Number(value.trim())
         : null;
   if (number === null || !Number.isFinite(number)) {
-    const shown = JSON.stringify(value);
+    const shown = serverText(JSON.stringify(value));
     return {
       latencyMs: answer.latencyMs,
       outcome: {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SourceFacts } from '../../assess/sources.js';
 import type { MetricSource } from '../../config/sources-schema.js';
-import type { HttpClient } from '../http.js';
+import { serverText, type HttpClient } from '../http.js';
 import { worstSeries } from './metric-series.js';
 
 /** Prometheus instant query (`/api/v1/query`), documented at prometheus.io/docs/prometheus/latest/querying/api/. */
@@ -49,7 +49,7 @@ export async function collectPrometheus(
       latencyMs: answer.latencyMs,
       outcome: {
         status: 'unavailable',
-        reason: `Prometheus rejected the query: ${body.error ?? body.errorType ?? 'error'}`,
+        reason: `Prometheus rejected the query: ${serverText(body.error ?? body.errorType ?? 'error')}`,
       },
     };
   }
