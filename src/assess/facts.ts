@@ -35,7 +35,8 @@ export interface CommitFacts {
 
 /** A file in the range diff, with the line numbers (in the target version) that were added or changed. */
 export interface DiffFile extends FileChange {
-  status: 'added' | 'modified' | 'deleted' | 'renamed';
+  /** `renamed` and `copied` carry `oldPath` (the source, which counts for zones and migrations too). */
+  status: 'added' | 'modified' | 'deleted' | 'renamed' | 'copied';
   /** Inclusive [start, end] ranges of new-side line numbers. */
   addedRanges: Array<[number, number]>;
 }
@@ -65,6 +66,8 @@ export interface Diagnostic {
 /** A migration file added or changed in the range, with what the collector could read of it. */
 export interface MigrationFile {
   path: string;
+  /** The path it was renamed or copied from, when git saw one. */
+  oldPath?: string;
   status: DiffFile['status'];
   /** Content at the target, or null if it could not be read (binary, too large, deleted). */
   content: string | null;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import picomatch from 'picomatch';
 import type { Diagnostic, GitFacts, MigrationFile, RangeBase } from '../assess/facts.js';
 import { GitError } from '../errors.js';
 import type { Policy } from '../config/schema.js';
+import { pathMatcher } from '../assess/path-globs.js';
 import { findDownFile, isDownStep, isMigrationSupportFile } from '../assess/migration-files.js';
 import { readCommits } from './git-log.js';
 import { readRangeDiff } from './range-diff.js';
@@ -182,7 +182,11 @@ async function readShallowBoundary(git: GitRunner, shallowFile: string): Promise
   }
 }
 
-/** Reads blobs by `<rev>:<path>` through one `cat-file --batch`; null for missing or oversized ones. */
+/**
+ * Reads blobs through one `cat-file --batch`; null for missing or oversized ones. Each spec is a blob id
+ * or `<rev>:<path>`; a path holding a newline cannot go through the batch (git 2.39 has no `-z` for it),
+ * so callers name such blobs by id (listTree gives them).
+ */
 export async function readBlobs(
   git: GitRunner,
   specs: readonly string[],
@@ -208,16 +212,21 @@ export async function readBlobs(
   return result;
 }
 
-async function listTree(git: GitRunner, rev: string, dirs: readonly string[]): Promise<Set<string>> {
-  const paths = new Set<string>();
-  if (dirs.length === 0) return paths;
-  for await (const path of git.stream(
-    ['ls-tree', '-r', '--name-only', '-z', '--end-of-options', rev, '--', ...dirs],
+/** The files under `dirs` at `rev`, each with its object id. */
+async function listTree(git: GitRunner, rev: string, dirs: readonly string[]): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
+  if (dirs.length === 0) return entries;
+  for await (const entry of git.stream(
+    ['ls-tree', '-r', '-z', '--end-of-options', rev, '--', ...dirs],
     '\0',
   )) {
-    if (path !== '') paths.add(path);
+    // `<mode> <type> <object>\t<path>`; the path may hold any byte but NUL.
+    const tab = entry.indexOf('\t');
+    if (tab === -1) continue;
+    const oid = entry.slice(0, tab).split(' ')[2] ?? '';
+    entries.set(entry.slice(tab + 1), oid);
   }
-  return paths;
+  return entries;
 }
 
 function dirOf(path: string): string {
@@ -230,36 +239,41 @@ async function readMigrations(
   facts: Pick<GitFacts, 'diff' | 'target' | 'deployedSha'>,
   policy: Policy,
 ): Promise<MigrationFile[]> {
-  const isMigration = picomatch(policy.migrations.paths, { dot: true });
+  const matches = pathMatcher(policy.migrations.paths);
+  // A migration moved out of the migrations folder is still one: the old path counts like the new.
+  const isMigration = (path: string | undefined) =>
+    path !== undefined && matches(path) && !isMigrationSupportFile(path) && !isDownStep(path);
   // Down files (x.down.sql, U3__x.sql) are read as the pair of their migration, not as migrations.
   const changed = facts.diff.filter(
-    (file) =>
-      file.status !== 'deleted' &&
-      isMigration(file.path) &&
-      !isMigrationSupportFile(file.path) &&
-      !isDownStep(file.path),
+    (file) => file.status !== 'deleted' && (isMigration(file.path) || isMigration(file.oldPath)),
   );
   if (changed.length === 0) return [];
   const dirs = [...new Set(changed.map((file) => dirOf(file.path)))];
   const [targetTree, deployedTree] = await Promise.all([
     listTree(git, facts.target.sha, dirs),
-    facts.deployedSha === null ? new Set<string>() : listTree(git, facts.deployedSha, dirs),
+    facts.deployedSha === null ? new Map<string, string>() : listTree(git, facts.deployedSha, dirs),
   ]);
-  const downPaths = new Map(changed.map((file) => [file.path, findDownFile(file.path, targetTree)]));
-  const specs = [
-    ...changed.map((file) => `${facts.target.sha}:${file.path}`),
-    ...[...downPaths.values()].flatMap((down) => (down === null ? [] : [`${facts.target.sha}:${down}`])),
-  ];
-  const blobs = await readBlobs(git, specs);
+  const targetPaths = new Set(targetTree.keys());
+  const downPaths = new Map(changed.map((file) => [file.path, findDownFile(file.path, targetPaths)]));
+  const oids = [
+    ...changed.map((file) => targetTree.get(file.path)),
+    ...[...downPaths.values()].map((down) => (down === null ? undefined : targetTree.get(down))),
+  ].filter((oid): oid is string => oid !== undefined && oid !== '');
+  const blobs = await readBlobs(git, [...new Set(oids)]);
+  const contentOf = (path: string): string | null => {
+    const oid = targetTree.get(path);
+    return oid === undefined ? null : (blobs.get(oid) ?? null);
+  };
   return changed.map((file) => {
     const down = downPaths.get(file.path) ?? null;
     return {
       path: file.path,
       status: file.status,
-      content: blobs.get(`${facts.target.sha}:${file.path}`) ?? null,
-      downFile:
-        down === null ? null : { path: down, content: blobs.get(`${facts.target.sha}:${down}`) ?? null },
-      presentInDeployedTree: file.status === 'added' && deployedTree.has(file.path),
+      content: contentOf(file.path),
+      downFile: down === null ? null : { path: down, content: contentOf(down) },
+      ...(file.oldPath === undefined ? {} : { oldPath: file.oldPath }),
+      presentInDeployedTree:
+        (file.status === 'added' || file.status === 'copied') && deployedTree.has(file.path),
     };
   });
 }
