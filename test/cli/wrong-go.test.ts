@@ -1,26 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/assess/plan-types.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import { spawnPlanJson } from '../helpers/run.js';
 
-const BIN = join(import.meta.dirname, '../../bin/deployadvisor.js');
-const NOW = '2026-11-23T10:00:00Z';
-
-/** Spawns the built binary (bare environment, as a CI job) and parses its JSON plan. */
-function plan(dir: string, args: string[] = []): { code: number | null; plan: Plan; stderr: string } {
-  const result = spawnSync(
-    process.execPath,
-    [BIN, '--repo', dir, '--format', 'json', 'plan', '--now', NOW, ...args],
-    {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: dir, TZ: 'UTC' },
-    },
-  );
-  if (result.stdout === '') throw new Error(`no plan (exit ${result.status}): ${result.stderr}`);
-  return { code: result.status, plan: JSON.parse(result.stdout) as Plan, stderr: result.stderr };
-}
+const plan = spawnPlanJson;
 
 /** A critical payments zone and irreversible migrations are hard gates: touching either is BLOCK. */
 const GATED_POLICY = `riskZones:
@@ -43,10 +27,6 @@ function gatedRepo(): { repo: TestRepo; base: string } {
   return { repo, base };
 }
 
-beforeAll(() => {
-  if (!existsSync(join(import.meta.dirname, '../../dist/cli.js')))
-    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
-});
 afterEach(() => {
   for (const repo of repos.splice(0)) repo.cleanup();
 });
@@ -57,26 +37,26 @@ function move(repo: TestRepo, from: string, to: string): void {
   repo.git('mv', from, to);
 }
 
-function expectBlockedBy(result: ReturnType<typeof plan>, gate: string): void {
+function expectBlockedBy(result: Awaited<ReturnType<typeof plan>>, gate: string): void {
   expect(result.plan.verdict).toBe('BLOCK');
   expect(result.code).toBe(4);
   expect(result.plan.gates.map((g) => g.id)).toContain(gate);
 }
 
 describe('a file moved or copied out of a risk zone', () => {
-  it('a rename counts for the zone of its old path (git mv, then an edit)', () => {
+  it('a rename counts for the zone of its old path (git mv, then an edit)', async () => {
     const { repo, base } = gatedRepo();
     move(repo, 'src/payments/charge.ts', 'src/other/charge.ts');
     repo.writeLines('src/other/charge.ts', 32, 'charge');
     repo.commit('move charge out of payments');
-    const result = plan(repo.dir, ['--from', base]);
+    const result = await plan(repo.dir, ['--from', base]);
     expectBlockedBy(result, 'critical-zone');
     expect(result.plan.zones).toEqual([
       { name: 'payments', risk: 100, files: ['src/other/charge.ts'], owners: [] },
     ]);
   });
 
-  it('a rename spread over several commits counts too', () => {
+  it('a rename spread over several commits counts too', async () => {
     const { repo, base } = gatedRepo();
     move(repo, 'src/payments/charge.ts', 'src/other/charge.ts');
     repo.commit('move');
@@ -84,60 +64,60 @@ describe('a file moved or copied out of a risk zone', () => {
     repo.commit('edit');
     move(repo, 'src/other/charge.ts', 'src/billing/charge.ts');
     repo.commit('move again');
-    expectBlockedBy(plan(repo.dir, ['--from', base]), 'critical-zone');
+    expectBlockedBy(await plan(repo.dir, ['--from', base]), 'critical-zone');
   });
 
-  it('a copy of a zone file, edited, counts for the zone it was copied from', () => {
+  it('a copy of a zone file, edited, counts for the zone it was copied from', async () => {
     const { repo, base } = gatedRepo();
     repo.writeLines('src/other/charge.ts', 31, 'charge');
     repo.commit('copy charge');
-    expectBlockedBy(plan(repo.dir, ['--from', base]), 'critical-zone');
+    expectBlockedBy(await plan(repo.dir, ['--from', base]), 'critical-zone');
   });
 
-  it('a migration moved out of the migrations folder is still a migration', () => {
+  it('a migration moved out of the migrations folder is still a migration', async () => {
     const { repo, base } = gatedRepo();
     move(repo, 'db/migrations/001_users.up.sql', 'db/old/001_users.up.sql');
     repo.write('db/old/001_users.up.sql', 'CREATE TABLE users (id int);\nDROP TABLE accounts;\n');
     repo.commit('move a migration and drop a table');
-    const result = plan(repo.dir, ['--from', base]);
+    const result = await plan(repo.dir, ['--from', base]);
     expectBlockedBy(result, 'irreversible-migration');
     expect(result.plan.rollback.migrations.map((m) => m.path)).toEqual(['db/old/001_users.up.sql']);
   });
 
-  it('moving a zone file into a low-risk folder does not make it low risk', () => {
+  it('moving a zone file into a low-risk folder does not make it low risk', async () => {
     const { repo, base } = gatedRepo();
     move(repo, 'src/payments/charge.ts', 'docs/charge.ts');
     repo.commit('park it in docs');
-    const result = plan(repo.dir, ['--from', base]);
+    const result = await plan(repo.dir, ['--from', base]);
     expectBlockedBy(result, 'critical-zone');
   });
 });
 
 describe('paths with a newline', () => {
-  it('a zone file whose name holds a newline is in the zone', () => {
+  it('a zone file whose name holds a newline is in the zone', async () => {
     const { repo, base } = gatedRepo();
     repo.writeLines('src/payments/charge\n.ts', 10, 'charge');
     repo.commit('a charge file with a newline in its name');
-    const result = plan(repo.dir, ['--from', base]);
+    const result = await plan(repo.dir, ['--from', base]);
     expectBlockedBy(result, 'critical-zone');
     expect(result.plan.zones[0]?.files).toEqual(['src/payments/charge\n.ts']);
   });
 
-  it('a migration whose name holds a newline is read and judged', () => {
+  it('a migration whose name holds a newline is read and judged', async () => {
     const { repo, base } = gatedRepo();
     repo.write('db/migrations/002_drop\n.sql', 'DROP TABLE users;\n');
     repo.commit('drop users');
-    const result = plan(repo.dir, ['--from', base]);
+    const result = await plan(repo.dir, ['--from', base]);
     expectBlockedBy(result, 'irreversible-migration');
     expect(result.plan.rollback.migrations).toMatchObject([
       { path: 'db/migrations/002_drop\n.sql', reversible: false },
     ]);
   });
 
-  it('a newline in a folder name, and a dotfile, in the zone', () => {
+  it('a newline in a folder name, and a dotfile, in the zone', async () => {
     const { repo, base } = gatedRepo();
     repo.writeLines('src/payments/a\nb/.hidden.ts', 5);
     repo.commit('hidden');
-    expectBlockedBy(plan(repo.dir, ['--from', base]), 'critical-zone');
+    expectBlockedBy(await plan(repo.dir, ['--from', base]), 'critical-zone');
   });
 });
