@@ -56,6 +56,9 @@ export interface RangeBase {
 export const DIAGNOSTIC_LEVELS = ['info', 'warning', 'error'] as const;
 export type DiagnosticLevel = (typeof DIAGNOSTIC_LEVELS)[number];
 
+/** The diagnostic id for a ledger deploy whose commit the clone lacks; the plan makes it a gate. */
+export const DEPLOYED_COMMIT_MISSING = 'deployed-commit-missing';
+
 export interface Diagnostic {
   id: string;
   level: DiagnosticLevel;

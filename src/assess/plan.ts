@@ -1,5 +1,5 @@
 import type { Policy } from '../config/schema.js';
-import type { CoverageFacts, GitFacts } from './facts.js';
+import { DEPLOYED_COMMIT_MISSING, type CoverageFacts, type GitFacts } from './facts.js';
 import { buildContext, byText, lineCount, listSome } from './context.js';
 import { aiFactor, lineageSummary } from './factors/ai.js';
 import { migrationsFactor } from './factors/migrations.js';
@@ -97,20 +97,30 @@ function policyGates(
 
 function evidenceGates(input: PlanInput): Gate[] {
   const { facts, policy } = input;
+  const gates: Gate[] = [];
+  const missing = facts.diagnostics.find((d) => d.id === DEPLOYED_COMMIT_MISSING);
+  if (missing !== undefined) {
+    gates.push({
+      id: DEPLOYED_COMMIT_MISSING,
+      kind: 'evidence',
+      level: 'inconclusive',
+      title: 'Deployed commit missing from this clone',
+      reason: `${missing.message} ${missing.remedy ?? ''}`.trim(),
+      until: null,
+    });
+  }
   if (facts.shallow.rangeTruncated && policy.git.shallow === 'inconclusive') {
     const diagnostic = facts.diagnostics.find((d) => d.id === 'shallow-clone');
-    return [
-      {
-        id: 'shallow-history',
-        kind: 'evidence',
-        level: 'inconclusive',
-        title: 'Shallow clone',
-        reason: `${diagnostic?.message ?? 'The history is cut off.'} ${diagnostic?.remedy ?? ''}`.trim(),
-        until: null,
-      },
-    ];
+    gates.push({
+      id: 'shallow-history',
+      kind: 'evidence',
+      level: 'inconclusive',
+      title: 'Shallow clone',
+      reason: `${diagnostic?.message ?? 'The history is cut off.'} ${diagnostic?.remedy ?? ''}`.trim(),
+      until: null,
+    });
   }
-  return [];
+  return gates;
 }
 
 /** "Mon 23 Nov 22:00" after a start on the same day prints as "22:00". */

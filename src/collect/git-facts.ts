@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Diagnostic, GitFacts, MigrationFile, RangeBase } from '../assess/facts.js';
+import {
+  DEPLOYED_COMMIT_MISSING,
+  type Diagnostic,
+  type GitFacts,
+  type MigrationFile,
+  type RangeBase,
+} from '../assess/facts.js';
 import { GitError } from '../errors.js';
 import type { Policy } from '../config/schema.js';
 import { pathMatcher } from '../assess/path-globs.js';
@@ -13,13 +19,23 @@ import { readRepoLayout, type RepoLayout } from './repo-layout.js';
 const GLOB_CHARS = /[*?[]/;
 const MAX_MIGRATION_BYTES = 512 * 1024;
 
+/** The env's last `succeeded` deploy in the ledger. */
+export interface LedgerBase {
+  sha: string;
+  note: string;
+  /** The record that says so, to name it when its commit is missing. */
+  record: { seq: number; id: string };
+  /** Whether the commit is in this clone's object store. */
+  present: boolean;
+}
+
 export interface GitFactsRequest {
   target: string;
   from: string | undefined;
   env: string;
   policy: Policy;
   /** The last `succeeded` deploy of the env, from the ledger, when one exists. */
-  ledgerBase?: { sha: string; note: string } | undefined;
+  ledgerBase?: LedgerBase | undefined;
   /** The layout `openWorkspace` already read, which saves a git call; read here when absent. */
   layout?: RepoLayout | undefined;
 }
@@ -106,6 +122,18 @@ async function findBase(
   diagnostics: Diagnostic[],
 ): Promise<{ base: RangeBase; deployedSha: string | null }> {
   const envPolicy = request.policy.environments[request.env];
+  const ledger = request.ledgerBase;
+  if (ledger !== undefined && !ledger.present) {
+    // What runs is known, but not here: any other base would assess the wrong range (a fresh clone
+    // without it once read "No deploy record" and assessed everything from the root as GO).
+    diagnostics.push({
+      id: DEPLOYED_COMMIT_MISSING,
+      level: 'error',
+      message: `The ledger's last successful ${request.env} deploy (#${ledger.record.seq}, id ${ledger.record.id.slice(0, 12)}) is commit ${ledger.sha}, which is not in this clone: what the target adds to what runs (and which migrations ran) cannot be told.`,
+      remedy: `Fetch it: \`git fetch origin ${ledger.sha}\` (in CI, check out with fetch-depth: 0 or fetch the branch it was deployed from); if that commit is gone for good, record a deploy of what runs now (\`deployadvisor record succeeded --env ${request.env} --sha <sha>\`).`,
+    });
+  }
+  const ledgerBase = ledger?.present === true ? ledger : undefined;
   const deployed =
     envPolicy?.deployedRef === undefined
       ? null
@@ -121,13 +149,13 @@ async function findBase(
     }
     return {
       base: { sha, source: 'from', ref: request.from, note: `from --from ${request.from}` },
-      deployedSha: request.ledgerBase?.sha ?? deployed?.sha ?? sha,
+      deployedSha: ledgerBase?.sha ?? deployed?.sha ?? sha,
     };
   }
-  if (request.ledgerBase !== undefined) {
+  if (ledgerBase !== undefined) {
     return {
-      base: { sha: request.ledgerBase.sha, source: 'ledger', ref: null, note: request.ledgerBase.note },
-      deployedSha: request.ledgerBase.sha,
+      base: { sha: ledgerBase.sha, source: 'ledger', ref: null, note: ledgerBase.note },
+      deployedSha: ledgerBase.sha,
     };
   }
   if (deployed !== null) {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { spawnPlanJson } from '../helpers/run.js';
+import { runCli, spawnPlanJson } from '../helpers/run.js';
 
 const plan = spawnPlanJson;
 
@@ -119,5 +119,58 @@ describe('paths with a newline', () => {
     repo.writeLines('src/payments/a\nb/.hidden.ts', 5);
     repo.commit('hidden');
     expectBlockedBy(await plan(repo.dir, ['--from', base]), 'critical-zone');
+  });
+});
+
+describe("the ledger's deployed commit is missing from the clone", () => {
+  it('is INCONCLUSIVE naming the record and the fetch, and fetching it fixes the plan', async () => {
+    const origin = makeRepo('da-wrong-go-origin-');
+    repos.push(origin);
+    origin.writeLines('src/app.ts', 10);
+    origin.commit('initial');
+    origin.git('checkout', '-q', '-b', 'hotfix');
+    origin.writeLines('src/app.ts', 12);
+    const deployed = origin.commit('hotfix deployed from its branch');
+    const recorded = await runCli([
+      '--repo',
+      origin.dir,
+      'record',
+      'succeeded',
+      '--sha',
+      deployed,
+      '--at',
+      '2026-11-20T10:00:00Z',
+    ]);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    origin.git('checkout', '-q', 'main');
+    origin.writeLines('src/app.ts', 15);
+    origin.commit('next change');
+
+    // A fresh clone of main alone, with the ledger: the deployed commit is not in it.
+    const clone = makeRepo('da-wrong-go-clone-');
+    repos.push(clone);
+    clone.git('remote', 'add', 'origin', origin.dir);
+    clone.git('fetch', '-q', 'origin', 'main:refs/remotes/origin/main');
+    clone.git('fetch', '-q', 'origin', 'refs/deployadvisor/ledger:refs/deployadvisor/ledger');
+    clone.git('checkout', '-q', '-B', 'main', 'origin/main');
+    expect(() => clone.git('cat-file', '-e', `${deployed}^{commit}`)).toThrow();
+
+    const result = await plan(clone.dir);
+    expect(result.plan.verdict).toBe('INCONCLUSIVE');
+    expect(result.code).toBe(5);
+    const gate = result.plan.gates[0];
+    expect(gate?.id).toBe('deployed-commit-missing');
+    expect(gate?.reason).toContain("The ledger's last successful production deploy (#1, id ");
+    expect(gate?.reason).toContain(`\`git fetch origin ${deployed}\``);
+    expect(result.plan.summary).toContain('Deployed commit missing from this clone');
+
+    clone.git('fetch', '-q', 'origin', deployed);
+    const fixed = await plan(clone.dir);
+    expect([fixed.plan.verdict, fixed.code, fixed.plan.range.fromSource, fixed.plan.range.from]).toEqual([
+      'GO',
+      0,
+      'ledger',
+      deployed,
+    ]);
   });
 });
