@@ -80,6 +80,18 @@ export interface MigrationFile {
   presentInDeployedTree: boolean;
 }
 
+/**
+ * Commits that run in the env now (the ledger's or deployedRef's commit) but that the target lacks:
+ * deploying it takes them out. `downgrade`: the target is an ancestor of what runs (a rollback in
+ * disguise); `diverged`: it has commits of its own but lacks these (a hotfix deployed from a branch).
+ */
+export interface DroppedCommits {
+  kind: 'downgrade' | 'diverged';
+  /** How many commits are dropped; `commits` lists the newest few. */
+  total: number;
+  commits: Array<{ sha: string; subject: string }>;
+}
+
 export interface GitFacts {
   repoRoot: string;
   target: { ref: string; sha: string };
@@ -92,6 +104,8 @@ export interface GitFacts {
   diff: DiffFile[];
   migrations: MigrationFile[];
   diagnostics: Diagnostic[];
+  /** Set when the target lacks commits that run now (absent: none, or what runs is not known). */
+  dropped?: DroppedCommits;
 }
 
 export const COVERAGE_FORMATS = [

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   DEPLOYED_COMMIT_MISSING,
   type Diagnostic,
+  type DroppedCommits,
   type GitFacts,
   type MigrationFile,
   type RangeBase,
@@ -360,6 +361,7 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
     });
   }
 
+  const dropped = await readDropped(git, base, targetSha);
   const partial = { diff, target: { ref: request.target, sha: targetSha }, deployedSha };
   const migrations = await readMigrations(git, partial, request.policy);
   return {
@@ -373,5 +375,40 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
     diff,
     migrations,
     diagnostics,
+    ...(dropped === null ? {} : { dropped }),
+  };
+}
+
+/** The listed commits of a dropped range; the total is counted apart. */
+const DROPPED_LISTED = 5;
+
+/**
+ * What runs (a ledger or deployedRef base) minus the target: the commits deploying the target takes
+ * out. A `--from` base is the user's own range, not a claim about what runs, so it is not checked.
+ */
+async function readDropped(
+  git: GitRunner,
+  base: RangeBase,
+  targetSha: string,
+): Promise<DroppedCommits | null> {
+  if (
+    base.sha === null ||
+    base.sha === targetSha ||
+    (base.source !== 'ledger' && base.source !== 'deployedRef')
+  )
+    return null;
+  const range = `${targetSha}..${base.sha}`;
+  const total = Number((await git.run(['rev-list', '--count', '--end-of-options', range])).stdout.trim());
+  if (!(total > 0)) return null;
+  const [ancestor, listed] = await Promise.all([
+    git.run(['merge-base', '--is-ancestor', '--end-of-options', targetSha, base.sha], {
+      okExitCodes: [0, 1],
+    }),
+    readCommits(git, targetSha, base.sha, { maxCount: DROPPED_LISTED }),
+  ]);
+  return {
+    kind: ancestor.exitCode === 0 ? 'downgrade' : 'diverged',
+    total,
+    commits: listed.map((commit) => ({ sha: commit.sha, subject: commit.subject })),
   };
 }

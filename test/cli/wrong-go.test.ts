@@ -164,13 +164,125 @@ describe("the ledger's deployed commit is missing from the clone", () => {
     expect(gate?.reason).toContain(`\`git fetch origin ${deployed}\``);
     expect(result.plan.summary).toContain('Deployed commit missing from this clone');
 
+    // Fetched, the ledger is the base again; main lacks the hotfix that runs, which the plan now sees.
     clone.git('fetch', '-q', 'origin', deployed);
     const fixed = await plan(clone.dir);
-    expect([fixed.plan.verdict, fixed.code, fixed.plan.range.fromSource, fixed.plan.range.from]).toEqual([
+    expect([fixed.plan.range.fromSource, fixed.plan.range.from]).toEqual(['ledger', deployed]);
+    expect([fixed.plan.verdict, fixed.code, fixed.plan.gates[0]?.id]).toEqual([
+      'BLOCK',
+      4,
+      'drops-deployed-commits',
+    ]);
+  });
+});
+
+describe('downgrades and no-ops', () => {
+  function deployedRepo(): { repo: TestRepo; first: string; second: string; third: string } {
+    const repo = makeRepo('da-wrong-go-dg-');
+    repos.push(repo);
+    repo.write(
+      '.deployadvisor.yml',
+      'environments:\n  production:\n    deployedRef: "deploy/production/*"\n',
+    );
+    repo.writeLines('src/app.ts', 10);
+    const first = repo.commit('initial');
+    repo.writeLines('src/app.ts', 40);
+    repo.write('db/migrations/002_email.up.sql', 'ALTER TABLE users ADD COLUMN email text;\n');
+    repo.write('db/migrations/002_email.down.sql', 'ALTER TABLE users DROP COLUMN email;\n');
+    const second = repo.commit('email column');
+    repo.writeLines('src/app.ts', 60);
+    const third = repo.commit('third');
+    repo.git('tag', 'deploy/production/2026-11-20', third);
+    return { repo, first, second, third };
+  }
+
+  it('the commit that already runs is GO with "already running", no "Safe to deploy now"', async () => {
+    const { repo, third } = deployedRepo();
+    const result = await plan(repo.dir);
+    expect([result.plan.verdict, result.code, result.plan.range.commits, result.plan.range.files]).toEqual([
       'GO',
       0,
-      'ledger',
-      deployed,
+      0,
+      0,
     ]);
+    expect(result.plan.summary).toBe(
+      `Already running: ${third.slice(0, 10)} is what production runs (since deploy/production/2026-11-20, the newest match of deployedRef "deploy/production/*"); nothing to deploy.`,
+    );
+    expect(result.plan.factors.find((f) => f.id === 'size')?.summary).toBe(
+      'Nothing changes: the target has the same files as the base.',
+    );
+  });
+
+  it('--from the target itself says there is nothing to deploy', async () => {
+    const { repo, second } = deployedRepo();
+    const result = await plan(repo.dir, ['--from', second, second]);
+    expect([result.plan.verdict, result.code]).toEqual(['GO', 0]);
+    expect(result.plan.summary).toBe(`Nothing to deploy: --from ${second} is the target itself (0 commits).`);
+  });
+
+  it('an ancestor of what runs is a downgrade: BLOCK naming what it takes out, and the factors agree', async () => {
+    const { repo, first, third } = deployedRepo();
+    const result = await plan(repo.dir, [first]);
+    expect([result.plan.verdict, result.code]).toEqual(['BLOCK', 4]);
+    const gate = result.plan.gates[0];
+    expect(gate?.id).toBe('downgrade');
+    expect(gate?.reason).toContain(
+      `${first.slice(0, 10)} is an ancestor of ${third.slice(0, 10)} (deploy/production/2026-11-20), which runs in production: deploying it takes out 2 commit(s): ${third.slice(0, 10)} "third", `,
+    );
+    expect(gate?.reason).toContain(
+      'Migrations that shipped with them stay applied (db/migrations/002_email.down.sql, db/migrations/002_email.up.sql)',
+    );
+    expect(result.plan.summary).not.toContain('Safe to deploy');
+    expect(result.plan.factors.find((f) => f.id === 'review')?.summary).toBe(
+      'No commit of the range changes code; the code changes come from the 2 deployed commit(s) the target lacks (see the gate).',
+    );
+  });
+
+  it('a downgrade from the ledger is a downgrade too, and --override turns it into a recorded decision', async () => {
+    const { repo, second, third } = deployedRepo();
+    repo.git('tag', '-d', 'deploy/production/2026-11-20');
+    const recorded = await runCli([
+      '--repo',
+      repo.dir,
+      'record',
+      'succeeded',
+      '--sha',
+      third,
+      '--at',
+      '2026-11-20T10:00:00Z',
+    ]);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const result = await plan(repo.dir, [second]);
+    expect([result.plan.verdict, result.code, result.plan.gates[0]?.id]).toEqual(['BLOCK', 4, 'downgrade']);
+    expect(result.plan.gates[0]?.reason).toContain("(the ledger's last successful deploy)");
+    const overridden = await plan(repo.dir, [second, '--override', 'rollback of INC-7']);
+    expect([overridden.plan.verdict, overridden.code, overridden.plan.overridden?.from]).toEqual([
+      'GO',
+      0,
+      'BLOCK',
+    ]);
+  });
+
+  it('a target that lacks a deployed hotfix is BLOCK naming the hotfix', async () => {
+    const { repo, second } = deployedRepo();
+    repo.git('tag', '-d', 'deploy/production/2026-11-20');
+    repo.git('checkout', '-q', '-b', 'hotfix', second);
+    repo.writeLines('src/app.ts', 41);
+    const hotfix = repo.commit('hotfix');
+    repo.git('tag', 'deploy/production/2026-11-21', hotfix);
+    repo.git('checkout', '-q', 'main');
+    const result = await plan(repo.dir);
+    expect([result.plan.verdict, result.code, result.plan.gates[0]?.id]).toEqual([
+      'BLOCK',
+      4,
+      'drops-deployed-commits',
+    ]);
+    expect(result.plan.gates[0]?.reason).toContain(`1 commit(s) that run in production`);
+    expect(result.plan.gates[0]?.reason).toContain(`${hotfix.slice(0, 10)} "hotfix"`);
+    // Merged into main, the hotfix is no longer dropped.
+    repo.git('merge', '-q', '--no-edit', '-s', 'ours', 'hotfix');
+    const merged = await plan(repo.dir);
+    expect(merged.plan.gates.map((g) => g.id)).toEqual([]);
+    expect([merged.plan.verdict, merged.code]).toEqual(['GO', 0]);
   });
 });
