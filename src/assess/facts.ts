@@ -124,7 +124,8 @@ export interface CoverageReport {
   /** Path as given or found, relative to the repository where possible. */
   path: string;
   format: CoverageFormat | null;
-  status: 'ok' | 'unreadable' | 'unmatched';
+  /** `stale`: made for another commit (lines past a file's end, or older than the target); not counted. */
+  status: 'ok' | 'unreadable' | 'unmatched' | 'stale';
   message: string | null;
   /** Source files the report names, and how many of them are tracked files of the target. */
   files: number;

@@ -286,3 +286,72 @@ describe('downgrades and no-ops', () => {
     expect([merged.plan.verdict, merged.code]).toEqual(['GO', 0]);
   });
 });
+
+describe('a coverage report for another commit', () => {
+  /** Zone `core` must have 80% patch coverage, a hard gate: without usable coverage the plan BLOCKs. */
+  function coveredRepo(): { repo: TestRepo; base: string; committedAt: number } {
+    const repo = makeRepo('da-wrong-go-cov-');
+    repos.push(repo);
+    repo.write(
+      '.deployadvisor.yml',
+      'riskZones:\n  - { name: core, paths: ["src/**"], risk: low, minPatchCoverage: 80 }\nthresholds: { hardGates: [tests] }\n',
+    );
+    repo.writeLines('src/app.ts', 10);
+    const base = repo.commit('initial');
+    repo.writeLines('src/app.ts', 20);
+    repo.commit('ten more lines');
+    const committedAt = Number(repo.git('show', '-s', '--format=%ct', 'HEAD').trim());
+    return { repo, base, committedAt };
+  }
+  const cobertura = (timestamp: number) =>
+    `<?xml version="1.0"?><coverage timestamp="${timestamp}" line-rate="1"><sources><source>.</source></sources><packages><package name="src"><classes><class name="app" filename="src/app.ts"><lines>${Array.from(
+      { length: 20 },
+      (_, i) => `<line number="${i + 1}" hits="1"/>`,
+    ).join('')}</lines></class></classes></package></packages></coverage>\n`;
+
+  it('an LCOV report measuring lines past the end of a changed file is refused: not 100%, BLOCK', async () => {
+    const { repo, base } = coveredRepo();
+    const lines = Array.from({ length: 40 }, (_, i) => `DA:${i + 1},1`).join('\n');
+    repo.write('coverage/lcov.info', `TN:\nSF:src/app.ts\n${lines}\nend_of_record\n`);
+    const result = await plan(repo.dir, ['--from', base, '--coverage', 'coverage/lcov.info']);
+    expect([result.plan.verdict, result.code]).toEqual(['BLOCK', 4]);
+    expect(result.plan.gates.map((g) => g.id)).toEqual(['coverage-below-min']);
+    expect(result.plan.coverage).toMatchObject({ status: 'unusable', patch: null });
+    expect(result.plan.coverage.reports[0]).toMatchObject({ status: 'stale' });
+    const diagnostic = result.plan.diagnostics.find((d) => d.id === 'coverage-stale');
+    expect(diagnostic?.message).toContain(
+      'Coverage report coverage/lcov.info is for another commit: it measures src/app.ts line 40, but that file has 20 line(s) at the target ',
+    );
+    expect(result.plan.factors.find((f) => f.id === 'tests')?.summary).toBe(
+      'No usable coverage report: nothing shows that the changed lines ran under test.',
+    );
+  });
+
+  it('a Cobertura report generated before the target was committed is refused', async () => {
+    const { repo, base, committedAt } = coveredRepo();
+    repo.write('coverage.xml', cobertura(committedAt - 86_400));
+    const result = await plan(repo.dir, ['--from', base, '--coverage', 'coverage.xml']);
+    expect([result.plan.verdict, result.code]).toEqual(['BLOCK', 4]);
+    expect(result.plan.coverage.reports[0]?.status).toBe('stale');
+    expect(result.plan.coverage.reports[0]?.message).toContain('before the target');
+  });
+
+  it('no report at all does not pass a hard minPatchCoverage either', async () => {
+    const { repo, base } = coveredRepo();
+    const result = await plan(repo.dir, ['--from', base]);
+    expect([result.plan.verdict, result.code, result.plan.gates[0]?.id]).toEqual([
+      'BLOCK',
+      4,
+      'coverage-below-min',
+    ]);
+  });
+
+  it('the same report generated after the commit counts: 100% patch coverage, GO', async () => {
+    const { repo, base, committedAt } = coveredRepo();
+    repo.write('coverage.xml', cobertura((committedAt + 60) * 1000));
+    const result = await plan(repo.dir, ['--from', base, '--coverage', 'coverage.xml']);
+    expect(result.plan.coverage.reports[0]?.status).toBe('ok');
+    expect(result.plan.coverage.patch).toMatchObject({ covered: 10, measured: 10 });
+    expect([result.plan.verdict, result.code]).toEqual(['GO', 0]);
+  });
+});

@@ -47,7 +47,7 @@ export async function runPlanJson(
 
 /**
  * `deployadvisor --repo <dir> --format json plan --now <fixed> ...args` through the built binary
- * (bin/deployadvisor.js, needs `npm run build`), spawned with a bare environment as a CI job would.
+ * (bin/deployadvisor.js, needs `npm run build`), spawned in `dir` with a bare environment as a CI job would.
  * Asynchronous, so servers in the test process keep answering while it runs.
  */
 export async function spawnPlanJson(
@@ -63,6 +63,7 @@ export async function spawnPlanJson(
       process.execPath,
       [bin, '--repo', dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z', ...args],
       {
+        cwd: dir,
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: dir, TZ: 'UTC', ...env },
