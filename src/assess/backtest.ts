@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { pathMatcher } from './path-globs.js';
 import type { FactorId, Policy } from '../config/schema.js';
 import { buildContext, createClassifier, DEFAULT_WEIGHTS, type Classifier } from './context.js';
 import { localSlot } from './deploy-history.js';
@@ -221,7 +221,7 @@ export class ChangeScorer {
     readonly weights: Record<FactorId, number>,
   ) {
     this.classifier = createClassifier(policy);
-    this.isMigration = picomatch(policy.migrations.paths, { dot: true });
+    this.isMigration = pathMatcher(policy.migrations.paths);
   }
 
   score(commit: CommitFacts): ScoredChange {
@@ -253,9 +253,13 @@ export class ChangeScorer {
     const migrations = diff.filter(
       (file) =>
         (file.added ?? 0) > 0 &&
-        this.isMigration(file.path) &&
-        !isMigrationSupportFile(file.path) &&
-        !isDownStep(file.path),
+        [file.path, file.oldPath].some(
+          (path) =>
+            path !== undefined &&
+            this.isMigration(path) &&
+            !isMigrationSupportFile(path) &&
+            !isDownStep(path),
+        ),
     ).length;
     const nominal = [
       zonesFactor(ctx).points,

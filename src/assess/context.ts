@@ -1,7 +1,7 @@
-import picomatch from 'picomatch';
+import { pathMatcher } from './path-globs.js';
 import type { FactorId, Policy, RiskLevel, RiskZone } from '../config/schema.js';
 import { findAiMarkers, type AiMarker } from './ai-attribution.js';
-import type { CommitFacts, DiffFile, GitFacts } from './facts.js';
+import type { CommitFacts, DiffFile, FileChange, GitFacts } from './facts.js';
 
 export const RISK_POINTS: Record<RiskLevel, number> = { critical: 100, high: 70, medium: 40, low: 15 };
 
@@ -54,6 +54,13 @@ export interface Context {
   weights: Record<FactorId, number>;
   isLowRisk: (path: string) => boolean;
   zonesOf: (path: string) => RiskZone[];
+  /** The zones of a change: a rename or copy counts for its old path exactly as for its new one. */
+  zonesOfChange: (file: FileChange) => RiskZone[];
+  /**
+   * Low risk only when the new path is and, for a rename, the old one too (moving code into docs/ does
+   * not make it docs). A copy leaves its source in place, so only its new path says what it is.
+   */
+  isLowRiskChange: (file: FileChange & { status?: DiffFile['status'] }) => boolean;
   codeFiles: DiffFile[];
   commits: CommitView[];
   zones: ZoneTouch[];
@@ -67,11 +74,13 @@ export function lineCount(file: { added: number | null; deleted: number | null }
 export interface Classifier {
   isLowRisk: (path: string) => boolean;
   zonesOf: (path: string) => RiskZone[];
+  zonesOfChange: (file: FileChange) => RiskZone[];
+  isLowRiskChange: Context['isLowRiskChange'];
   viewCommit: (commit: CommitFacts) => CommitView;
 }
 
 export function createClassifier(policy: Policy): Classifier {
-  const lowRiskMatch = picomatch(policy.lowRiskPaths, { dot: true });
+  const lowRiskMatch = pathMatcher(policy.lowRiskPaths);
   const lowRiskCache = new Map<string, boolean>();
   const isLowRisk = (path: string): boolean => {
     let lowRisk = lowRiskCache.get(path);
@@ -83,7 +92,7 @@ export function createClassifier(policy: Policy): Classifier {
   };
   const zoneMatchers = policy.riskZones.map((zone) => ({
     zone,
-    match: picomatch(zone.paths, { dot: true }),
+    match: pathMatcher(zone.paths),
   }));
   const zoneCache = new Map<string, RiskZone[]>();
   const zonesOf = (path: string): RiskZone[] => {
@@ -94,6 +103,15 @@ export function createClassifier(policy: Policy): Classifier {
     }
     return zones;
   };
+  const zonesOfChange = (file: FileChange): RiskZone[] => {
+    const zones = zonesOf(file.path);
+    if (file.oldPath === undefined || file.oldPath === file.path) return zones;
+    const old = zonesOf(file.oldPath).filter((zone) => !zones.includes(zone));
+    return old.length === 0 ? zones : [...zones, ...old];
+  };
+  const isLowRiskChange: Context['isLowRiskChange'] = (file) =>
+    isLowRisk(file.path) &&
+    (file.oldPath === undefined || file.status === 'copied' || isLowRisk(file.oldPath));
   const reviewKeys = new Set(policy.review.trailers.map((key) => key.toLowerCase()));
   const rules = {
     custom: policy.ai.markers.map((marker) =>
@@ -107,9 +125,9 @@ export function createClassifier(policy: Policy): Classifier {
     let riskyZoneLines = 0;
     const zones = new Set<string>();
     for (const file of commit.files) {
-      const touched = zonesOf(file.path);
+      const touched = zonesOfChange(file);
       for (const zone of touched) zones.add(zone.name);
-      if (isLowRisk(file.path)) continue;
+      if (isLowRiskChange(file)) continue;
       const count = lineCount(file);
       lines += count;
       if (touched.some((zone) => riskValue(zone) >= RISK_POINTS.high)) riskyZoneLines += count;
@@ -123,7 +141,7 @@ export function createClassifier(policy: Policy): Classifier {
       zones,
     };
   };
-  return { isLowRisk, zonesOf, viewCommit };
+  return { isLowRisk, zonesOf, zonesOfChange, isLowRiskChange, viewCommit };
 }
 
 export function buildContext(
@@ -131,12 +149,12 @@ export function buildContext(
   policy: Policy,
   classifier = createClassifier(policy),
 ): Context {
-  const { isLowRisk, zonesOf } = classifier;
+  const { isLowRisk, zonesOf, zonesOfChange, isLowRiskChange } = classifier;
   const commits = facts.commits.map(classifier.viewCommit);
 
   const touches = new Map<string, ZoneTouch>();
   for (const file of facts.diff) {
-    for (const zone of zonesOf(file.path)) {
+    for (const zone of zonesOfChange(file)) {
       const touch = touches.get(zone.name) ?? { zone, risk: riskValue(zone), files: [] };
       touch.files.push(file.path);
       touches.set(zone.name, touch);
@@ -150,7 +168,9 @@ export function buildContext(
     weights: effectiveWeights(policy).weights,
     isLowRisk,
     zonesOf,
-    codeFiles: facts.diff.filter((file) => !isLowRisk(file.path)),
+    zonesOfChange,
+    isLowRiskChange,
+    codeFiles: facts.diff.filter((file) => !isLowRiskChange(file)),
     commits,
     zones,
   };

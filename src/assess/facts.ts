@@ -35,7 +35,8 @@ export interface CommitFacts {
 
 /** A file in the range diff, with the line numbers (in the target version) that were added or changed. */
 export interface DiffFile extends FileChange {
-  status: 'added' | 'modified' | 'deleted' | 'renamed';
+  /** `renamed` and `copied` carry `oldPath` (the source, which counts for zones and migrations too). */
+  status: 'added' | 'modified' | 'deleted' | 'renamed' | 'copied';
   /** Inclusive [start, end] ranges of new-side line numbers. */
   addedRanges: Array<[number, number]>;
 }
@@ -55,6 +56,9 @@ export interface RangeBase {
 export const DIAGNOSTIC_LEVELS = ['info', 'warning', 'error'] as const;
 export type DiagnosticLevel = (typeof DIAGNOSTIC_LEVELS)[number];
 
+/** The diagnostic id for a ledger deploy whose commit the clone lacks; the plan makes it a gate. */
+export const DEPLOYED_COMMIT_MISSING = 'deployed-commit-missing';
+
 export interface Diagnostic {
   id: string;
   level: DiagnosticLevel;
@@ -65,6 +69,8 @@ export interface Diagnostic {
 /** A migration file added or changed in the range, with what the collector could read of it. */
 export interface MigrationFile {
   path: string;
+  /** The path it was renamed or copied from, when git saw one. */
+  oldPath?: string;
   status: DiffFile['status'];
   /** Content at the target, or null if it could not be read (binary, too large, deleted). */
   content: string | null;
@@ -72,6 +78,18 @@ export interface MigrationFile {
   downFile: { path: string; content: string | null } | null;
   /** True when the same path already exists in the tree that is deployed now. */
   presentInDeployedTree: boolean;
+}
+
+/**
+ * Commits that run in the env now (the ledger's or deployedRef's commit) but that the target lacks:
+ * deploying it takes them out. `downgrade`: the target is an ancestor of what runs (a rollback in
+ * disguise); `diverged`: it has commits of its own but lacks these (a hotfix deployed from a branch).
+ */
+export interface DroppedCommits {
+  kind: 'downgrade' | 'diverged';
+  /** How many commits are dropped; `commits` lists the newest few. */
+  total: number;
+  commits: Array<{ sha: string; subject: string }>;
 }
 
 export interface GitFacts {
@@ -86,6 +104,8 @@ export interface GitFacts {
   diff: DiffFile[];
   migrations: MigrationFile[];
   diagnostics: Diagnostic[];
+  /** Set when the target lacks commits that run now (absent: none, or what runs is not known). */
+  dropped?: DroppedCommits;
 }
 
 export const COVERAGE_FORMATS = [
@@ -104,7 +124,8 @@ export interface CoverageReport {
   /** Path as given or found, relative to the repository where possible. */
   path: string;
   format: CoverageFormat | null;
-  status: 'ok' | 'unreadable' | 'unmatched';
+  /** `stale`: made for another commit (lines past a file's end, or older than the target); not counted. */
+  status: 'ok' | 'unreadable' | 'unmatched' | 'stale';
   message: string | null;
   /** Source files the report names, and how many of them are tracked files of the target. */
   files: number;

@@ -1,6 +1,7 @@
 import type { Policy } from '../config/schema.js';
-import type { CoverageFacts, GitFacts } from './facts.js';
-import { buildContext, byText, lineCount, listSome } from './context.js';
+import { DEPLOYED_COMMIT_MISSING, type CoverageFacts, type GitFacts } from './facts.js';
+import { buildContext, byText, lineCount, listSome, short } from './context.js';
+import { pathMatcher } from './path-globs.js';
 import { aiFactor, lineageSummary } from './factors/ai.js';
 import { migrationsFactor } from './factors/migrations.js';
 import { reviewFactor } from './factors/review.js';
@@ -97,20 +98,77 @@ function policyGates(
 
 function evidenceGates(input: PlanInput): Gate[] {
   const { facts, policy } = input;
+  const gates: Gate[] = [];
+  const missing = facts.diagnostics.find((d) => d.id === DEPLOYED_COMMIT_MISSING);
+  if (missing !== undefined) {
+    gates.push({
+      id: DEPLOYED_COMMIT_MISSING,
+      kind: 'evidence',
+      level: 'inconclusive',
+      title: 'Deployed commit missing from this clone',
+      reason: `${missing.message} ${missing.remedy ?? ''}`.trim(),
+      until: null,
+    });
+  }
   if (facts.shallow.rangeTruncated && policy.git.shallow === 'inconclusive') {
     const diagnostic = facts.diagnostics.find((d) => d.id === 'shallow-clone');
-    return [
-      {
-        id: 'shallow-history',
-        kind: 'evidence',
-        level: 'inconclusive',
-        title: 'Shallow clone',
-        reason: `${diagnostic?.message ?? 'The history is cut off.'} ${diagnostic?.remedy ?? ''}`.trim(),
-        until: null,
-      },
-    ];
+    gates.push({
+      id: 'shallow-history',
+      kind: 'evidence',
+      level: 'inconclusive',
+      title: 'Shallow clone',
+      reason: `${diagnostic?.message ?? 'The history is cut off.'} ${diagnostic?.remedy ?? ''}`.trim(),
+      until: null,
+    });
   }
-  return [];
+  return gates;
+}
+
+/**
+ * A target that lacks commits running now takes them out: a downgrade (a rollback in disguise) or a
+ * diverged target (a hotfix deployed from a branch the target lacks). Either needs a person.
+ */
+function droppedGates(input: PlanInput): Gate[] {
+  const { facts, policy, env } = input;
+  const dropped = facts.dropped;
+  if (dropped === undefined || facts.base.sha === null) return [];
+  const runs = short(facts.base.sha);
+  const target = short(facts.target.sha);
+  const where = facts.base.source === 'ledger' ? `the ledger's last successful deploy` : facts.base.ref;
+  const listed = dropped.commits.map((commit) => `${short(commit.sha)} "${commit.subject}"`);
+  const commits =
+    dropped.total > listed.length
+      ? `${listed.join(', ')}, +${dropped.total - listed.length} more`
+      : listed.join(', ');
+  const isMigration = pathMatcher(policy.migrations.paths);
+  const migrations = facts.diff
+    .filter((file) => file.status === 'deleted' && isMigration(file.path))
+    .map((file) => file.path);
+  const applied =
+    migrations.length === 0
+      ? ''
+      : ` Migrations that shipped with them stay applied (${listSome(migrations)}): the target's code must work with them.`;
+  const gate = (id: 'downgrade' | 'drops-deployed-commits', title: string, reason: string): Gate => ({
+    id,
+    kind: 'policy',
+    level: 'block',
+    title,
+    reason,
+    until: null,
+  });
+  return [
+    dropped.kind === 'downgrade'
+      ? gate(
+          'downgrade',
+          `Downgrade: ${target} is older than what runs`,
+          `${target} is an ancestor of ${runs} (${where}), which runs in ${env}: deploying it takes out ${dropped.total} commit(s): ${commits}.${applied} If this is a rollback, follow the rollback plan and record it (deployadvisor record rolled-back); else deploy a commit that contains what runs, or --override with the reason.`,
+        )
+      : gate(
+          'drops-deployed-commits',
+          `Target lacks ${dropped.total} deployed commit(s)`,
+          `${target} does not contain ${dropped.total} commit(s) that run in ${env} (${where}, ${runs}): ${commits}. Deploying it takes them out.${applied} Merge them into the target first, or --override with the reason.`,
+        ),
+  ];
 }
 
 /** "Mon 23 Nov 22:00" after a start on the same day prints as "22:00". */
@@ -132,6 +190,7 @@ function summarise(
   factors: readonly Factor[],
   gates: readonly Gate[],
   plan: Pick<Plan, 'timing'>,
+  input: PlanInput,
 ): string {
   const top = factors
     .filter((f) => f.points > 0)
@@ -140,8 +199,13 @@ function summarise(
   const why = top.length > 0 ? ` (mostly ${top.join(', ')})` : '';
   const firstGate = gates[0];
   switch (verdict) {
-    case 'GO':
-      return `Score ${score}/100${why}; no gate fires. Safe to deploy now.`;
+    case 'GO': {
+      const { base, target } = input.facts;
+      if (base.sha !== target.sha) return `Score ${score}/100${why}; no gate fires. Safe to deploy now.`;
+      return base.source === 'from'
+        ? `Nothing to deploy: --from ${base.ref ?? ''} is the target itself (0 commits).`
+        : `Already running: ${short(target.sha)} is what ${input.env} runs (${base.note}); nothing to deploy.`;
+    }
     case 'INCONCLUSIVE':
       return `Required evidence is missing: ${firstGate?.title ?? 'see diagnostics'}. Score ${score}/100 is not trustworthy yet.`;
     case 'BLOCK':
@@ -204,6 +268,7 @@ export function assessPlan(input: PlanInput): Plan {
   const live = assessSources(input.policy.sources, input.sources ?? [], score >= thresholds.riskyAt);
   const gates = [
     ...evidenceGates(input),
+    ...droppedGates(input),
     ...policyGates(input.policy, review, migrations, ctx.zones, tests),
     ...live.gates,
     ...timingGates,
@@ -226,8 +291,8 @@ export function assessPlan(input: PlanInput): Plan {
   const partial = { timing };
   const summary =
     overridden === null
-      ? summarise(verdict, score, factors, gates, partial)
-      : `OVERRIDDEN ${overridden.from} → GO: "${overridden.reason}". ${summarise(overridden.from, score, factors, gates, partial)}`;
+      ? summarise(verdict, score, factors, gates, partial, input)
+      : `OVERRIDDEN ${overridden.from} → GO: "${overridden.reason}". ${summarise(overridden.from, score, factors, gates, partial, input)}`;
   return {
     schemaVersion: 'deployadvisor.plan/1',
     tool: { name: 'deployadvisor', version: input.toolVersion },

@@ -74,6 +74,9 @@ function rulesOf(policy: SourcesPolicy): Map<string, SourceRule> {
 }
 
 export function formatNumber(value: number): string {
+  // As Prometheus writes them.
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
   if (Number.isInteger(value)) return String(value);
   return String(Number(value.toPrecision(4)));
 }
@@ -173,15 +176,19 @@ export function assessSources(
       }
       case 'metric': {
         const value = formatNumber(outcome.value);
+        // A non-finite value reaches here only when the source treats it as a breach (nonFinite).
+        const finite = Number.isFinite(outcome.value);
         const above = rule.max !== undefined && outcome.value > rule.max;
         const below = rule.min !== undefined && outcome.value < rule.min;
-        if (!above && !below) {
+        if (finite && !above && !below) {
           row('ok', value, `within threshold (${thresholdText(rule)})`);
           break;
         }
-        const breach = above
-          ? `${value} is above max ${formatNumber(rule.max ?? 0)}`
-          : `${value} is below min ${formatNumber(rule.min ?? 0)}`;
+        const breach = !finite
+          ? `${value} is not a finite number, a breach of ${thresholdText(rule)}`
+          : above
+            ? `${value} is above max ${formatNumber(rule.max ?? 0)}`
+            : `${value} is below min ${formatNumber(rule.min ?? 0)}`;
         if (rule.role === 'load' && !risky) {
           row('ok', value, `${breach}, but the change is not risky`);
           break;

@@ -1,9 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import picomatch from 'picomatch';
-import type { Diagnostic, GitFacts, MigrationFile, RangeBase } from '../assess/facts.js';
+import {
+  DEPLOYED_COMMIT_MISSING,
+  type Diagnostic,
+  type DroppedCommits,
+  type GitFacts,
+  type MigrationFile,
+  type RangeBase,
+} from '../assess/facts.js';
 import { GitError } from '../errors.js';
 import type { Policy } from '../config/schema.js';
+import { pathMatcher } from '../assess/path-globs.js';
 import { findDownFile, isDownStep, isMigrationSupportFile } from '../assess/migration-files.js';
 import { readCommits } from './git-log.js';
 import { readRangeDiff } from './range-diff.js';
@@ -13,13 +20,23 @@ import { readRepoLayout, type RepoLayout } from './repo-layout.js';
 const GLOB_CHARS = /[*?[]/;
 const MAX_MIGRATION_BYTES = 512 * 1024;
 
+/** The env's last `succeeded` deploy in the ledger. */
+export interface LedgerBase {
+  sha: string;
+  note: string;
+  /** The record that says so, to name it when its commit is missing. */
+  record: { seq: number; id: string };
+  /** Whether the commit is in this clone's object store. */
+  present: boolean;
+}
+
 export interface GitFactsRequest {
   target: string;
   from: string | undefined;
   env: string;
   policy: Policy;
   /** The last `succeeded` deploy of the env, from the ledger, when one exists. */
-  ledgerBase?: { sha: string; note: string } | undefined;
+  ledgerBase?: LedgerBase | undefined;
   /** The layout `openWorkspace` already read, which saves a git call; read here when absent. */
   layout?: RepoLayout | undefined;
 }
@@ -106,6 +123,18 @@ async function findBase(
   diagnostics: Diagnostic[],
 ): Promise<{ base: RangeBase; deployedSha: string | null }> {
   const envPolicy = request.policy.environments[request.env];
+  const ledger = request.ledgerBase;
+  if (ledger !== undefined && !ledger.present) {
+    // What runs is known, but not here: any other base would assess the wrong range (a fresh clone
+    // without it once read "No deploy record" and assessed everything from the root as GO).
+    diagnostics.push({
+      id: DEPLOYED_COMMIT_MISSING,
+      level: 'error',
+      message: `The ledger's last successful ${request.env} deploy (#${ledger.record.seq}, id ${ledger.record.id.slice(0, 12)}) is commit ${ledger.sha}, which is not in this clone: what the target adds to what runs (and which migrations ran) cannot be told.`,
+      remedy: `Fetch it: \`git fetch origin ${ledger.sha}\` (in CI, check out with fetch-depth: 0 or fetch the branch it was deployed from); if that commit is gone for good, record a deploy of what runs now (\`deployadvisor record succeeded --env ${request.env} --sha <sha>\`).`,
+    });
+  }
+  const ledgerBase = ledger?.present === true ? ledger : undefined;
   const deployed =
     envPolicy?.deployedRef === undefined
       ? null
@@ -121,13 +150,13 @@ async function findBase(
     }
     return {
       base: { sha, source: 'from', ref: request.from, note: `from --from ${request.from}` },
-      deployedSha: request.ledgerBase?.sha ?? deployed?.sha ?? sha,
+      deployedSha: ledgerBase?.sha ?? deployed?.sha ?? sha,
     };
   }
-  if (request.ledgerBase !== undefined) {
+  if (ledgerBase !== undefined) {
     return {
-      base: { sha: request.ledgerBase.sha, source: 'ledger', ref: null, note: request.ledgerBase.note },
-      deployedSha: request.ledgerBase.sha,
+      base: { sha: ledgerBase.sha, source: 'ledger', ref: null, note: ledgerBase.note },
+      deployedSha: ledgerBase.sha,
     };
   }
   if (deployed !== null) {
@@ -182,7 +211,11 @@ async function readShallowBoundary(git: GitRunner, shallowFile: string): Promise
   }
 }
 
-/** Reads blobs by `<rev>:<path>` through one `cat-file --batch`; null for missing or oversized ones. */
+/**
+ * Reads blobs through one `cat-file --batch`; null for missing or oversized ones. Each spec is a blob id
+ * or `<rev>:<path>`; a path holding a newline cannot go through the batch (git 2.39 has no `-z` for it),
+ * so callers name such blobs by id (listTree gives them).
+ */
 export async function readBlobs(
   git: GitRunner,
   specs: readonly string[],
@@ -208,16 +241,21 @@ export async function readBlobs(
   return result;
 }
 
-async function listTree(git: GitRunner, rev: string, dirs: readonly string[]): Promise<Set<string>> {
-  const paths = new Set<string>();
-  if (dirs.length === 0) return paths;
-  for await (const path of git.stream(
-    ['ls-tree', '-r', '--name-only', '-z', '--end-of-options', rev, '--', ...dirs],
+/** The files under `dirs` at `rev`, each with its object id. */
+async function listTree(git: GitRunner, rev: string, dirs: readonly string[]): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
+  if (dirs.length === 0) return entries;
+  for await (const entry of git.stream(
+    ['ls-tree', '-r', '-z', '--end-of-options', rev, '--', ...dirs],
     '\0',
   )) {
-    if (path !== '') paths.add(path);
+    // `<mode> <type> <object>\t<path>`; the path may hold any byte but NUL.
+    const tab = entry.indexOf('\t');
+    if (tab === -1) continue;
+    const oid = entry.slice(0, tab).split(' ')[2] ?? '';
+    entries.set(entry.slice(tab + 1), oid);
   }
-  return paths;
+  return entries;
 }
 
 function dirOf(path: string): string {
@@ -230,36 +268,41 @@ async function readMigrations(
   facts: Pick<GitFacts, 'diff' | 'target' | 'deployedSha'>,
   policy: Policy,
 ): Promise<MigrationFile[]> {
-  const isMigration = picomatch(policy.migrations.paths, { dot: true });
+  const matches = pathMatcher(policy.migrations.paths);
+  // A migration moved out of the migrations folder is still one: the old path counts like the new.
+  const isMigration = (path: string | undefined) =>
+    path !== undefined && matches(path) && !isMigrationSupportFile(path) && !isDownStep(path);
   // Down files (x.down.sql, U3__x.sql) are read as the pair of their migration, not as migrations.
   const changed = facts.diff.filter(
-    (file) =>
-      file.status !== 'deleted' &&
-      isMigration(file.path) &&
-      !isMigrationSupportFile(file.path) &&
-      !isDownStep(file.path),
+    (file) => file.status !== 'deleted' && (isMigration(file.path) || isMigration(file.oldPath)),
   );
   if (changed.length === 0) return [];
   const dirs = [...new Set(changed.map((file) => dirOf(file.path)))];
   const [targetTree, deployedTree] = await Promise.all([
     listTree(git, facts.target.sha, dirs),
-    facts.deployedSha === null ? new Set<string>() : listTree(git, facts.deployedSha, dirs),
+    facts.deployedSha === null ? new Map<string, string>() : listTree(git, facts.deployedSha, dirs),
   ]);
-  const downPaths = new Map(changed.map((file) => [file.path, findDownFile(file.path, targetTree)]));
-  const specs = [
-    ...changed.map((file) => `${facts.target.sha}:${file.path}`),
-    ...[...downPaths.values()].flatMap((down) => (down === null ? [] : [`${facts.target.sha}:${down}`])),
-  ];
-  const blobs = await readBlobs(git, specs);
+  const targetPaths = new Set(targetTree.keys());
+  const downPaths = new Map(changed.map((file) => [file.path, findDownFile(file.path, targetPaths)]));
+  const oids = [
+    ...changed.map((file) => targetTree.get(file.path)),
+    ...[...downPaths.values()].map((down) => (down === null ? undefined : targetTree.get(down))),
+  ].filter((oid): oid is string => oid !== undefined && oid !== '');
+  const blobs = await readBlobs(git, [...new Set(oids)]);
+  const contentOf = (path: string): string | null => {
+    const oid = targetTree.get(path);
+    return oid === undefined ? null : (blobs.get(oid) ?? null);
+  };
   return changed.map((file) => {
     const down = downPaths.get(file.path) ?? null;
     return {
       path: file.path,
       status: file.status,
-      content: blobs.get(`${facts.target.sha}:${file.path}`) ?? null,
-      downFile:
-        down === null ? null : { path: down, content: blobs.get(`${facts.target.sha}:${down}`) ?? null },
-      presentInDeployedTree: file.status === 'added' && deployedTree.has(file.path),
+      content: contentOf(file.path),
+      downFile: down === null ? null : { path: down, content: contentOf(down) },
+      ...(file.oldPath === undefined ? {} : { oldPath: file.oldPath }),
+      presentInDeployedTree:
+        (file.status === 'added' || file.status === 'copied') && deployedTree.has(file.path),
     };
   });
 }
@@ -318,6 +361,7 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
     });
   }
 
+  const dropped = await readDropped(git, base, targetSha);
   const partial = { diff, target: { ref: request.target, sha: targetSha }, deployedSha };
   const migrations = await readMigrations(git, partial, request.policy);
   return {
@@ -331,5 +375,40 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
     diff,
     migrations,
     diagnostics,
+    ...(dropped === null ? {} : { dropped }),
+  };
+}
+
+/** The listed commits of a dropped range; the total is counted apart. */
+const DROPPED_LISTED = 5;
+
+/**
+ * What runs (a ledger or deployedRef base) minus the target: the commits deploying the target takes
+ * out. A `--from` base is the user's own range, not a claim about what runs, so it is not checked.
+ */
+async function readDropped(
+  git: GitRunner,
+  base: RangeBase,
+  targetSha: string,
+): Promise<DroppedCommits | null> {
+  if (
+    base.sha === null ||
+    base.sha === targetSha ||
+    (base.source !== 'ledger' && base.source !== 'deployedRef')
+  )
+    return null;
+  const range = `${targetSha}..${base.sha}`;
+  const total = Number((await git.run(['rev-list', '--count', '--end-of-options', range])).stdout.trim());
+  if (!(total > 0)) return null;
+  const [ancestor, listed] = await Promise.all([
+    git.run(['merge-base', '--is-ancestor', '--end-of-options', targetSha, base.sha], {
+      okExitCodes: [0, 1],
+    }),
+    readCommits(git, targetSha, base.sha, { maxCount: DROPPED_LISTED }),
+  ]);
+  return {
+    kind: ancestor.exitCode === 0 ? 'downgrade' : 'diverged',
+    total,
+    commits: listed.map((commit) => ({ sha: commit.sha, subject: commit.subject })),
   };
 }

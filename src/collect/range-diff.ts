@@ -15,7 +15,11 @@ export async function readRangeDiff(git: GitRunner, base: string, target: string
     '--patch',
     '-U0',
     '-z',
+    // Renames and copies (also from unchanged files): a file moved or copied out of a risk zone keeps
+    // its old path, which counts for zones and migrations like the new one.
     '-M',
+    '-C',
+    '--find-copies-harder',
     '--no-ext-diff',
     '--no-textconv',
     '--no-color',
@@ -77,6 +81,7 @@ function patchLineInto(line: string, files: DiffFile[], index: number): number {
   if (file === undefined) return index;
   if (line.startsWith('new file mode')) file.status = 'added';
   else if (line.startsWith('deleted file mode')) file.status = 'deleted';
+  else if (line.startsWith('copy from ')) file.status = 'copied';
   else if (line.startsWith('@@')) {
     const hunk = HUNK.exec(line);
     if (hunk !== null) {

@@ -1,7 +1,7 @@
 import { byText } from '../assess/context.js';
 import { access, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import picomatch from 'picomatch';
+import { pathMatcher } from '../assess/path-globs.js';
 import { DEFAULT_MIGRATION_PATHS } from '../config/schema.js';
 import { DEFAULT_COVERAGE_PATHS } from '../collect/coverage/index.js';
 import { POLICY_FILE_NAMES } from '../config/load.js';
@@ -46,7 +46,7 @@ export async function detect(git: GitRunner, root: string): Promise<Detected> {
     const parts = file.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
   }
-  const isMigration = picomatch(DEFAULT_MIGRATION_PATHS);
+  const isMigration = pathMatcher(DEFAULT_MIGRATION_PATHS);
   // The folder up to the migrations-like segment: db/migrate/2024_x.rb -> db/migrate.
   const folderOf = (file: string) =>
     /^(?:.*\/)?(?:migrations|migrate|versions|changelog|migration)(?=\/)/.exec(file)?.[0] ??

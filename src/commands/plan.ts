@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { appendFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
-import picomatch from 'picomatch';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
+import { createClassifier } from '../assess/context.js';
 import { deployCounts } from '../assess/deploy-history.js';
 import { deploysFrom } from '../assess/deploys.js';
 import type { HistoryCounts } from '../assess/factors/history.js';
@@ -168,7 +168,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     }
   };
   const sourcesPromise: Promise<SourceFacts[]> = configured ? askSources() : Promise.resolve([]);
-  const codeFiles = picomatch(policy.lowRiskPaths, { dot: true });
+  const { isLowRiskChange } = createClassifier(policy);
   // Coverage and sources run side by side; Promise.all so neither can leave a rejection unhandled.
   const coveragePromise = collectCoverage({
     git,
@@ -180,7 +180,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     pathMap: policy.coverage.pathMap,
     wanted: new Set(
       facts.diff
-        .filter((file) => file.addedRanges.length > 0 && !codeFiles(file.path))
+        .filter((file) => file.addedRanges.length > 0 && !isLowRiskChange(file))
         .map((file) => file.path),
     ),
   });

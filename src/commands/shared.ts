@@ -2,7 +2,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
-import { resolveCommit } from '../collect/git-facts.js';
+import { resolveCommit, type LedgerBase } from '../collect/git-facts.js';
 import { lastSucceeded, MAX_SINCE, sinceInstant } from '../ledger/queries.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import type { Diagnostic } from '../assess/facts.js';
@@ -183,12 +183,14 @@ export async function ledgerBaseOf(
   git: GitRunner,
   records: readonly LedgerRecord[],
   env: string,
-): Promise<{ sha: string; note: string } | undefined> {
+): Promise<LedgerBase | undefined> {
   const deployed = lastSucceeded(records, env);
-  if (deployed === null || (await resolveCommit(git, deployed.sha)) === null) return undefined;
+  if (deployed === null) return undefined;
   return {
     sha: deployed.sha,
     note: `since the last successful ${env} deploy in the ledger (#${deployed.seq}, ${deployed.at})`,
+    record: { seq: deployed.seq, id: deployed.id },
+    present: (await resolveCommit(git, deployed.sha)) !== null,
   };
 }
 

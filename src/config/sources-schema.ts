@@ -94,6 +94,12 @@ export const metricSourceSchema = z
       .describe('PromQL or Datadog query; for http-json, a JSON path such as $.data.errorRate.'),
     max: z.number().optional().describe('Breach when the value is above this.'),
     min: z.number().optional().describe('Breach when the value is below this.'),
+    nonFinite: z
+      .enum(['breach', 'ignore'])
+      .default('breach')
+      .describe(
+        'What a +Inf, -Inf or NaN value means: breach (default: a breach of max or min, as histogram_quantile answers +Inf for the worst latencies) or ignore (left out; only such values is no data).',
+      ),
     role: z
       .enum(METRIC_ROLES)
       .default('health')

@@ -28,9 +28,11 @@ export function migrationsFactor(ctx: Context): MigrationFindings {
       ctx.policy.migrations.irreversiblePatterns,
     );
     const edited =
-      file.status !== 'added'
-        ? ' (edits an existing migration: environments that already ran it will not run it again)'
-        : '';
+      file.oldPath !== undefined && file.status !== 'copied'
+        ? ` (moved from ${file.oldPath}: environments that already ran it may run it again, or never)`
+        : file.status !== 'added' && file.status !== 'copied'
+          ? ' (edits an existing migration: environments that already ran it will not run it again)'
+          : '';
     return {
       path: file.path,
       reversible: verdict.reversible,

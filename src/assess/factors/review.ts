@@ -49,7 +49,9 @@ export function reviewFactor(ctx: Context, pr: ReviewEvidence | null = null): Re
   const missing = `${unreviewed.length} of ${changing.length} commit(s) that changed code (${percent(unreviewedLines / (total || 1))} of lines)`;
 
   let summary: string;
-  if (total === 0) summary = 'No code lines changed, so no review is needed.';
+  if (total === 0 && ctx.facts.dropped !== undefined && ctx.codeFiles.length > 0)
+    summary = `No commit of the range changes code; the code changes come from the ${ctx.facts.dropped.total} deployed commit(s) the target lacks (see the gate).`;
+  else if (total === 0) summary = 'No code lines changed, so no review is needed.';
   else if (unreviewed.length === 0)
     summary = `Every commit that changed code carries review evidence (${keys}).`;
   else if (approved && !pr.rubberStamp)

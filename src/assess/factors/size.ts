@@ -68,9 +68,11 @@ export function sizeFactor(ctx: Context): Factor {
     max,
     points,
     summary:
-      m.files === 0
-        ? 'No code changed (only low-risk files such as docs).'
-        : `+${thousands(m.added)} −${thousands(m.deleted)} lines in ${m.files} file(s) across ${m.directories} director${m.directories === 1 ? 'y' : 'ies'}.`,
+      ctx.facts.diff.length === 0
+        ? 'Nothing changes: the target has the same files as the base.'
+        : m.files === 0
+          ? 'No code changed (only low-risk files such as docs).'
+          : `+${thousands(m.added)} −${thousands(m.deleted)} lines in ${m.files} file(s) across ${m.directories} director${m.directories === 1 ? 'y' : 'ies'}.`,
     evidence: [
       `lines added ${m.added}, deleted ${m.deleted}; files ${m.files}; directories ${m.directories}; subsystems ${m.subsystems}; entropy ${m.entropy.toFixed(2)}`,
       ...(biggest.length > 0

@@ -73,6 +73,25 @@ function noData(ctx: Context, max: number, summary: string, evidence: string[], 
   };
 }
 
+/** The zones touched, with their changed code files (what patch coverage is counted over). */
+function zoneFiles(ctx: Context): Array<{ zone: Context['zones'][number]['zone']; files: string[] }> {
+  const codePaths = new Set(ctx.codeFiles.map((file) => file.path));
+  return ctx.zones.map((touch) => ({
+    zone: touch.zone,
+    files: touch.files.filter((path) => codePaths.has(path)),
+  }));
+}
+
+/**
+ * Zones whose minPatchCoverage is not shown to be met: below it, or with changed lines no usable
+ * report measures (no evidence is not a pass, whether no report, a stale one, or one that skips them).
+ */
+function zonesBelowMin(zones: PatchCoverage['zones']): PatchCoverage['zones'] {
+  return zones.filter(
+    (zone) => zone.min !== null && (zone.meetsMin === false || (zone.meetsMin === null && zone.changed > 0)),
+  );
+}
+
 export function testsFactor(ctx: Context, coverage: CoverageFacts | null): TestsFindings {
   const max = ctx.weights.tests;
   const codeLines = ctx.codeFiles.reduce((sum, file) => sum + (file.added ?? 0), 0);
@@ -110,19 +129,11 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
         'Run the tests with coverage for this commit and pass the report (--coverage coverage/lcov.info, or coverage.reports in the policy).',
       ),
       coverage: null,
-      belowMin: [],
+      belowMin: zonesBelowMin(patchCoverage(ctx.codeFiles, new Map(), zoneFiles(ctx)).zones),
     };
   }
 
-  const codePaths = new Set(ctx.codeFiles.map((file) => file.path));
-  const result = patchCoverage(
-    ctx.codeFiles,
-    coverage.lines,
-    ctx.zones.map((touch) => ({
-      zone: touch.zone,
-      files: touch.files.filter((path) => codePaths.has(path)),
-    })),
-  );
+  const result = patchCoverage(ctx.codeFiles, coverage.lines, zoneFiles(ctx));
   if (result.patch.measured === 0) {
     return {
       factor: noData(
@@ -136,15 +147,13 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
         'Make sure the report comes from a test run of this commit and covers the changed files (coverage.pathMap maps foreign paths).',
       ),
       coverage: result,
-      belowMin: [],
+      belowMin: zonesBelowMin(result.zones),
     };
   }
 
   const aiShare = aiShareByFile(ctx);
   // A zone with a minimum whose changed lines no report measures has no evidence: that is not a pass.
-  const belowMin = result.zones.filter(
-    (zone) => zone.min !== null && (zone.meetsMin === false || (zone.meetsMin === null && zone.changed > 0)),
-  );
+  const belowMin = zonesBelowMin(result.zones);
   const points = coveragePoints(result.files, aiShare, belowMin.length, max, new Set());
   const gaps = result.files
     .filter((file) => file.uncovered.length > 0)

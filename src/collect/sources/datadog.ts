@@ -19,7 +19,10 @@ const queryResponse = z.object({
   series: z
     .array(
       z.object({
-        pointlist: z.array(z.tuple([z.number(), z.number().nullable()])).default([]),
+        // A value too large for a double parses as Infinity: kept (a breach), not a schema error.
+        pointlist: z
+          .array(z.tuple([z.number(), z.custom<number>((v) => typeof v === 'number').nullable()]))
+          .default([]),
         scope: z.string().optional(),
         expression: z.string().optional(),
         metric: z.string().optional(),
@@ -55,7 +58,8 @@ export async function collectDatadog(
   }
   const samples: Array<{ series: string; value: number }> = [];
   for (const entry of body.series) {
-    const last = entry.pointlist.findLast((point) => point[1] !== null && Number.isFinite(point[1]));
+    // The newest point that has a value: an older one must not stand in for a non-finite newest one.
+    const last = entry.pointlist.findLast((point) => point[1] !== null);
     if (last?.[1] == null) continue;
     samples.push({ series: entry.scope ?? entry.expression ?? entry.metric ?? 'series', value: last[1] });
   }

@@ -3,6 +3,7 @@ import type { SourceFacts } from '../../assess/sources.js';
 import { evaluateJsonPath, parseJsonPath } from '../../config/json-path.js';
 import type { MetricSource } from '../../config/sources-schema.js';
 import { serverText, type HttpClient } from '../http.js';
+import { worstSeries, parseMetricNumber } from './metric-series.js';
 
 /** Any JSON endpoint: GET the full URL and read one number (or numeric string) at the `query` JSON path. */
 
@@ -28,12 +29,8 @@ export async function collectHttpJson(
   }
   const { value } = picked;
   const number =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value.trim()))
-        ? Number(value.trim())
-        : null;
-  if (number === null || !Number.isFinite(number)) {
+    typeof value === 'number' ? value : typeof value === 'string' ? parseMetricNumber(value) : null;
+  if (number === null) {
     const shown = serverText(JSON.stringify(value));
     return {
       latencyMs: answer.latencyMs,
@@ -43,5 +40,5 @@ export async function collectHttpJson(
       },
     };
   }
-  return { latencyMs: answer.latencyMs, outcome: { status: 'metric', value: number, detail: '' } };
+  return { latencyMs: answer.latencyMs, outcome: worstSeries([{ series: '', value: number }], source) };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SourceFacts } from '../../assess/sources.js';
 import type { MetricSource } from '../../config/sources-schema.js';
 import { serverText, type HttpClient } from '../http.js';
-import { worstSeries } from './metric-series.js';
+import { parseMetricNumber, worstSeries } from './metric-series.js';
 
 /** Prometheus instant query (`/api/v1/query`), documented at prometheus.io/docs/prometheus/latest/querying/api/. */
 
@@ -56,9 +56,9 @@ export async function collectPrometheus(
   const samples: Array<{ series: string; value: number }> = [];
   if (body.data.resultType === 'vector') {
     for (const entry of body.data.result)
-      samples.push({ series: seriesName(entry.metric), value: Number(entry.value[1]) });
+      samples.push({ series: seriesName(entry.metric), value: parseMetricNumber(entry.value[1]) ?? NaN });
   } else if (body.data.resultType === 'scalar') {
-    samples.push({ series: 'scalar', value: Number(body.data.result[1]) });
+    samples.push({ series: 'scalar', value: parseMetricNumber(body.data.result[1]) ?? NaN });
   } else {
     return {
       latencyMs: answer.latencyMs,
@@ -68,15 +68,5 @@ export async function collectPrometheus(
       },
     };
   }
-  const numeric = samples.filter((s) => Number.isFinite(s.value));
-  if (numeric.length === 0) {
-    return {
-      latencyMs: answer.latencyMs,
-      outcome: {
-        status: 'no-data',
-        reason: samples.length === 0 ? 'the query returned no series' : 'the query returned only NaN or Inf',
-      },
-    };
-  }
-  return { latencyMs: answer.latencyMs, outcome: worstSeries(numeric, source) };
+  return { latencyMs: answer.latencyMs, outcome: worstSeries(samples, source) };
 }
