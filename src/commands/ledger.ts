@@ -177,7 +177,9 @@ export async function runLedgerVerify(
     failed = true;
     const bad = chain.firstBad;
     lines.push(
-      `integrity: FAILED at record ${bad?.seq ?? '?'} (commit ${bad?.commit.slice(0, 12) ?? '?'}): ${bad?.problem ?? ''}.`,
+      bad?.seq === null || bad === null
+        ? `integrity: FAILED — ${bad?.problem ?? ref}.`
+        : `integrity: FAILED at record ${bad.seq} (commit ${bad.commit.slice(0, 12)}): ${bad.problem}.`,
     );
   }
   const remote = remoteArg ?? configured;

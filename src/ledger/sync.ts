@@ -6,6 +6,7 @@ import {
   jitter,
   readLedger,
   readTip,
+  resolveLedgerTip,
   verifyChain,
   writeRecordCommit,
 } from './store.js';
@@ -72,7 +73,7 @@ async function assertIntact(git: GitRunner, tip: string, what: string): Promise<
   const report = verifyChain(await readLedger(git, tip));
   if (!report.ok) {
     throw new UserError(
-      `the ${what} ledger fails verification at record ${report.firstBad?.seq ?? '?'} (${report.firstBad?.problem ?? ''}); nothing was merged.`,
+      `the ${what} ledger fails verification ${report.firstBad?.seq === null ? '' : `at record ${report.firstBad?.seq ?? '?'} `}(${report.firstBad?.problem ?? ''}); nothing was merged.`,
       {
         exitCode: EXIT.block,
         hint: 'Run `deployadvisor ledger verify` and restore the ledger from a copy you trust before syncing.',
@@ -83,11 +84,7 @@ async function assertIntact(git: GitRunner, tip: string, what: string): Promise<
 
 export async function integrate(git: GitRunner, ref: string, remoteTip: string): Promise<IntegrateResult> {
   await assertIntact(git, remoteTip, 'remote');
-  const localTip = await git.run(
-    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
-    { okExitCodes: [0, 1, 128] },
-  );
-  if (localTip.exitCode === 0) await assertIntact(git, localTip.stdout.trim(), 'local');
+  if ((await resolveLedgerTip(git, ref)).status !== 'absent') await assertIntact(git, ref, 'local');
   for (let attempt = 0; ; attempt++) {
     const local = await readTip(git, ref);
     if (local === null) {
