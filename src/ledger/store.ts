@@ -42,7 +42,10 @@ export async function resolveLedgerTip(git: GitRunner, ref: string): Promise<Led
     return {
       status: 'bad',
       object,
-      problem: `${ref} points at a ${kind} object (${object}), not at a ledger commit`,
+      problem:
+        ref === object
+          ? `the ledger tip ${object} is a ${kind} object, not a ledger commit`
+          : `${ref} points at a ${kind} object (${object}), not at a ledger commit`,
     };
   return { status: 'commit', commit: object };
 }
