@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { GitRunner } from '../collect/git-runner.js';
 import { EXIT, UserError } from '../errors.js';
 import { canonicalJson, recordSchema, redactDeep, type LedgerRecord, type RecordBody } from './record.js';
@@ -327,7 +327,7 @@ export async function appendRecord(
   options: AppendOptions = {},
 ): Promise<LedgerRecord> {
   const retries = options.retries ?? 60;
-  const clean = redactDeep(body);
+  const clean = { ...redactDeep(body), nonce: body.nonce ?? randomBytes(16).toString('hex') };
   for (let attempt = 0; ; attempt++) {
     const tip = await readTip(git, ref);
     const written = await writeRecordCommit(git, tip, clean);

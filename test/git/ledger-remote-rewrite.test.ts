@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { canonicalJson, type LedgerRecord } from '../../src/ledger/record.js';
 import { recordId } from '../../src/ledger/store.js';
 import { writeLedger } from '../helpers/history.js';
@@ -187,5 +187,44 @@ describe('pull and push refuse a rewritten or truncated remote', () => {
     expect(push.stdout).toContain('1 record(s) re-appended');
     expect(ledgerCount(origin)).toBe(6);
     expect((await cli('ledger', 'verify')).code).toBe(0);
+  });
+});
+
+describe('two clones recording the same event in the same second', () => {
+  it('keep two records after push and pull; a ledger written before nonces still verifies', async () => {
+    // The seed ledger has no nonces (written as the old code wrote records): it verifies.
+    expect((await cli('ledger', 'pull')).code).toBe(0);
+    expect((await cli('ledger', 'verify')).code).toBe(0);
+    const other = mkdtempSync(join(tmpdir(), 'da-twin-'));
+    try {
+      execFileSync('git', ['clone', '-q', origin, other], { env: ENV });
+      expect((await runCli(['--repo', other, 'ledger', 'pull'])).code).toBe(0);
+      // Same identity, same commit, same instant: the record bodies differ only by their nonce.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-01-09T12:00:00Z'));
+      try {
+        expect((await runCli(['--repo', clone, 'record', 'succeeded'])).code).toBe(0);
+        expect((await runCli(['--repo', other, 'record', 'succeeded'])).code).toBe(0);
+      } finally {
+        vi.useRealTimers();
+      }
+      expect((await cli('ledger', 'push')).code).toBe(0);
+      const push = await runCli(['--repo', other, 'ledger', 'push']);
+      expect(push.code).toBe(0);
+      expect(push.stdout).toContain('1 record(s) re-appended');
+      expect(ledgerCount(origin)).toBe(6);
+      expect((await cli('ledger', 'pull')).code).toBe(0);
+      expect(ledgerCount(clone)).toBe(6);
+      const exported = (await cli('ledger', 'export')).stdout.trim().split('\n');
+      const twins = exported
+        .map((line) => JSON.parse(line) as LedgerRecord)
+        .filter((r) => r.at === '2026-01-09T12:00:00Z');
+      expect(twins).toHaveLength(2);
+      expect(twins[0]?.nonce).toMatch(/^[0-9a-f]{32}$/);
+      expect(twins[0]?.nonce).not.toBe(twins[1]?.nonce);
+      expect((await cli('ledger', 'verify')).stdout).toContain('integrity: OK — 6 record(s)');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });
