@@ -125,9 +125,6 @@ export function assessSources(
       });
     };
     const outcome = fact.outcome;
-    // Gate titles name the source, and reasons its whole query: the summary shows the first gate's
-    // title and reason, and a reader must be able to tell which of several similar queries fired.
-    const asked = fact.query === null ? '' : ` (query ${fact.query})`;
     switch (outcome.status) {
       case 'skipped': {
         row('skipped', null, outcome.reason);
@@ -137,7 +134,7 @@ export function assessSources(
               'source-skipped',
               'inconclusive',
               `Required source ${fact.name} not asked`,
-              `${outcome.reason}${asked}; it is required.`,
+              `${outcome.reason}; it is required.`,
             ),
           );
         break;
@@ -169,7 +166,7 @@ export function assessSources(
               missing.id,
               level,
               `Source ${fact.name} ${missing.title}`,
-              `${outcome.reason}${asked}; ${missing.key}: ${missing.choice}${rule.required ? ', required' : ''}.`,
+              `${outcome.reason}; ${missing.key}: ${missing.choice}${rule.required ? ', required' : ''}.`,
             ),
           );
         break;
@@ -196,13 +193,13 @@ export function assessSources(
                 'source-load',
                 'wait',
                 `High load: ${fact.name}`,
-                `${breach}${asked}; risky changes wait until load drops.`,
+                `${breach}; risky changes wait until load drops.`,
               )
             : gate(
                 'source-unhealthy',
                 'wait',
                 `Unhealthy production: ${fact.name}`,
-                `${breach}${asked}; deploys wait until it recovers.`,
+                `${breach}; deploys wait until it recovers.`,
               ),
         );
         break;

@@ -13,7 +13,7 @@ import {
   type RecordBody,
 } from '../ledger/record.js';
 import { appendRecord, readLedger, readRecords, verifyChain } from '../ledger/store.js';
-import { compareWithRemote, pullLedger, pushLedger } from '../ledger/sync.js';
+import { compareWithRemote, pullLedger, pushLedger, remoteProblems } from '../ledger/sync.js';
 import type { GlobalOptions } from '../main.js';
 import { wrapBlock } from '../render/style.js';
 import { emit, instantOption, openWorkspace, sinceOption, type Workspace } from './shared.js';
@@ -204,14 +204,7 @@ export async function runLedgerVerify(
       problems.push(
         `${remote} has ${completeness.remoteOnly} record(s) this clone lacks (run \`deployadvisor ledger pull\`; if they were deleted here, the local ledger was truncated)`,
       );
-    if (completeness.missingOnRemote > 0)
-      problems.push(
-        `${remote} lacks ${completeness.missingOnRemote} record(s) that come before records it has: its ledger was rewritten`,
-      );
-    if (completeness.remoteRewritten)
-      problems.push(
-        `${remote}'s ledger moved backwards or was replaced since this clone last fetched it (force-pushed)`,
-      );
+    problems.push(...remoteProblems(completeness, remote));
     if (problems.length > 0) {
       failed = true;
       lines.push(`completeness: FAILED — ${problems.join('; ')}.`);
