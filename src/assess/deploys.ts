@@ -23,7 +23,8 @@ function byTime(a: LedgerRecord, b: LedgerRecord): number {
 /**
  * Turns deploy events into deploys. `started` opens a deploy; `succeeded` or `failed` closes the open
  * deploy of that commit (or stands alone); `rolled-back --sha S` marks the latest deploy of S as rolled
- * back. A deploy that failed and was then rolled back is one failed deploy, counted once. A rollback of
+ * back, or, when S was `started` and has no outcome yet, closes that deploy as a failure of S (restored by
+ * the rollback). A deploy that failed and was then rolled back is one failed deploy, counted once. A rollback of
  * a commit the env never had a deploy of is the rollback of what ran then: the current deploy, as
  * lastSucceeded (ledger/queries.ts) defines it; with nothing running, it is ignored.
  */
@@ -60,6 +61,23 @@ export function deploysFrom(records: readonly LedgerRecord[], env: string): Depl
     // rolled-back: the latest deploy of that commit, else the deploy running at the time.
     const index = running.map((deploy) => deploy.sha).lastIndexOf(event.sha);
     if (index !== -1) running.splice(index);
+    const started = open.get(event.sha);
+    if (started !== undefined) {
+      // `started` then `rolled-back` of the same commit: a deploy of that commit that never took. It is
+      // its failure, not one of the deploy that ran before (which is still running).
+      open.delete(event.sha);
+      deploys.push({
+        env,
+        sha: event.sha,
+        base: event.base ?? started.base,
+        at: started.at,
+        endedAt: event.at,
+        outcome: 'failed',
+        restoredAt: event.at,
+        reason: event.reason,
+      });
+      continue;
+    }
     const latest = deploys.findLast((deploy) => deploy.sha === event.sha) ?? running.pop();
     if (latest === undefined) continue;
     if (latest.outcome === 'succeeded') latest.outcome = 'rolled-back';

@@ -36,6 +36,8 @@ export interface Explanation {
       id: string;
       type: LedgerRecord['type'];
       at: string;
+      /** When it was written (the recording machine's clock); differs from `at` for --at and plan --now. */
+      recordedAt: string;
       backfilled: boolean;
       sha: string;
       actor: string;
@@ -127,6 +129,7 @@ export async function runExplain(io: Io, options: GlobalOptions, ref: string): P
           id: r.id,
           type: r.type,
           at: r.at,
+          recordedAt: r.recordedAt,
           backfilled: r.backfilled,
           sha: r.sha,
           actor: r.actor.ci ?? `${r.actor.name} <${r.actor.email}>`,
@@ -184,6 +187,11 @@ export async function runExplain(io: Io, options: GlobalOptions, ref: string): P
   return EXIT.go;
 }
 
+/** More than a minute between the instant a record is about and its writing (`--at`, `plan --now`). */
+function recordedLater(at: string, recordedAt: string): boolean {
+  return Math.abs(Date.parse(recordedAt) - Date.parse(at)) > 60_000;
+}
+
 function renderExplanation(e: Explanation, markdown: boolean): string {
   const h = (text: string) => (markdown ? `## ${mdInline(text)}` : text.toUpperCase());
   // Values from git and the ledger; in markdown they cannot open a link or HTML.
@@ -227,7 +235,7 @@ function renderExplanation(e: Explanation, markdown: boolean): string {
         .map((f) => `${f.id} ${f.points}/${f.max}`)
         .join(', ');
       out.push(
-        `${li}#${r.seq} ${r.at}${r.backfilled ? ' (backfilled)' : ''} ${r.type}${plan} by ${t(r.actor)} at ${r.sha.slice(0, 12)}` +
+        `${li}#${r.seq} ${r.at}${r.backfilled ? ' (backfilled)' : ''}${recordedLater(r.at, r.recordedAt) ? ` (recorded ${r.recordedAt})` : ''} ${r.type}${plan} by ${t(r.actor)} at ${r.sha.slice(0, 12)}` +
           (top === '' ? '' : ` — ${top}`) +
           (r.reason === null ? '' : ` — reason: "${t(r.reason)}"`) +
           (r.policyBlob === null ? '' : ` — policy ${r.policyBlob.slice(0, 12)}`) +

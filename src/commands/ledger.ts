@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { systemClock } from '../collect/clock.js';
 import { resolveCommit } from '../collect/git-facts.js';
 import { EXIT, UserError } from '../errors.js';
@@ -14,23 +13,30 @@ import {
   type RecordBody,
 } from '../ledger/record.js';
 import { appendRecord, readLedger, readRecords, verifyChain } from '../ledger/store.js';
-import { compareWithRemote, pullLedger, pushLedger } from '../ledger/sync.js';
+import { compareWithRemote, pullLedger, pushLedger, remoteProblems } from '../ledger/sync.js';
 import type { GlobalOptions } from '../main.js';
 import { cleanDeep } from '../render/safe-text.js';
 import { wrapBlock } from '../render/style.js';
-import { emit, openWorkspace, sinceOption, type Workspace } from './shared.js';
+import { emit, instantOption, openWorkspace, sinceOption, type Workspace } from './shared.js';
 
 /** All well-formed records, oldest first. */
 export async function ledgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
   return readRecords(workspace.git, workspace.loaded.policy.ledger.ref);
 }
 
-function parseAt(text: string | undefined, zone: string): string | null {
+/** How far ahead of this machine's clock `record --at` may be: clock skew between machines, not a plan. */
+export const MAX_FUTURE_SKEW_MINUTES = 5;
+
+function parseAt(text: string | undefined, zone: string, now: number): string | null {
   if (text === undefined) return null;
-  const parsed = DateTime.fromISO(text, { zone, setZone: true });
-  if (!parsed.isValid)
-    throw new UserError(`--at "${text}": expected an ISO-8601 date-time such as 2026-11-20T17:05:00Z.`);
-  return parsed.toUTC().toISO({ suppressMilliseconds: true }) ?? text;
+  const parsed = instantOption('--at', text, zone, '2026-11-20T17:05:00Z');
+  const iso = parsed.toUTC().toISO({ suppressMilliseconds: true }) ?? text;
+  if (parsed.toMillis() > now + MAX_FUTURE_SKEW_MINUTES * 60_000) {
+    throw new UserError(
+      `--at "${text}" (${iso}) is in the future: this machine's clock says ${new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')}. --at records a past event; up to ${MAX_FUTURE_SKEW_MINUTES} minutes ahead is accepted for clock skew.`,
+    );
+  }
+  return iso;
 }
 
 export interface RecordOptions {
@@ -69,8 +75,9 @@ export async function runRecord(
   const sha = await resolveCommit(workspace.git, target);
   if (sha === null) throw new UserError(`--sha ${target}: not a commit in this repository.`);
   const records = await ledgerRecords(workspace);
-  const at = parseAt(recordOptions.at, policy.timezone);
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const clock = systemClock.now();
+  const at = parseAt(recordOptions.at, policy.timezone, clock);
+  const now = new Date(clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
   // The base is what ran before this commit, so explain can tell which records carried it.
   const previous = lastSucceeded(records, env, at ?? undefined, sha);
   let planId: string | null = null;
@@ -179,7 +186,9 @@ export async function runLedgerVerify(
     failed = true;
     const bad = chain.firstBad;
     lines.push(
-      `integrity: FAILED at record ${bad?.seq ?? '?'} (commit ${bad?.commit.slice(0, 12) ?? '?'}): ${bad?.problem ?? ''}.`,
+      bad?.seq === null || bad === null
+        ? `integrity: FAILED — ${bad?.problem ?? ref}.`
+        : `integrity: FAILED at record ${bad.seq} (commit ${bad.commit.slice(0, 12)}): ${bad.problem}.`,
     );
   }
   const remote = remoteArg ?? configured;
@@ -197,14 +206,7 @@ export async function runLedgerVerify(
       problems.push(
         `${remote} has ${completeness.remoteOnly} record(s) this clone lacks (run \`deployadvisor ledger pull\`; if they were deleted here, the local ledger was truncated)`,
       );
-    if (completeness.missingOnRemote > 0)
-      problems.push(
-        `${remote} lacks ${completeness.missingOnRemote} record(s) that come before records it has: its ledger was rewritten`,
-      );
-    if (completeness.remoteRewritten)
-      problems.push(
-        `${remote}'s ledger moved backwards or was replaced since this clone last fetched it (force-pushed)`,
-      );
+    problems.push(...remoteProblems(completeness, remote));
     if (problems.length > 0) {
       failed = true;
       lines.push(`completeness: FAILED — ${problems.join('; ')}.`);

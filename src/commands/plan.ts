@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DateTime } from 'luxon';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
 import { createClassifier } from '../assess/context.js';
@@ -28,7 +27,7 @@ import { renderText } from '../render/plan-text.js';
 import { cleanDeep, cleanText, guardOutput } from '../render/safe-text.js';
 import { VERSION } from '../version.js';
 import { pastDeploys } from './past-deploys.js';
-import { emit, environmentOf, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
+import { emit, environmentOf, instantOption, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
 
 /** The newest deploys the history factor reads (older ones matter less, and cost time). */
 const MAX_HISTORY_DEPLOYS = 300;
@@ -67,13 +66,7 @@ async function readPlanHistory(
 
 /** Parses --now: an ISO-8601 instant; without an offset it is wall-clock time in the policy's zone. */
 export function parseNow(text: string, zone: string): number {
-  const parsed = DateTime.fromISO(text, { zone, setZone: true });
-  if (!parsed.isValid) {
-    throw new UserError(
-      `--now "${text}": expected an ISO-8601 date-time such as 2026-11-23T14:00:00Z or 2026-11-23T06:00-08:00.`,
-    );
-  }
-  return parsed.toMillis();
+  return instantOption('--now', text, zone, '2026-11-23T14:00:00Z or 2026-11-23T06:00-08:00').toMillis();
 }
 
 interface Spinner {

@@ -1,4 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
+import { DateTime } from 'luxon';
 import { resolve } from 'node:path';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
@@ -157,6 +158,25 @@ export function environmentOf(workspace: Workspace, env: string | undefined): st
     );
   }
   return name;
+}
+
+/** No time zone is further from UTC than −12:00 or +14:00; an offset beyond ±14:00 is a typo. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/**
+ * An instant given on the command line (`--now`, `--at`): ISO-8601, read as wall-clock time in `zone`
+ * (the policy's) when it has no offset. Exit 2, naming the flag, when it is not one or its offset is
+ * beyond ±14:00.
+ */
+export function instantOption(flag: string, text: string, zone: string, example: string): DateTime {
+  const parsed = DateTime.fromISO(text, { zone, setZone: true });
+  if (!parsed.isValid)
+    throw new UserError(`${flag} "${text}": expected an ISO-8601 date-time such as ${example}.`);
+  if (Math.abs(parsed.offset) > MAX_OFFSET_MINUTES)
+    throw new UserError(
+      `${flag} "${text}": the UTC offset ${parsed.toFormat('ZZ')} is beyond ±14:00, which no time zone uses; expected an offset between -12:00 and +14:00 (such as -08:00 or +01:00), or Z.`,
+    );
+  return parsed;
 }
 
 /** `--since` as an ISO instant (see sinceInstant); what it cannot read is a usage error naming it. */

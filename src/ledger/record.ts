@@ -60,6 +60,15 @@ export const recordSchema = z.strictObject({
   planId: z.string().nullable(),
   /** Required for overrides, failures and rollbacks. */
   reason: z.string().nullable(),
+  /**
+   * 128 random bits drawn when the record is first appended, kept when it is re-appended: two clones
+   * recording the same event in the same second still write two records. Absent in records written
+   * before it existed, which verify as they are.
+   */
+  nonce: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
 });
 export type LedgerRecord = z.infer<typeof recordSchema>;
 export type RecordBody = Omit<LedgerRecord, 'id' | 'seq' | 'prev'>;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { GitRunner } from '../collect/git-runner.js';
 import { EXIT, UserError } from '../errors.js';
 import { canonicalJson, recordSchema, redactDeep, type LedgerRecord, type RecordBody } from './record.js';
@@ -13,19 +13,120 @@ export interface LedgerEntry {
   record: LedgerRecord | null;
   raw: string | null;
   problem: string | null;
+  /** True when the problem is the ref or its history as a whole (not one record): nothing is readable. */
+  whole?: boolean;
 }
 
 export function recordId(record: Omit<LedgerRecord, 'id'>): string {
   return createHash('sha256').update(canonicalJson(record)).digest('hex');
 }
 
-/** The ledger's commits, oldest first, with their records (one `cat-file --batch` for all). */
-export async function readLedger(git: GitRunner, ref: string): Promise<LedgerEntry[]> {
-  const tip = await git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+/** What a ledger ref (or a commit id) points at: nothing, a commit, or something that is not a ledger. */
+export type LedgerTip =
+  | { status: 'absent' }
+  | { status: 'commit'; commit: string }
+  | { status: 'bad'; object: string; problem: string };
+
+/** Resolves the ref without peeling: a ledger ref must point at a commit, not a tag, tree or blob. */
+export async function resolveLedgerTip(git: GitRunner, ref: string): Promise<LedgerTip> {
+  const oid = await git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', ref], {
     okExitCodes: [0, 1, 128],
   });
-  if (tip.exitCode !== 0) return [];
-  const list = await git.run(['rev-list', '--reverse', '--parents', '--end-of-options', tip.stdout.trim()]);
+  if (oid.exitCode !== 0) return { status: 'absent' };
+  const object = oid.stdout.trim();
+  const type = await git.run(['cat-file', '-t', object], { okExitCodes: [0, 1, 128] });
+  const kind = type.stdout.trim();
+  if (type.exitCode !== 0 || kind === '')
+    return { status: 'bad', object, problem: `${ref} points at ${object}, which is not in this repository` };
+  if (kind !== 'commit')
+    return {
+      status: 'bad',
+      object,
+      problem:
+        ref === object
+          ? `the ledger tip ${object} is a ${kind} object, not a ledger commit`
+          : `${ref} points at a ${kind} object (${object}), not at a ledger commit`,
+    };
+  return { status: 'commit', commit: object };
+}
+
+/** The ledger as one entry naming what is wrong with it as a whole. */
+function unreadable(commit: string, problem: string): LedgerEntry[] {
+  return [{ commit, parents: [], record: null, raw: null, problem, whole: true }];
+}
+
+/** One object of a `cat-file --batch` answer: its type and bytes, or null when git says "missing". */
+function batchObjects(bytes: Buffer, count: number): Array<{ type: string; data: Buffer } | null> {
+  const out: Array<{ type: string; data: Buffer } | null> = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const end = bytes.indexOf(0x0a, at);
+    const header = bytes.subarray(at, end === -1 ? bytes.length : end).toString('utf8');
+    at = end === -1 ? bytes.length : end + 1;
+    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (match === null) {
+      out.push(null);
+      continue;
+    }
+    const size = Number(match[2]);
+    out.push({ type: match[1] ?? '', data: bytes.subarray(at, at + size) });
+    at += size + 1;
+  }
+  return out;
+}
+
+/** The entries of a tree object: mode, name and object id (hex). */
+function treeEntries(data: Buffer, idBytes: number): Array<{ mode: string; name: string; id: string }> {
+  const entries: Array<{ mode: string; name: string; id: string }> = [];
+  let at = 0;
+  while (at < data.length) {
+    const space = data.indexOf(0x20, at);
+    const nul = data.indexOf(0, space);
+    if (space === -1 || nul === -1) break;
+    entries.push({
+      mode: data.subarray(at, space).toString('utf8'),
+      name: data.subarray(space + 1, nul).toString('utf8'),
+      id: data.subarray(nul + 1, nul + 1 + idBytes).toString('hex'),
+    });
+    at = nul + 1 + idBytes;
+  }
+  return entries;
+}
+
+/** What is wrong with a ledger commit's tree, or null when it holds exactly one file, record.json. */
+function treeProblem(tree: { type: string; data: Buffer } | null, idBytes: number): string | null {
+  if (tree === null || tree.type !== 'tree') return `the commit's tree cannot be read`;
+  const entries = treeEntries(tree.data, idBytes);
+  const record = entries.find((entry) => entry.name === RECORD_FILE);
+  if (record === undefined) return `no ${RECORD_FILE} in the commit`;
+  if (record.mode !== '100644')
+    return `${RECORD_FILE} is not a plain file (mode ${record.mode}${record.mode === '40000' ? ', a directory' : ''})`;
+  const others = entries.filter((entry) => entry !== record).map((entry) => JSON.stringify(entry.name));
+  if (others.length > 0) return `the commit holds ${others.join(', ')} besides ${RECORD_FILE}`;
+  return null;
+}
+
+/** The ledger's commits, oldest first, with their records (two `cat-file --batch` for all). */
+export async function readLedger(git: GitRunner, ref: string): Promise<LedgerEntry[]> {
+  const tip = await resolveLedgerTip(git, ref);
+  if (tip.status === 'absent') return [];
+  if (tip.status === 'bad') return unreadable(tip.object, tip.problem);
+  const list = await git.run(['rev-list', '--reverse', '--parents', '--end-of-options', tip.commit], {
+    okExitCodes: [0, 128],
+  });
+  if (list.exitCode !== 0) {
+    // A parent is missing (a shallow or damaged copy): newest first, rev-list prints the commits whose
+    // parents it could read, so the commit after the last one printed is the one whose parent is gone.
+    const partial = await git.run(['rev-list', '--parents', '--end-of-options', tip.commit], {
+      okExitCodes: [0, 128],
+    });
+    const last = partial.stdout.split('\n').filter(Boolean).at(-1)?.split(' ') ?? [];
+    const broken = last.length > 1 ? (last.at(-1) ?? tip.commit) : tip.commit;
+    return unreadable(
+      broken,
+      `the ledger's history is incomplete: a parent of commit ${broken} is missing from this repository`,
+    );
+  }
   const commits = list.stdout
     .split('\n')
     .filter(Boolean)
@@ -33,42 +134,67 @@ export async function readLedger(git: GitRunner, ref: string): Promise<LedgerEnt
       const [commit = '', ...parents] = line.split(' ');
       return { commit, parents };
     });
+  return readEntries(git, commits);
+}
+
+/** The records of these ledger commits (two `cat-file --batch` for all). */
+async function readEntries(
+  git: GitRunner,
+  commits: ReadonlyArray<{ commit: string; parents: string[] }>,
+): Promise<LedgerEntry[]> {
   if (commits.length === 0) return [];
-  const bytes = await git.runBytes(['cat-file', '--batch'], {
-    input: `${commits.map((c) => `${c.commit}:${RECORD_FILE}`).join('\n')}\n`,
-  });
-  const entries: LedgerEntry[] = [];
-  let at = 0;
-  for (const { commit, parents } of commits) {
-    const end = bytes.indexOf(0x0a, at);
-    const header = bytes.subarray(at, end).toString('utf8');
-    at = end + 1;
-    const match = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-    if (match === null) {
-      entries.push({ commit, parents, record: null, raw: null, problem: `no ${RECORD_FILE} in the commit` });
-      continue;
+  const idBytes = (commits[0]?.commit.length ?? 40) / 2;
+  const trees = batchObjects(
+    await git.runBytes(['cat-file', '--batch'], {
+      input: `${commits.map((c) => `${c.commit}^{tree}`).join('\n')}\n`,
+    }),
+    commits.length,
+  );
+  const problems = trees.map((tree) => treeProblem(tree, idBytes));
+  const blobs = batchObjects(
+    await git.runBytes(['cat-file', '--batch'], {
+      input: `${commits.map((c) => `${c.commit}:${RECORD_FILE}`).join('\n')}\n`,
+    }),
+    commits.length,
+  );
+  return commits.map(({ commit, parents }, index): LedgerEntry => {
+    const blob = blobs[index];
+    const treeIssue = problems[index] ?? null;
+    if (treeIssue !== null || blob === null || blob === undefined || blob.type !== 'blob') {
+      const problem = treeIssue ?? `the ${RECORD_FILE} object is missing from this repository`;
+      return { commit, parents, record: null, raw: null, problem };
     }
-    const size = Number(match[1]);
-    const raw = bytes.subarray(at, at + size).toString('utf8');
-    at += size + 1;
+    const raw = blob.data.toString('utf8');
     let record: LedgerRecord | null = null;
     let problem: string | null = null;
     try {
       const parsed = recordSchema.safeParse(JSON.parse(raw));
       if (parsed.success) record = parsed.data;
       else
-        problem = `malformed record: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
+        problem = `malformed record: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(the record)'} ${i.message}`).join('; ')}`;
     } catch {
       problem = 'record is not JSON';
     }
-    entries.push({ commit, parents, record, raw, problem });
-  }
-  return entries;
+    return { commit, parents, record, raw, problem };
+  });
 }
 
-/** The well-formed records, oldest first (what commands read; `verify` reports the rest). */
+/**
+ * The well-formed records, oldest first (what commands read; `verify` reports the rest). A ledger that
+ * cannot be read at all (the ref is not a commit, its history is incomplete) stops the command: exit 4.
+ */
 export async function readRecords(git: GitRunner, ref: string): Promise<LedgerRecord[]> {
-  return (await readLedger(git, ref)).flatMap((entry) => (entry.record === null ? [] : [entry.record]));
+  const entries = await readLedger(git, ref);
+  const whole = entries.find((entry) => entry.whole === true);
+  if (whole !== undefined) throw unreadableLedger(ref, whole.problem ?? 'unreadable');
+  return entries.flatMap((entry) => (entry.record === null ? [] : [entry.record]));
+}
+
+function unreadableLedger(ref: string, problem: string): UserError {
+  return new UserError(`the ledger cannot be read: ${problem}.`, {
+    exitCode: EXIT.block,
+    hint: `Run \`deployadvisor ledger verify\`; restore ${ref} from a remote or a bundle you trust.`,
+  });
 }
 
 export interface ChainReport {
@@ -85,7 +211,12 @@ export function verifyChain(entries: readonly LedgerEntry[]): ChainReport {
     const bad = (problem: string) => ({
       ok: false,
       count: entries.length,
-      firstBad: { seq: entry.record?.seq ?? null, commit: entry.commit, problem },
+      // Position in the chain when the record cannot tell its own `seq`; null: the ledger as a whole.
+      firstBad: {
+        seq: entry.whole === true ? null : (entry.record?.seq ?? index + 1),
+        commit: entry.commit,
+        problem,
+      },
     });
     if (entry.record === null) return bad(entry.problem ?? 'unreadable record');
     const record = entry.record;
@@ -139,27 +270,17 @@ export async function writeRecordCommit(
   return { commit, record };
 }
 
-function parseRecord(text: string): ReturnType<typeof recordSchema.safeParse> | null {
-  try {
-    return recordSchema.safeParse(JSON.parse(text));
-  } catch {
-    return null;
-  }
-}
-
 /** The ref's tip commit and its record, or null for an empty ledger. */
 export async function readTip(
   git: GitRunner,
   ref: string,
 ): Promise<{ commit: string; record: LedgerRecord } | null> {
-  const tip = await git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
-    okExitCodes: [0, 1, 128],
-  });
-  if (tip.exitCode !== 0) return null;
-  const commit = tip.stdout.trim();
-  const raw = await git.run(['cat-file', 'blob', `${commit}:${RECORD_FILE}`], { okExitCodes: [0, 128] });
-  const parsed = raw.exitCode === 0 ? parseRecord(raw.stdout) : null;
-  if (parsed === null || !parsed.success) {
+  const tip = await resolveLedgerTip(git, ref);
+  if (tip.status === 'absent') return null;
+  if (tip.status === 'bad') throw unreadableLedger(ref, tip.problem);
+  const commit = tip.commit;
+  const [entry] = await readEntries(git, [{ commit, parents: [] }]);
+  if (entry?.record === null || entry?.record === undefined) {
     throw new UserError(
       `the newest ledger record (${ref} at ${commit.slice(0, 12)}) is malformed, so nothing is appended to it.`,
       {
@@ -168,7 +289,7 @@ export async function readTip(
       },
     );
   }
-  return { commit, record: parsed.data };
+  return { commit, record: entry.record };
 }
 
 /** Moves the ref from `expected` (null: must not exist) to `commit`; false when another writer won. */
@@ -206,7 +327,7 @@ export async function appendRecord(
   options: AppendOptions = {},
 ): Promise<LedgerRecord> {
   const retries = options.retries ?? 60;
-  const clean = redactDeep(body);
+  const clean = { ...redactDeep(body), nonce: body.nonce ?? randomBytes(16).toString('hex') };
   for (let attempt = 0; ; attempt++) {
     const tip = await readTip(git, ref);
     const written = await writeRecordCommit(git, tip, clean);

@@ -6,6 +6,7 @@ import {
   jitter,
   readLedger,
   readTip,
+  resolveLedgerTip,
   verifyChain,
   writeRecordCommit,
 } from './store.js';
@@ -72,7 +73,7 @@ async function assertIntact(git: GitRunner, tip: string, what: string): Promise<
   const report = verifyChain(await readLedger(git, tip));
   if (!report.ok) {
     throw new UserError(
-      `the ${what} ledger fails verification at record ${report.firstBad?.seq ?? '?'} (${report.firstBad?.problem ?? ''}); nothing was merged.`,
+      `the ${what} ledger fails verification ${report.firstBad?.seq === null ? '' : `at record ${report.firstBad?.seq ?? '?'} `}(${report.firstBad?.problem ?? ''}); nothing was merged.`,
       {
         exitCode: EXIT.block,
         hint: 'Run `deployadvisor ledger verify` and restore the ledger from a copy you trust before syncing.',
@@ -83,11 +84,7 @@ async function assertIntact(git: GitRunner, tip: string, what: string): Promise<
 
 export async function integrate(git: GitRunner, ref: string, remoteTip: string): Promise<IntegrateResult> {
   await assertIntact(git, remoteTip, 'remote');
-  const localTip = await git.run(
-    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
-    { okExitCodes: [0, 1, 128] },
-  );
-  if (localTip.exitCode === 0) await assertIntact(git, localTip.stdout.trim(), 'local');
+  if ((await resolveLedgerTip(git, ref)).status !== 'absent') await assertIntact(git, ref, 'local');
   for (let attempt = 0; ; attempt++) {
     const local = await readTip(git, ref);
     if (local === null) {
@@ -127,7 +124,7 @@ export async function pullLedger(
   remote: string,
   ref: string,
 ): Promise<IntegrateResult & { remote: string | null }> {
-  const remoteTip = await fetchRemote(git, remote, ref);
+  const remoteTip = await fetchTrusted(git, remote, ref, 'pull');
   if (remoteTip === null) return { outcome: 'up-to-date', reappended: 0, remote: null };
   return { ...(await integrate(git, ref, remoteTip)), remote: remoteTip };
 }
@@ -143,6 +140,9 @@ export async function pushLedger(
   ref: string,
 ): Promise<{ pushed: boolean; attempts: number; reappended: number }> {
   let reappended = 0;
+  if ((await readTip(git, ref)) === null) return { pushed: false, attempts: 1, reappended };
+  // A remote that lost records or was replaced is an incident, not something to push over.
+  await fetchTrusted(git, remote, ref, 'push');
   for (let attempt = 1; ; attempt++) {
     const local = await readTip(git, ref);
     if (local === null) return { pushed: false, attempts: attempt, reappended };
@@ -159,7 +159,7 @@ export async function pushLedger(
         },
       );
     }
-    const remoteTip = await fetchRemote(git, remote, ref);
+    const remoteTip = await fetchTrusted(git, remote, ref, 'push');
     if (remoteTip !== null) reappended += (await integrate(git, ref, remoteTip)).reappended;
     await jitter(attempt);
   }
@@ -179,6 +179,19 @@ export interface Completeness {
 
 /** Completeness against a remote, by record content (seq and prev differ after a re-append). */
 export async function compareWithRemote(git: GitRunner, remote: string, ref: string): Promise<Completeness> {
+  return (await checkRemote(git, remote, ref)).completeness;
+}
+
+/**
+ * Fetches the remote's ledger and compares it with the local one. When the remote moved backwards or
+ * sideways since the last fetch, the private tracking ref is put back where it was, so that every later
+ * verify, pull and push sees the rewrite again instead of taking the rewritten chain as the new normal.
+ */
+async function checkRemote(
+  git: GitRunner,
+  remote: string,
+  ref: string,
+): Promise<{ completeness: Completeness; remoteTip: string | null }> {
   const tracking = trackingRef(remote);
   const previous = await git.run(['rev-parse', '--verify', '--quiet', tracking], {
     okExitCodes: [0, 1, 128],
@@ -200,12 +213,51 @@ export async function compareWithRemote(git: GitRunner, remote: string, ref: str
       (old !== remoteTip &&
         (await git.run(['merge-base', '--is-ancestor', old, remoteTip], { okExitCodes: [0, 1, 128] }))
           .exitCode !== 0);
+    if (remoteRewritten) await git.run(['update-ref', tracking, old], { okExitCodes: [0, 1, 128] });
   }
   return {
-    remoteCount: theirs.length,
-    remoteOnly: [...remoteSet].filter((d) => !mineSet.has(d)).length,
-    unpushed: localOnly.filter(({ i }) => i > lastShared).length,
-    missingOnRemote: localOnly.filter(({ i }) => i < lastShared).length,
-    remoteRewritten,
+    remoteTip,
+    completeness: {
+      remoteCount: theirs.length,
+      remoteOnly: [...remoteSet].filter((d) => !mineSet.has(d)).length,
+      unpushed: localOnly.filter(({ i }) => i > lastShared).length,
+      missingOnRemote: localOnly.filter(({ i }) => i < lastShared).length,
+      remoteRewritten,
+    },
   };
+}
+
+/** What is wrong with the remote's ledger, in the words `ledger verify` uses (empty: nothing). */
+export function remoteProblems(completeness: Completeness, remote: string): string[] {
+  const problems: string[] = [];
+  if (completeness.missingOnRemote > 0)
+    problems.push(
+      `${remote} lacks ${completeness.missingOnRemote} record(s) that come before records it has: its ledger was rewritten`,
+    );
+  if (completeness.remoteRewritten)
+    problems.push(
+      `${remote}'s ledger moved backwards or was replaced since this clone last fetched it (force-pushed)`,
+    );
+  return problems;
+}
+
+/**
+ * Fetches the remote's ledger for pull and push, refusing (exit 4) one that was rewritten or truncated:
+ * merging with it would re-append this clone's records on top of a forged chain and hide the rewrite.
+ */
+async function fetchTrusted(
+  git: GitRunner,
+  remote: string,
+  ref: string,
+  action: 'pull' | 'push',
+): Promise<string | null> {
+  const { completeness, remoteTip } = await checkRemote(git, remote, ref);
+  const problems = remoteProblems(completeness, remote);
+  if (problems.length > 0) {
+    throw new UserError(`ledger ${action} refused: ${problems.join('; ')}. Nothing was merged or pushed.`, {
+      exitCode: EXIT.block,
+      hint: `Run \`deployadvisor ledger verify ${remote}\`, find out who rewrote the remote's ${ref}, and restore it from a copy you trust (this clone, a bundle) before syncing again.`,
+    });
+  }
+  return remoteTip;
 }

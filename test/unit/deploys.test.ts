@@ -158,6 +158,33 @@ const cases: Case[] = [
     expected: [{ sha: 'a', at: T(10), endedAt: T(10), outcome: 'succeeded', restoredAt: null }],
   },
   {
+    name: 'started then rolled back is a failed deploy of that commit, not of the one running before it',
+    records: [
+      rec('succeeded', 'a', T(9)),
+      rec('started', 'b', T(10)),
+      rec('rolled-back', 'b', T(10, 30)),
+      rec('succeeded', 'c', T(12)),
+    ],
+    expected: [
+      { sha: 'a', at: T(9), endedAt: T(9), outcome: 'succeeded', restoredAt: null },
+      { sha: 'b', at: T(10), endedAt: T(10, 30), outcome: 'failed', restoredAt: T(10, 30) },
+      { sha: 'c', at: T(12), endedAt: T(12), outcome: 'succeeded', restoredAt: null },
+    ],
+  },
+  {
+    name: 'started, failed, then rolled back stays one failure',
+    records: [
+      rec('succeeded', 'a', T(9)),
+      rec('started', 'b', T(10)),
+      rec('failed', 'b', T(10, 10)),
+      rec('rolled-back', 'b', T(10, 30)),
+    ],
+    expected: [
+      { sha: 'a', at: T(9), endedAt: T(9), outcome: 'succeeded', restoredAt: null },
+      { sha: 'b', at: T(10), endedAt: T(10, 10), outcome: 'failed', restoredAt: T(10, 30) },
+    ],
+  },
+  {
     name: 'a started deploy without an outcome is not a deploy yet',
     records: [rec('succeeded', 'a', T(9)), rec('started', 'b', T(10))],
     expected: [{ sha: 'a', at: T(9), endedAt: T(9), outcome: 'succeeded', restoredAt: null }],

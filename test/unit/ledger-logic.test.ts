@@ -41,6 +41,13 @@ describe('what runs in an environment now', () => {
       rec('rolled-back', 'f', '2026-11-02T10:30:00Z'),
     ];
     expect(lastSucceeded(failedThenRolledBack, 'production')?.sha[0]).toBe('a');
+    // So is a started deploy rolled back before any outcome: the one before it runs.
+    const startedThenRolledBack = [
+      rec('succeeded', 'a', '2026-11-01T10:00:00Z'),
+      rec('started', 's', '2026-11-02T10:00:00Z'),
+      rec('rolled-back', 's', '2026-11-02T10:30:00Z'),
+    ];
+    expect(lastSucceeded(startedThenRolledBack, 'production')?.sha[0]).toBe('a');
   });
 });
 
