@@ -80,22 +80,46 @@ interface Spinner {
   stop(): void;
 }
 
+const NO_SPINNER: Spinner = { update() {}, stop() {} };
+
+/**
+ * A width ora can divide by. ora counts the lines to clear as width / columns: a terminal that
+ * reports 0 columns (`stty cols 0`, some serial consoles) made that Infinity, and ora wrote escape
+ * codes forever. Undefined is fine (ora takes 80); 1 and huge widths give a finite count.
+ */
+function usableWidth(stream: NodeJS.WriteStream): boolean {
+  const columns: number | undefined = stream.columns;
+  return columns === undefined || (Number.isFinite(columns) && columns >= 1);
+}
+
 async function spinner(io: Io, options: GlobalOptions, text: string): Promise<Spinner> {
+  const stream = io.progressStream;
   if (
     !io.isTTY.stderr ||
-    io.progressStream === undefined ||
+    stream === undefined ||
     options.quiet === true ||
-    options.format === 'github'
+    options.format === 'github' ||
+    !usableWidth(stream)
   ) {
-    return { update() {}, stop() {} };
+    return NO_SPINNER;
   }
   const { default: ora } = await import('ora');
-  const spin = ora({ text, stream: io.progressStream }).start();
+  const spin = ora({ text, stream }).start();
+  // A resize to an unusable width stops the spinner before its next frame: Node sets the new size
+  // and emits 'resize' in one step, so no frame is drawn in between.
+  const onResize = () => {
+    if (!usableWidth(stream)) stop();
+  };
+  const stop = () => {
+    stream.off('resize', onResize);
+    spin.stop();
+  };
+  stream.on('resize', onResize);
   return {
     update: (next) => {
       spin.text = next;
     },
-    stop: () => spin.stop(),
+    stop,
   };
 }
 
@@ -149,7 +173,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     const pending = sourceNames(sourcesPolicy);
     const label = () => `Asking sources: ${pending.join(', ')}`;
     // --offline asks nobody: nothing to wait for, so no spinner.
-    const sourcesSpin = offline ? { update() {}, stop() {} } : await spinner(io, options, label());
+    const sourcesSpin = offline ? NO_SPINNER : await spinner(io, options, label());
     try {
       return await collectSources(sourcesPolicy, {
         env: io.env,
