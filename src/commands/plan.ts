@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import picomatch from 'picomatch';
@@ -27,7 +27,7 @@ import { renderMarkdown } from '../render/plan-markdown.js';
 import { renderText } from '../render/plan-text.js';
 import { VERSION } from '../version.js';
 import { pastDeploys } from './past-deploys.js';
-import { emit, environmentOf, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
+import { emit, environmentOf, ledgerBaseOf, openWorkspace, styleFor, writeUserFile } from './shared.js';
 
 /** The newest deploys the history factor reads (older ones matter less, and cost time). */
 const MAX_HISTORY_DEPLOYS = 300;
@@ -250,6 +250,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     history,
   });
 
+  let summaryError: unknown = null;
   switch (options.format) {
     case 'json':
       await emit(io, options, renderJson(plan));
@@ -261,8 +262,18 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
       const out = renderGithub(plan);
       await emit(io, options, out.stdout);
       const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-      if (summaryFile !== undefined && summaryFile !== '') await appendFile(summaryFile, out.summary);
-      else await emit(io, { ...options, output: undefined }, out.summary);
+      let summaryWritten = false;
+      if (summaryFile !== undefined && summaryFile !== '') {
+        try {
+          await writeUserFile('GITHUB_STEP_SUMMARY', resolve(io.cwd, summaryFile), out.summary, 'a');
+          summaryWritten = true;
+        } catch (error) {
+          // The error (exit 2) waits until the plan is printed and, with --record, recorded.
+          summaryError = error;
+        }
+      }
+      // Without a step summary the plan goes to stdout: it is never lost.
+      if (!summaryWritten) await emit(io, { ...options, output: undefined }, out.summary);
       break;
     }
     case 'text':
@@ -313,5 +324,6 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
       `deployadvisor: OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${plan.overridden.reason}"\n`,
     );
   }
+  if (summaryError !== null) throw summaryError;
   return plan.exitCode;
 }

@@ -1,5 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
 import { resolveCommit } from '../collect/git-facts.js';
@@ -251,18 +251,78 @@ export async function styleFor(io: Io, options: GlobalOptions): Promise<Style> {
   };
 }
 
+/** Why writing `path` failed, in words for the failures people meet (a missing folder, a folder). */
+function whyNotWritten(path: string, error: unknown): string {
+  switch ((error as NodeJS.ErrnoException | null)?.code) {
+    case 'ENOENT':
+      return `the directory ${dirname(path)} does not exist`;
+    case 'ENOTDIR':
+      return `a parent of ${path} is not a directory`;
+    case 'EISDIR':
+      return `${path} is a directory, not a file`;
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EEXIST':
+      return `${path} already exists`;
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Writes (or with `flag: 'a'` appends) a file the user named; a failure is a usage error (exit 2)
+ * that names where the path came from (`label`: `--output x`, `GITHUB_STEP_SUMMARY`) and the path.
+ */
+export async function writeUserFile(
+  label: string,
+  path: string,
+  text: string,
+  flag: 'w' | 'a' | 'wx' = 'w',
+): Promise<void> {
+  try {
+    await writeFile(path, text, { flag });
+  } catch (error) {
+    throw new UserError(`${label}: cannot write ${path}: ${whyNotWritten(path, error)}.`, {
+      hint: 'Point it at a file in a directory that exists and is writable.',
+    });
+  }
+}
+
+/**
+ * `--output` checked before any work: its directory exists and it is not itself a directory, so a
+ * typo fails at once instead of after the whole assessment.
+ */
+export async function checkOutputPath(io: Io, output: string): Promise<void> {
+  const path = resolve(io.cwd, output);
+  const [self, parent] = await Promise.all([
+    stat(path).catch(() => null),
+    stat(dirname(path)).catch(() => null),
+  ]);
+  const why =
+    self?.isDirectory() === true
+      ? `${path} is a directory, not a file`
+      : parent === null
+        ? `the directory ${dirname(path)} does not exist`
+        : !parent.isDirectory()
+          ? `${dirname(path)} is not a directory`
+          : null;
+  if (why !== null) {
+    throw new UserError(`--output ${output}: cannot write ${path}: ${why}.`, {
+      hint: 'Point it at a file in a directory that exists and is writable.',
+    });
+  }
+}
+
 /** Writes command output to --output or stdout. */
 export async function emit(io: Io, options: GlobalOptions, text: string): Promise<void> {
   if (options.output === undefined) {
     io.stdout(text);
     return;
   }
-  const path = resolve(io.cwd, options.output);
-  try {
-    await writeFile(path, text);
-  } catch (error) {
-    throw new UserError(
-      `--output ${options.output}: cannot write ${path} (${error instanceof Error ? error.message : String(error)}).`,
-    );
-  }
+  await writeUserFile(`--output ${options.output}`, resolve(io.cwd, options.output), text);
 }

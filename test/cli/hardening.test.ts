@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
+
+/** Hostile paths, files and names given to the built binary: each one named, exit 2, no stack trace. */
+
+const BIN = join(import.meta.dirname, '../../bin/deployadvisor.js');
+const NOW = '2026-11-23T10:00:00Z';
+
+function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: cwd, TZ: 'UTC', ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** What every user mistake must look like on stderr. */
+function expectUserError(result: { code: number | null; stderr: string }, ...named: string[]) {
+  expect(result.code).toBe(2);
+  expect(result.stderr).not.toContain('internal error');
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  for (const text of named) expect(result.stderr).toContain(text);
+}
+
+let repo: TestRepo;
+let scratch: string;
+beforeAll(() => {
+  if (!existsSync(join(import.meta.dirname, '../../dist/cli.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  repo = makeRepo();
+  repo.write('src/app.ts', 'export const a = 1;\n');
+  repo.commit('initial');
+  scratch = mkdtempSync(join(tmpdir(), 'da-hardening-'));
+});
+afterAll(() => {
+  repo.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('files the tool writes', () => {
+  it.each([
+    ['a missing directory', () => join(scratch, 'no-such-dir', 'summary.md'), 'does not exist'],
+    ['a directory', () => scratch, 'is a directory'],
+    ['/dev/full', () => '/dev/full', 'no space left'],
+  ])('GITHUB_STEP_SUMMARY at %s: exit 2 naming it, the plan still printed', (_what, path, why) => {
+    const summary = path();
+    const result = run(['--format', 'github', 'plan', '--now', NOW, '--fail-on', 'block'], repo.dir, {
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expectUserError(result, 'GITHUB_STEP_SUMMARY', summary, why);
+    // The annotation and the whole markdown plan, on stdout instead of the summary.
+    expect(result.stdout).toContain('::notice title=deployadvisor%3A GO');
+    expect(result.stdout).toContain('## 🟢 GO — deploy');
+  });
+
+  it('GITHUB_STEP_SUMMARY that can be written gets the plan appended, stdout only the annotations', () => {
+    const summary = join(scratch, 'summary.md');
+    const result = run(['--format', 'github', 'plan', '--now', NOW, '--fail-on', 'block'], repo.dir, {
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('## 🟢 GO');
+    expect(readFileSync(summary, 'utf8')).toContain('## 🟢 GO — deploy');
+  });
+
+  it.each([
+    ['a missing directory', () => join(scratch, 'no-such-dir', 'plan.md'), 'does not exist'],
+    ['a directory', () => scratch, 'is a directory'],
+    ['a file as its directory', () => join(BIN, 'plan.md'), 'is not a directory'],
+  ])('--output to %s: exit 2 naming the path', (_what, path, why) => {
+    const output = path();
+    for (const command of [['plan', '--now', NOW], ['ledger', 'list'], ['lineage']]) {
+      expectUserError(run(['--output', output, ...command], repo.dir), `--output ${output}`, why);
+    }
+  });
+
+  it('init --config into a missing directory: exit 2 naming the path', () => {
+    const target = join(scratch, 'missing', '.deployadvisor.yml');
+    expectUserError(run(['--config', target, 'init'], repo.dir), target, 'does not exist');
+  });
+});
