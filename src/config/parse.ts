@@ -95,7 +95,14 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
       `Policy files may use at most ${MAX_ALIASES} aliases; write the values out.`,
     );
   }
-  if (data === null || data === undefined) data = {};
+  // An empty file (or only comments) is refused rather than read as "all defaults": a policy truncated
+  // by a failed step or a bad merge must not silently drop every gate.
+  if (data === null || data === undefined) {
+    throw new ConfigError(
+      `${where}: the policy file is empty (no keys, at most comments).`,
+      'Write at least `version: 1` (`deployadvisor init` writes a full one), or delete the file to use the defaults.',
+    );
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(`${where}: expected a YAML mapping of policy keys at the top level.`);
   }

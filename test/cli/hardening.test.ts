@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,5 +83,78 @@ describe('files the tool writes', () => {
   it('init --config into a missing directory: exit 2 naming the path', () => {
     const target = join(scratch, 'missing', '.deployadvisor.yml');
     expectUserError(run(['--config', target, 'init'], repo.dir), target, 'does not exist');
+  });
+});
+
+describe('coverage reports that are not reports', () => {
+  const garbage: Array<[string, string | Buffer]> = [
+    ['empty.info', ''],
+    ['random.info', randomBytes(4096)],
+    ['notes.out', 'hello, this is not a Go coverprofile\n'],
+    ['coverage-final.json', '{"a": 1}\n'],
+    ['.resultset.json', '[]\n'],
+    ['lcov.lcov', 'TN:\nend_of_record\n'],
+    ['cobertura.xml', '<coverage></coverage>\n'],
+  ];
+  beforeAll(() => {
+    for (const [name, content] of garbage) writeFileSync(join(repo.dir, name), content);
+  });
+
+  it.each(garbage.map(([name]) => name))('--coverage %s: unreadable, named, never usable', (name) => {
+    const result = run(
+      ['--format', 'json', 'plan', '--now', NOW, '--fail-on', 'block', '--coverage', name],
+      repo.dir,
+    );
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout) as {
+      coverage: { status: string; reports: Array<{ path: string; status: string }> };
+      diagnostics: Array<{ id: string; message: string }>;
+    };
+    expect(plan.coverage.reports).toEqual([expect.objectContaining({ path: name, status: 'unreadable' })]);
+    expect(plan.coverage.status).toBe('unusable');
+    expect(plan.diagnostics).toContainEqual(
+      expect.objectContaining({ id: 'coverage-unreadable', message: expect.stringContaining(name) }),
+    );
+  });
+
+  it.each([
+    ['a directory', () => scratch, 'found a directory'],
+    ['/dev/null', () => '/dev/null', 'found a character device'],
+    ['a missing file', () => join(scratch, 'nope.info'), 'no such report file'],
+  ])('--coverage naming %s: exit 2 saying what it is', (_what, path, why) => {
+    const file = path();
+    expectUserError(run(['plan', '--now', NOW, '--coverage', file], repo.dir), `--coverage ${file}`, why);
+  });
+});
+
+describe('policy files that are not policies', () => {
+  it.each([
+    ['/dev/null', () => '/dev/null', 'found a character device'],
+    ['a directory', () => scratch, 'found a directory'],
+  ])('--config %s: exit 2 saying what it is', (_what, path, why) => {
+    const file = path();
+    for (const command of [
+      ['config', 'check'],
+      ['plan', '--now', NOW],
+    ]) {
+      expectUserError(run(['--config', file, ...command], repo.dir), `--config ${file}`, why);
+    }
+  });
+
+  it.each([
+    ['empty', ''],
+    ['only whitespace', '\n  \n'],
+    ['only comments', '# the policy\n# comes later\n'],
+  ])('a policy file that is %s: exit 2, not "all defaults"', (_what, text) => {
+    const dir = join(scratch, `policy-${text.length}`);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'policy.yml');
+    writeFileSync(file, text);
+    for (const command of [
+      ['config', 'check'],
+      ['plan', '--now', NOW],
+    ]) {
+      expectUserError(run(['--config', file, ...command], repo.dir), file, 'the policy file is empty');
+    }
   });
 });
