@@ -7,6 +7,7 @@ import { lastSucceeded, MAX_SINCE, sinceInstant } from '../ledger/queries.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import type { Diagnostic } from '../assess/facts.js';
 import { loadPolicy, workingTreePolicyBlob, type LoadedPolicy } from '../config/load.js';
+import { suggestKey } from '../config/suggest.js';
 import { GitError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
@@ -150,9 +151,13 @@ export async function openWorkspace(
 export function environmentOf(workspace: Workspace, env: string | undefined): string {
   const { policy, source } = workspace.loaded;
   const name = env ?? policy.defaultEnvironment;
-  if (!(name in policy.environments)) {
+  // Own keys only: `--env toString` or `--env __proto__` must not find Object.prototype's members.
+  if (!Object.hasOwn(policy.environments, name)) {
+    const known = Object.keys(policy.environments);
+    const suggestion = suggestKey(name, known);
     throw new UserError(
-      `--env ${name}: no such environment in ${source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
+      `--env ${name}: no such environment in ${source.path ?? 'the policy (defaults)'}; known: ${known.join(', ')}.`,
+      suggestion === null ? {} : { hint: `Did you mean --env ${suggestion}?` },
     );
   }
   return name;

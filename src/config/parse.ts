@@ -61,6 +61,18 @@ function formatIssue(
   return { message: `${at(path)}: "${key}": ${expected}.` };
 }
 
+/** The path to the first own `__proto__` key in parsed YAML, or null. */
+function protoKeyPath(value: unknown, path: Array<string | number>): Array<string | number> | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Object.entries(value)) {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    if (key === '__proto__' && !Array.isArray(value)) return at;
+    const found = protoKeyPath(child, at);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** Parses and validates policy text; every failure is a ConfigError naming file, line and key. */
 export function parsePolicy(text: string, source: PolicySource): Policy {
   const where = describe(source);
@@ -106,6 +118,18 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(`${where}: expected a YAML mapping of policy keys at the top level.`);
   }
+  // zod drops a `__proto__` key without a word (a JavaScript object cannot hold it): an environment
+  // of that name would vanish. Refused, naming where it is.
+  const proto = protoKeyPath(data, []);
+  if (proto !== null) {
+    const issue = {
+      code: 'custom',
+      path: proto,
+      message: 'a key named "__proto__" cannot be used (rename it)',
+      input: undefined,
+    } as z.core.$ZodIssue;
+    throw new ConfigError(formatIssue(issue, doc, lines, where).message);
+  }
   const result = policySchema.safeParse(data);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => formatIssue(issue, doc, lines, where));
@@ -122,7 +146,7 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
       `${where}: "thresholds.waitAt" (${policy.thresholds.waitAt}) must not be above "thresholds.blockAt" (${policy.thresholds.blockAt}).`,
     );
   }
-  if (!(policy.defaultEnvironment in policy.environments)) {
+  if (!Object.hasOwn(policy.environments, policy.defaultEnvironment)) {
     throw new ConfigError(
       `${where}: "defaultEnvironment" is "${policy.defaultEnvironment}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
     );

@@ -158,3 +158,52 @@ describe('policy files that are not policies', () => {
     }
   });
 });
+
+describe('environment names are own keys of environments', () => {
+  const inherited = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+
+  it.each(inherited)('--env %s: exit 2, no such environment, in every command that takes --env', (env) => {
+    for (const command of [
+      ['plan', '--now', NOW],
+      ['lineage'],
+      ['insights', '--now', NOW],
+      ['backtest'],
+      ['record', 'started'],
+      ['calibrate'],
+    ]) {
+      const result = run([...command, '--env', env], repo.dir);
+      expectUserError(result, `--env ${env}: no such environment`, 'known: production');
+    }
+  });
+
+  it('a near miss gets a did-you-mean', () => {
+    const result = run(['plan', '--now', NOW, '--env', 'prodution'], repo.dir);
+    expectUserError(result, '--env prodution: no such environment', 'Did you mean --env production?');
+  });
+
+  it('defaultEnvironment: toString is not one of the environments', () => {
+    const file = join(scratch, 'default-env.yml');
+    writeFileSync(file, 'version: 1\ndefaultEnvironment: toString\n');
+    expectUserError(
+      run(['--config', file, 'config', 'check'], repo.dir),
+      '"defaultEnvironment" is "toString"',
+    );
+  });
+
+  it('an environment named __proto__ is refused with its line (it would vanish)', () => {
+    const file = join(scratch, 'proto-env.yml');
+    writeFileSync(file, 'version: 1\nenvironments:\n  production: {}\n  __proto__:\n    branch: main\n');
+    expectUserError(
+      run(['--config', file, 'config', 'check'], repo.dir),
+      `${file}:5:5: "environments.__proto__"`,
+    );
+  });
+
+  it('an environment really named constructor is found', () => {
+    const file = join(scratch, 'constructor-env.yml');
+    writeFileSync(file, 'version: 1\ndefaultEnvironment: constructor\nenvironments:\n  constructor: {}\n');
+    const result = run(['--config', file, 'plan', '--now', NOW, '--fail-on', 'block'], repo.dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('to constructor');
+  });
+});
