@@ -143,7 +143,8 @@ function summarise(
     case 'GO':
       return `Score ${score}/100${why}; no gate fires. Safe to deploy now.`;
     case 'INCONCLUSIVE':
-      return `Required evidence is missing: ${firstGate?.title ?? 'see diagnostics'}. Score ${score}/100 is not trustworthy yet.`;
+      // A source gate says which source and query in its reason; the others' titles say it all.
+      return `Required evidence is missing: ${firstGate?.title ?? 'see diagnostics'}${firstGate?.kind === 'source' ? ` (${firstGate.reason.replace(/\.$/, '')})` : ''}. Score ${score}/100 is not trustworthy yet.`;
     case 'BLOCK':
       return firstGate?.level === 'block'
         ? `${firstGate.title}: ${firstGate.reason} Score ${score}/100${why}.`
