@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,5 +213,84 @@ describe('environment names are own keys of environments', () => {
     const result = run(['--config', file, 'plan', '--now', NOW, '--fail-on', 'block'], repo.dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('to constructor');
+  });
+});
+
+describe('a checkout that is not built or not installed', () => {
+  /** A copy of the real bin/ shim (and scripts/prepare.mjs) in a directory of its own. */
+  function checkout(files: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'da-checkout-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'scripts'));
+    copyFileSync(BIN, join(dir, 'bin/deployadvisor.js'));
+    copyFileSync(join(import.meta.dirname, '../../scripts/prepare.mjs'), join(dir, 'scripts/prepare.mjs'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const spawnNode = (script: string, cwd: string) =>
+    spawnSync(process.execPath, [script, 'plan'], {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+
+  it('without dist/: exit 2, "run npm run build", no stack trace', () => {
+    const dir = checkout({});
+    try {
+      const result = spawnNode(join(dir, 'bin/deployadvisor.js'), dir);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        `deployadvisor: ${join(dir, 'dist/cli.js')} is missing: this checkout is not built; run \`npm run build\` in ${dir}/ (\`npm ci\` builds too).\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without its dependencies: exit 2, "run npm ci", no stack trace', () => {
+    const dir = checkout({ 'dist/cli.js': "import 'commander';\n" });
+    try {
+      const result = spawnNode(join(dir, 'bin/deployadvisor.js'), dir);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain("a dependency is not installed (Cannot find package 'commander'");
+      expect(result.stderr).toContain(`run \`npm ci\` in ${dir}/.`);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a bug in the CLI itself still shows its stack (it is not hidden as a setup problem)', () => {
+    const dir = checkout({ 'dist/cli.js': "throw new Error('boom');\n" });
+    try {
+      const result = spawnNode(join(dir, 'bin/deployadvisor.js'), dir);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('Error: boom');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('package.json builds on install (prepare), and without tsup (--omit=dev) says so and succeeds', () => {
+    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts.prepare).toBe('node scripts/prepare.mjs');
+    const dir = checkout({});
+    try {
+      const result = spawnSync(process.execPath, [join(dir, 'scripts/prepare.mjs')], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(
+        'tsup is not installed (dev dependencies omitted), so dist/ is not built',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
