@@ -120,9 +120,7 @@ describe('coverage reports that are not reports', () => {
     };
     expect(plan.coverage.reports).toEqual([expect.objectContaining({ path: name, status: 'unreadable' })]);
     expect(plan.coverage.status).toBe('unusable');
-    expect(plan.diagnostics).toContainEqual(
-      expect.objectContaining({ id: 'coverage-unreadable', message: expect.stringContaining(name) }),
-    );
+    expect(plan.diagnostics.find((d) => d.id === 'coverage-unreadable')?.message).toContain(name);
   });
 
   it.each([
