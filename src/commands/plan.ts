@@ -250,7 +250,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     history,
   });
 
-  let summaryError: unknown = null;
+  let summaryError: UserError | null = null;
   switch (options.format) {
     case 'json':
       await emit(io, options, renderJson(plan));
@@ -268,6 +268,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
           await writeUserFile('GITHUB_STEP_SUMMARY', resolve(io.cwd, summaryFile), out.summary, 'a');
           summaryWritten = true;
         } catch (error) {
+          if (!(error instanceof UserError)) throw error;
           // The error (exit 2) waits until the plan is printed and, with --record, recorded.
           summaryError = error;
         }

@@ -13,6 +13,9 @@ export function renderTable(head: string[], rows: string[][], widths: number[]):
   return table.toString();
 }
 
+/** Characters as a reader counts them: an emoji or an accented letter is not cut in two. */
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
 /**
  * Hard-breaks every word too long for its cell: cli-table3 wraps only at spaces and cuts a longer word
  * short with "…" (a source name, a PromQL query), so a reader never saw the whole of it.
@@ -26,7 +29,9 @@ function breakLongWords(cell: string, width: number | undefined): string {
       line
         .split(' ')
         .map((word) => {
-          const chars = [...word];
+          // Code units are at least as many as characters: most words are settled without segmenting.
+          if (word.length <= room) return word;
+          const chars = Array.from(GRAPHEMES.segment(word), (part) => part.segment);
           if (chars.length <= room) return word;
           const pieces: string[] = [];
           for (let at = 0; at < chars.length; at += room) pieces.push(chars.slice(at, at + room).join(''));
