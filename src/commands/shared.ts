@@ -1,5 +1,6 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { notARegularFile } from '../collect/file-kind.js';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
 import { resolveCommit } from '../collect/git-facts.js';
@@ -95,11 +96,13 @@ async function probeLayout(probe: GitRunner): Promise<RepoLayout> {
 /** The directory to work in; a missing one is named (git would only say it cannot start). */
 export async function repoDirectory(io: Io, options: GlobalOptions): Promise<string> {
   const dir = resolve(io.cwd, options.repo ?? '.');
-  const isDirectory = await stat(dir).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-  if (!isDirectory) throw new UserError(`--repo ${options.repo ?? dir}: no such directory (${dir}).`);
+  const info = await stat(dir).catch(() => null);
+  if (info === null) throw new UserError(`--repo ${options.repo ?? dir}: no such directory (${dir}).`);
+  if (!info.isDirectory()) {
+    throw new UserError(
+      `--repo ${options.repo ?? dir}: expected a directory, found ${notARegularFile(info) ?? 'a file'} (${dir}).`,
+    );
+  }
   return dir;
 }
 

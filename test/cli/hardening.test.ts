@@ -133,6 +133,17 @@ describe('coverage reports that are not reports', () => {
   });
 });
 
+describe('--repo that is not a directory', () => {
+  it.each([
+    ['a file', () => BIN, 'expected a directory, found a file'],
+    ['/dev/null', () => '/dev/null', 'expected a directory, found a character device'],
+    ['a missing path', () => join(scratch, 'nope'), 'no such directory'],
+  ])('--repo %s: exit 2 saying what it is', (_what, path, why) => {
+    const dir = path();
+    expectUserError(run(['--repo', dir, 'plan', '--now', NOW], repo.dir), `--repo ${dir}: ${why}`);
+  });
+});
+
 describe('policy files that are not policies', () => {
   it.each([
     ['/dev/null', () => '/dev/null', 'found a character device'],
