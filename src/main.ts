@@ -52,11 +52,16 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       },
     })
     .exitOverride()
-    .hook('preAction', (_program, action) => {
-      if (program.opts<GlobalOptions>().format === 'html' && action.name() !== 'insights') {
+    .hook('preAction', async (_program, action) => {
+      const options = program.opts<GlobalOptions>();
+      if (options.format === 'html' && action.name() !== 'insights') {
         throw new UserError(
           `${action.name()} --format html: only insights writes HTML; use text, json, markdown or github.`,
         );
+      }
+      if (options.output !== undefined) {
+        const { checkOutputPath } = await import('./commands/shared.js');
+        await checkOutputPath(io, options.output);
       }
     });
 

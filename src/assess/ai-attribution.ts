@@ -11,6 +11,7 @@ export const KNOWN_TOOLS = [
   'devin',
   'amazon-q',
   'gemini',
+  'sweep',
 ] as const;
 
 export interface AiMarker {
@@ -45,6 +46,7 @@ export function canonicalTool(text: string): string {
   if (/devin/.test(t)) return 'devin';
   if (/amazon[ -]?q|amazon-q|codewhisperer/.test(t)) return 'amazon-q';
   if (/gemini/.test(t)) return 'gemini';
+  if (/^sweep(?:-ai|\b)/.test(t)) return 'sweep';
   const word = /[a-z0-9][a-z0-9._-]*/.exec(t)?.[0];
   return word ?? 'unknown';
 }
@@ -86,15 +88,65 @@ const IDENTITIES: ReadonlyArray<{ tool: string; email: RegExp; name: RegExp }> =
   },
 ];
 
-const BOT_AUTHORS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^copilot-swe-agent\[bot\]$|^copilot$/i, 'copilot'],
-  [/^devin-ai-integration\[bot\]$/i, 'devin'],
-  [/^google-labs-jules\[bot\]$/i, 'jules'],
-  [/^amazon-q-developer\[bot\]$/i, 'amazon-q'],
-  [/^cursor(?:agent)?\[bot\]$/i, 'cursor'],
-  [/^gemini-code-assist\[bot\]$/i, 'gemini'],
-  [/\(aider\)$/i, 'aider'],
+/**
+ * GitHub App accounts that coding agents commit (or co-author) under. A GitHub App commits as its login
+ * with the email `<id>+<login>@users.noreply.github.com`; both are matched whole (the `<id>+` is optional,
+ * the host may be a GitHub Enterprise one). Review bots (coderabbitai[bot]) are not here: GitHub names
+ * them as co-author when one of their review suggestions is applied, and a reviewer's suggestion is not
+ * authorship, as for a person's.
+ * Each entry was checked against real commits or the agent's own code:
+ */
+const BOT_ACCOUNTS: ReadonlyArray<{ login: string; tool: string }> = [
+  // Copilot coding agent: commits as "Copilot <198982749+Copilot@users.noreply.github.com>"; its PR
+  // account is copilot-swe-agent[bot]. Copilot CLI co-authors as 223556219+Copilot (same login).
+  { login: 'copilot', tool: 'copilot' },
+  { login: 'copilot-swe-agent[bot]', tool: 'copilot' },
+  // anthropics/claude-code-action (src/github/operations/git-config.ts) sets user.name to the bot login
+  // and user.email to `${id}+${login}@users.noreply.github.com`; the defaults are claude[bot] and
+  // 41898282, and the Claude GitHub App's own account is 209825114+claude[bot].
+  { login: 'claude[bot]', tool: 'claude' },
+  // Cursor (Bugbot autofix, background agents): "cursor[bot] <206951365+cursor[bot]@users.noreply.github.com>".
+  { login: 'cursor[bot]', tool: 'cursor' },
+  { login: 'cursoragent[bot]', tool: 'cursor' },
+  // OpenAI Codex cloud: "Codex <199175422+chatgpt-codex-connector[bot]@users.noreply.github.com>" as
+  // author or co-author; the Codex GitHub App is openai-codex[bot] (215057067).
+  { login: 'chatgpt-codex-connector[bot]', tool: 'codex' },
+  { login: 'openai-codex[bot]', tool: 'codex' },
+  // Devin: "Devin AI <158243242+devin-ai-integration[bot]@users.noreply.github.com>".
+  { login: 'devin-ai-integration[bot]', tool: 'devin' },
+  // Jules: "google-labs-jules[bot] <161369871+google-labs-jules[bot]@users.noreply.github.com>".
+  { login: 'google-labs-jules[bot]', tool: 'jules' },
+  // Amazon Q Developer agent: amazon-q-developer[bot] (208079219).
+  { login: 'amazon-q-developer[bot]', tool: 'amazon-q' },
+  // Gemini Code Assist: gemini-code-assist[bot] (176961590).
+  { login: 'gemini-code-assist[bot]', tool: 'gemini' },
+  // Sweep: its own code (sweepai/sweep, sweepai/config/server.py) commits as sweep-ai[bot].
+  { login: 'sweep-ai[bot]', tool: 'sweep' },
 ];
+
+/**
+ * Agents' own addresses, as authors: Claude Code's `--author="Claude <noreply@anthropic.com>"`, the
+ * Cursor background agent's git identity "Cursor Agent <cursoragent@cursor.com>", Codex's
+ * noreply@openai.com and codex@openai.com. Exact addresses only: a person at anthropic.com is a person.
+ */
+const AGENT_EMAILS: ReadonlyMap<string, string> = new Map([
+  ['noreply@anthropic.com', 'claude'],
+  ['cursoragent@cursor.com', 'cursor'],
+  ['noreply@openai.com', 'codex'],
+  ['codex@openai.com', 'codex'],
+]);
+
+/** The tool whose bot account a name or email is, if any (whole login, or its noreply address). */
+function botAccountTool(name: string, email: string): string | null {
+  const login = name.trim().toLowerCase();
+  const noreply = /^(?:\d+\+)?([^@]+)@users\.noreply\.[^@]+$/i.exec(email.trim())?.[1]?.toLowerCase();
+  for (const account of BOT_ACCOUNTS) {
+    // A bare name ("Copilot") counts only for [bot] logins and Copilot's, never a person's first name.
+    if (login === account.login && (login.endsWith('[bot]') || login === 'copilot')) return account.tool;
+    if (noreply === account.login) return account.tool;
+  }
+  return null;
+}
 
 const BODY_MARKERS: ReadonlyArray<readonly [RegExp, string | null]> = [
   [/generated with \[?claude code\]?/i, 'claude'],
@@ -110,7 +162,7 @@ function identityTool(value: string): string | null {
   for (const identity of IDENTITIES) {
     if ((email !== '' && identity.email.test(email)) || identity.name.test(name)) return identity.tool;
   }
-  return null;
+  return botAccountTool(name, email);
 }
 
 function trailerMarker(key: string, value: string): AiMarker | null {
@@ -211,13 +263,11 @@ function botTool(name: string, email: string): string | null {
   const key = `${name}\0${email}`;
   const cached = botToolCache.get(key);
   if (cached !== undefined) return cached;
-  let found: string | null = null;
-  for (const [pattern, tool] of BOT_AUTHORS) {
-    if (pattern.test(name) || pattern.test(email.split('@')[0] ?? '')) {
-      found = tool;
-      break;
-    }
-  }
+  const found =
+    botAccountTool(name, email) ??
+    AGENT_EMAILS.get(email.trim().toLowerCase()) ??
+    // aider commits as "Jane Doe (aider)" (its --attribute-author default).
+    (/\(aider\)$/i.test(name.trim()) ? 'aider' : null);
   if (botToolCache.size >= CACHE_LIMIT) botToolCache.clear();
   botToolCache.set(key, found);
   return found;

@@ -207,7 +207,8 @@ function summarise(
         : `Already running: ${short(target.sha)} is what ${input.env} runs (${base.note}); nothing to deploy.`;
     }
     case 'INCONCLUSIVE':
-      return `Required evidence is missing: ${firstGate?.title ?? 'see diagnostics'}. Score ${score}/100 is not trustworthy yet.`;
+      // A source gate says which source and query in its reason; the others' titles say it all.
+      return `Required evidence is missing: ${firstGate?.title ?? 'see diagnostics'}${firstGate?.kind === 'source' ? ` (${firstGate.reason.replace(/\.$/, '')})` : ''}. Score ${score}/100 is not trustworthy yet.`;
     case 'BLOCK':
       return firstGate?.level === 'block'
         ? `${firstGate.title}: ${firstGate.reason} Score ${score}/100${why}.`

@@ -128,6 +128,9 @@ export function assessSources(
       });
     };
     const outcome = fact.outcome;
+    // Gate titles name the source, and reasons its whole query: the summary shows the first gate's
+    // title and reason, and a reader must be able to tell which of several similar queries fired.
+    const asked = fact.query === null ? '' : ` (query ${fact.query})`;
     switch (outcome.status) {
       case 'skipped': {
         row('skipped', null, outcome.reason);
@@ -137,7 +140,7 @@ export function assessSources(
               'source-skipped',
               'inconclusive',
               `Required source ${fact.name} not asked`,
-              `${outcome.reason}; it is required.`,
+              `${outcome.reason}${asked}; it is required.`,
             ),
           );
         break;
@@ -169,7 +172,7 @@ export function assessSources(
               missing.id,
               level,
               `Source ${fact.name} ${missing.title}`,
-              `${outcome.reason}; ${missing.key}: ${missing.choice}${rule.required ? ', required' : ''}.`,
+              `${outcome.reason}${asked}; ${missing.key}: ${missing.choice}${rule.required ? ', required' : ''}.`,
             ),
           );
         break;
@@ -200,13 +203,13 @@ export function assessSources(
                 'source-load',
                 'wait',
                 `High load: ${fact.name}`,
-                `${breach}; risky changes wait until load drops.`,
+                `${breach}${asked}; risky changes wait until load drops.`,
               )
             : gate(
                 'source-unhealthy',
                 'wait',
                 `Unhealthy production: ${fact.name}`,
-                `${breach}; deploys wait until it recovers.`,
+                `${breach}${asked}; deploys wait until it recovers.`,
               ),
         );
         break;

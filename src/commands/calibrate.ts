@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { calibrate, HELD_OUT_SHARE } from '../assess/calibrate.js';
 import { systemClock } from '../collect/clock.js';
@@ -8,7 +8,7 @@ import type { GlobalOptions } from '../main.js';
 import { auc, renderCalibrationText } from '../render/backtest.js';
 import { backtestRange } from './backtest.js';
 import { parseNow } from './plan.js';
-import { emit } from './shared.js';
+import { emit, writeUserFile } from './shared.js';
 import { cleanDeep, cleanText } from '../render/safe-text.js';
 
 export interface CalibrateOptions {
@@ -93,7 +93,7 @@ export async function runCalibrate(
       ref: null,
       blobSha: null,
     });
-    await writeFile(path, updated);
+    await writeUserFile('calibrate --write', path, updated);
     written = source.path ?? '.deployadvisor.yml';
   }
   const out =

@@ -1,5 +1,5 @@
 import { byText } from '../assess/context.js';
-import { access, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathMatcher } from '../assess/path-globs.js';
 import { DEFAULT_MIGRATION_PATHS } from '../config/schema.js';
@@ -9,7 +9,7 @@ import { parsePolicy } from '../config/parse.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
-import { repoDirectory } from './shared.js';
+import { repoDirectory, writeUserFile } from './shared.js';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 
 /** What init could tell about the repository. */
@@ -191,7 +191,12 @@ export async function runInit(io: Io, options: GlobalOptions): Promise<number> {
   const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const text = renderInitPolicy(found, timezone);
   parsePolicy(text, { kind: 'file', path: target, ref: null, blobSha: null });
-  await writeFile(target, text, { flag: 'wx' });
+  await writeUserFile(
+    options.config === undefined ? 'init' : `init --config ${options.config}`,
+    target,
+    text,
+    'wx',
+  );
   io.stdout(
     `Wrote ${relative(io.cwd, target) || target}: branch ${found.branch}, ${found.zones.length} risk zone(s), ${found.migrationDirs.length} migration folder(s), CI ${found.ciProvider ?? 'none'}.\n`,
   );

@@ -17,7 +17,7 @@ import { compareWithRemote, pullLedger, pushLedger, remoteProblems } from '../le
 import type { GlobalOptions } from '../main.js';
 import { cleanDeep } from '../render/safe-text.js';
 import { wrapBlock } from '../render/style.js';
-import { emit, instantOption, openWorkspace, sinceOption, type Workspace } from './shared.js';
+import { emit, environmentOf, instantOption, openWorkspace, sinceOption, type Workspace } from './shared.js';
 
 /** All well-formed records, oldest first. */
 export async function ledgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
@@ -59,12 +59,7 @@ export async function runRecord(
   }
   const workspace = await openWorkspace(io, options);
   const { policy } = workspace.loaded;
-  const env = recordOptions.env ?? policy.defaultEnvironment;
-  if (!(env in policy.environments)) {
-    throw new UserError(
-      `--env ${env}: no such environment in the policy; known: ${Object.keys(policy.environments).join(', ')}.`,
-    );
-  }
+  const env = environmentOf(workspace, recordOptions.env);
   const reason = recordOptions.reason?.trim();
   if ((event === 'failed' || event === 'rolled-back') && (reason === undefined || reason === '')) {
     throw new UserError(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
@@ -27,7 +27,15 @@ import { renderText } from '../render/plan-text.js';
 import { cleanDeep, cleanText, guardOutput } from '../render/safe-text.js';
 import { VERSION } from '../version.js';
 import { pastDeploys } from './past-deploys.js';
-import { emit, environmentOf, instantOption, ledgerBaseOf, openWorkspace, styleFor } from './shared.js';
+import {
+  emit,
+  environmentOf,
+  instantOption,
+  ledgerBaseOf,
+  openWorkspace,
+  styleFor,
+  writeUserFile,
+} from './shared.js';
 
 /** The newest deploys the history factor reads (older ones matter less, and cost time). */
 const MAX_HISTORY_DEPLOYS = 300;
@@ -74,22 +82,46 @@ interface Spinner {
   stop(): void;
 }
 
+const NO_SPINNER: Spinner = { update() {}, stop() {} };
+
+/**
+ * A width ora can divide by. ora counts the lines to clear as width / columns: a terminal that
+ * reports 0 columns (`stty cols 0`, some serial consoles) made that Infinity, and ora wrote escape
+ * codes forever. Undefined is fine (ora takes 80); 1 and huge widths give a finite count.
+ */
+function usableWidth(stream: NodeJS.WriteStream): boolean {
+  const columns: number | undefined = stream.columns;
+  return columns === undefined || (Number.isFinite(columns) && columns >= 1);
+}
+
 export async function spinner(io: Io, options: GlobalOptions, text: string): Promise<Spinner> {
+  const stream = io.progressStream;
   if (
     !io.isTTY.stderr ||
-    io.progressStream === undefined ||
+    stream === undefined ||
     options.quiet === true ||
-    options.format === 'github'
+    options.format === 'github' ||
+    !usableWidth(stream)
   ) {
-    return { update() {}, stop() {} };
+    return NO_SPINNER;
   }
   const { default: ora } = await import('ora');
-  const spin = ora({ text, stream: io.progressStream }).start();
+  const spin = ora({ text, stream }).start();
+  // A resize to an unusable width stops the spinner before its next frame: Node sets the new size
+  // and emits 'resize' in one step, so no frame is drawn in between.
+  const onResize = () => {
+    if (!usableWidth(stream)) stop();
+  };
+  const stop = () => {
+    stream.off('resize', onResize);
+    spin.stop();
+  };
+  stream.on('resize', onResize);
   return {
     update: (next) => {
       spin.text = next;
     },
-    stop: () => spin.stop(),
+    stop,
   };
 }
 
@@ -143,7 +175,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     const pending = sourceNames(sourcesPolicy);
     const label = () => `Asking sources: ${pending.join(', ')}`;
     // --offline asks nobody: nothing to wait for, so no spinner.
-    const sourcesSpin = offline ? { update() {}, stop() {} } : await spinner(io, options, label());
+    const sourcesSpin = offline ? NO_SPINNER : await spinner(io, options, label());
     try {
       return await collectSources(sourcesPolicy, {
         env: io.env,
@@ -222,6 +254,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
 
   // JSON carries the exact strings (escaped by JSON itself); every other format gets one-line values.
   const shown = options.format === 'json' ? plan : cleanDeep(plan);
+  let summaryError: UserError | null = null;
   switch (options.format) {
     case 'json':
       await emit(io, options, renderJson(plan));
@@ -233,9 +266,24 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
       const out = renderGithub(shown);
       await emit(io, options, out.stdout, { workflowCommands: true });
       const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-      if (summaryFile !== undefined && summaryFile !== '')
-        await appendFile(summaryFile, guardOutput(out.summary));
-      else await emit(io, { ...options, output: undefined }, out.summary);
+      let summaryWritten = false;
+      if (summaryFile !== undefined && summaryFile !== '') {
+        try {
+          await writeUserFile(
+            'GITHUB_STEP_SUMMARY',
+            resolve(io.cwd, summaryFile),
+            guardOutput(out.summary),
+            'a',
+          );
+          summaryWritten = true;
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          // The error (exit 2) waits until the plan is printed and, with --record, recorded.
+          summaryError = error;
+        }
+      }
+      // Without a step summary the plan goes to stdout: it is never lost.
+      if (!summaryWritten) await emit(io, { ...options, output: undefined }, out.summary);
       break;
     }
     case 'text':
@@ -286,5 +334,6 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
       `deployadvisor: OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${cleanText(plan.overridden.reason)}"\n`,
     );
   }
+  if (summaryError !== null) throw summaryError;
   return plan.exitCode;
 }

@@ -1,6 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { notARegularFile } from '../collect/file-kind.js';
 import { createGitRunner, type GitRunner } from '../collect/git-runner.js';
 import { readRepoLayout, type RepoLayout } from '../collect/repo-layout.js';
 import { resolveCommit, type LedgerBase } from '../collect/git-facts.js';
@@ -8,6 +9,7 @@ import { lastSucceeded, MAX_SINCE, sinceInstant } from '../ledger/queries.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import type { Diagnostic } from '../assess/facts.js';
 import { loadPolicy, workingTreePolicyBlob, type LoadedPolicy } from '../config/load.js';
+import { suggestKey } from '../config/suggest.js';
 import { GitError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from '../main.js';
@@ -96,11 +98,13 @@ async function probeLayout(probe: GitRunner): Promise<RepoLayout> {
 /** The directory to work in; a missing one is named (git would only say it cannot start). */
 export async function repoDirectory(io: Io, options: GlobalOptions): Promise<string> {
   const dir = resolve(io.cwd, options.repo ?? '.');
-  const isDirectory = await stat(dir).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-  if (!isDirectory) throw new UserError(`--repo ${options.repo ?? dir}: no such directory (${dir}).`);
+  const info = await stat(dir).catch(() => null);
+  if (info === null) throw new UserError(`--repo ${options.repo ?? dir}: no such directory (${dir}).`);
+  if (!info.isDirectory()) {
+    throw new UserError(
+      `--repo ${options.repo ?? dir}: expected a directory, found ${notARegularFile(info) ?? 'a file'} (${dir}).`,
+    );
+  }
   return dir;
 }
 
@@ -152,9 +156,13 @@ export async function openWorkspace(
 export function environmentOf(workspace: Workspace, env: string | undefined): string {
   const { policy, source } = workspace.loaded;
   const name = env ?? policy.defaultEnvironment;
-  if (!(name in policy.environments)) {
+  // Own keys only: `--env toString` or `--env __proto__` must not find Object.prototype's members.
+  if (!Object.hasOwn(policy.environments, name)) {
+    const known = Object.keys(policy.environments);
+    const suggestion = suggestKey(name, known);
     throw new UserError(
-      `--env ${name}: no such environment in ${source.path ?? 'the policy'}; known: ${Object.keys(policy.environments).join(', ')}.`,
+      `--env ${name}: no such environment in ${source.path ?? 'the policy (defaults)'}; known: ${known.join(', ')}.`,
+      suggestion === null ? {} : { hint: `Did you mean --env ${suggestion}?` },
     );
   }
   return name;
@@ -274,6 +282,73 @@ export async function styleFor(io: Io, options: GlobalOptions): Promise<Style> {
   };
 }
 
+/** Why writing `path` failed, in words for the failures people meet (a missing folder, a folder). */
+function whyNotWritten(path: string, error: unknown): string {
+  switch ((error as NodeJS.ErrnoException | null)?.code) {
+    case 'ENOENT':
+      return `the directory ${dirname(path)} does not exist`;
+    case 'ENOTDIR':
+      return `a parent of ${path} is not a directory`;
+    case 'EISDIR':
+      return `${path} is a directory, not a file`;
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EEXIST':
+      return `${path} already exists`;
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Writes (or with `flag: 'a'` appends) a file the user named; a failure is a usage error (exit 2)
+ * that names where the path came from (`label`: `--output x`, `GITHUB_STEP_SUMMARY`) and the path.
+ */
+export async function writeUserFile(
+  label: string,
+  path: string,
+  text: string,
+  flag: 'w' | 'a' | 'wx' = 'w',
+): Promise<void> {
+  try {
+    await writeFile(path, text, { flag });
+  } catch (error) {
+    throw new UserError(`${label}: cannot write ${path}: ${whyNotWritten(path, error)}.`, {
+      hint: 'Point it at a file in a directory that exists and is writable.',
+    });
+  }
+}
+
+/**
+ * `--output` checked before any work: its directory exists and it is not itself a directory, so a
+ * typo fails at once instead of after the whole assessment.
+ */
+export async function checkOutputPath(io: Io, output: string): Promise<void> {
+  const path = resolve(io.cwd, output);
+  const [self, parent] = await Promise.all([
+    stat(path).catch(() => null),
+    stat(dirname(path)).catch(() => null),
+  ]);
+  const why =
+    self?.isDirectory() === true
+      ? `${path} is a directory, not a file`
+      : parent === null
+        ? `the directory ${dirname(path)} does not exist`
+        : !parent.isDirectory()
+          ? `${dirname(path)} is not a directory`
+          : null;
+  if (why !== null) {
+    throw new UserError(`--output ${output}: cannot write ${path}: ${why}.`, {
+      hint: 'Point it at a file in a directory that exists and is writable.',
+    });
+  }
+}
+
 /**
  * Writes command output to --output or stdout (where main's guard escapes what a terminal would act
  * on); a file gets the same guard. `workflowCommands` marks our own GitHub annotations.
@@ -288,12 +363,5 @@ export async function emit(
     io.stdout(text, kind);
     return;
   }
-  const path = resolve(io.cwd, options.output);
-  try {
-    await writeFile(path, guardOutput(text));
-  } catch (error) {
-    throw new UserError(
-      `--output ${options.output}: cannot write ${path} (${error instanceof Error ? error.message : String(error)}).`,
-    );
-  }
+  await writeUserFile(`--output ${options.output}`, resolve(io.cwd, options.output), guardOutput(text));
 }

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { notARegularFile } from '../collect/file-kind.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import { policySchema, type Policy } from './schema.js';
 
@@ -106,7 +107,12 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
     let size: number;
     try {
       const info = await stat(file);
-      if (!info.isFile()) throw new ConfigError(`${file}: expected a policy file, found a directory.`);
+      const kind = notARegularFile(info);
+      if (kind !== null) {
+        throw new ConfigError(
+          `${options.configPath === undefined ? file : `--config ${options.configPath}`}: expected a policy file, found ${kind} (${file}).`,
+        );
+      }
       size = info.size;
     } catch (error) {
       if (error instanceof ConfigError) throw error;

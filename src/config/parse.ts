@@ -61,6 +61,18 @@ function formatIssue(
   return { message: `${at(path)}: "${key}": ${expected}.` };
 }
 
+/** The path to the first own `__proto__` key in parsed YAML, or null. */
+function protoKeyPath(value: unknown, path: Array<string | number>): Array<string | number> | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Object.entries(value)) {
+    const at = [...path, Array.isArray(value) ? Number(key) : key];
+    if (key === '__proto__' && !Array.isArray(value)) return at;
+    const found = protoKeyPath(child, at);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** Parses and validates policy text; every failure is a ConfigError naming file, line and key. */
 export function parsePolicy(text: string, source: PolicySource): Policy {
   const where = describe(source);
@@ -95,9 +107,28 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
       `Policy files may use at most ${MAX_ALIASES} aliases; write the values out.`,
     );
   }
-  if (data === null || data === undefined) data = {};
+  // An empty file (or only comments) is refused rather than read as "all defaults": a policy truncated
+  // by a failed step or a bad merge must not silently drop every gate.
+  if (data === null || data === undefined) {
+    throw new ConfigError(
+      `${where}: the policy file is empty (no keys, at most comments).`,
+      'Write at least `version: 1` (`deployadvisor init` writes a full one), or delete the file to use the defaults.',
+    );
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(`${where}: expected a YAML mapping of policy keys at the top level.`);
+  }
+  // zod drops a `__proto__` key without a word (a JavaScript object cannot hold it): an environment
+  // of that name would vanish. Refused, naming where it is.
+  const proto = protoKeyPath(data, []);
+  if (proto !== null) {
+    const issue = {
+      code: 'custom',
+      path: proto,
+      message: 'a key named "__proto__" cannot be used (rename it)',
+      input: undefined,
+    } as z.core.$ZodIssue;
+    throw new ConfigError(formatIssue(issue, doc, lines, where).message);
   }
   const result = policySchema.safeParse(data);
   if (!result.success) {
@@ -115,7 +146,7 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
       `${where}: "thresholds.waitAt" (${policy.thresholds.waitAt}) must not be above "thresholds.blockAt" (${policy.thresholds.blockAt}).`,
     );
   }
-  if (!(policy.defaultEnvironment in policy.environments)) {
+  if (!Object.hasOwn(policy.environments, policy.defaultEnvironment)) {
     throw new ConfigError(
       `${where}: "defaultEnvironment" is "${policy.defaultEnvironment}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
     );

@@ -9,8 +9,37 @@ export function renderTable(head: string[], rows: string[][], widths: number[]):
     wrapOnWordBoundary: true,
     style: { head: [], border: [], compact: false },
   });
-  for (const row of rows) table.push(row);
+  for (const row of rows) table.push(row.map((cell, i) => breakLongWords(cell, widths[i])));
   return table.toString();
+}
+
+/** Characters as a reader counts them: an emoji or an accented letter is not cut in two. */
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * Hard-breaks every word too long for its cell: cli-table3 wraps only at spaces and cuts a longer word
+ * short with "…" (a source name, a PromQL query), so a reader never saw the whole of it.
+ */
+function breakLongWords(cell: string, width: number | undefined): string {
+  if (width === undefined) return cell;
+  const room = Math.max(1, width - 2);
+  return cell
+    .split('\n')
+    .map((line) =>
+      line
+        .split(' ')
+        .map((word) => {
+          // Code units are at least as many as characters: most words are settled without segmenting.
+          if (word.length <= room) return word;
+          const chars = Array.from(GRAPHEMES.segment(word), (part) => part.segment);
+          if (chars.length <= room) return word;
+          const pieces: string[] = [];
+          for (let at = 0; at < chars.length; at += room) pieces.push(chars.slice(at, at + room).join(''));
+          return pieces.join('\n');
+        })
+        .join(' '),
+    )
+    .join('\n');
 }
 
 /**

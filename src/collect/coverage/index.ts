@@ -6,6 +6,7 @@ import { glob } from 'tinyglobby';
 import type { CoverageFacts, CoverageReport } from '../../assess/facts.js';
 import { UserError } from '../../errors.js';
 import { readBlobs } from '../git-facts.js';
+import { notARegularFile } from '../file-kind.js';
 import type { GitRunner } from '../git-runner.js';
 import { PathMapper, type PathMapRule } from './path-map.js';
 import { readHead, sniffFormat } from './sniff.js';
@@ -149,10 +150,17 @@ async function findReports(
   if (request.explicit.length > 0) {
     const files = request.explicit.map((file) => resolve(request.cwd, file));
     for (const [i, file] of files.entries()) {
-      try {
-        if (!(await stat(file)).isFile()) throw new Error('not a file');
-      } catch {
-        throw new UserError(`--coverage ${request.explicit[i] ?? file}: no such report file (${file}).`);
+      const info = await stat(file).catch(() => null);
+      const kind = info === null ? null : notARegularFile(info);
+      if (info === null || kind !== null) {
+        throw new UserError(
+          `--coverage ${request.explicit[i] ?? file}: ${info === null ? 'no such report file' : `expected a report file, found ${kind}`} (${file}).`,
+          kind === 'a directory'
+            ? {
+                hint: 'Name the report inside it, for example coverage/lcov.info, or set coverage.reports globs.',
+              }
+            : {},
+        );
       }
     }
     return { source: 'option', files };
@@ -283,6 +291,16 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
       }
       generatedAt = reportTimestamp(head, status.format);
       await readReport(file, status.format, sink, shown);
+      // Read by its name (lcov.info, coverage.out, ...) or a weak sniff, a file that is empty or not a
+      // report at all yields nothing: it is unreadable, never an "ok" report that measured nothing.
+      if (status.files === 0) {
+        throw new CoverageReadError(
+          shown,
+          (await stat(file)).size === 0
+            ? 'the file is empty'
+            : `nothing in it names a source file (read as ${status.format}): not a coverage report, or one of no files`,
+        );
+      }
     } catch (error) {
       status.status = 'unreadable';
       status.message =

@@ -1,0 +1,305 @@
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
+
+/** Hostile paths, files and names given to the built binary: each one named, exit 2, no stack trace. */
+
+const BIN = join(import.meta.dirname, '../../bin/deployadvisor.js');
+const NOW = '2026-11-23T10:00:00Z';
+
+function run(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: cwd, TZ: 'UTC', ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** What every user mistake must look like on stderr. */
+function expectUserError(result: { code: number | null; stderr: string }, ...named: string[]) {
+  expect(result.code).toBe(2);
+  expect(result.stderr).not.toContain('internal error');
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  for (const text of named) expect(result.stderr).toContain(text);
+}
+
+let repo: TestRepo;
+let scratch: string;
+beforeAll(() => {
+  if (!existsSync(join(import.meta.dirname, '../../dist/cli.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  repo = makeRepo();
+  repo.write('src/app.ts', 'export const a = 1;\n');
+  repo.commit('initial');
+  scratch = mkdtempSync(join(tmpdir(), 'da-hardening-'));
+});
+afterAll(() => {
+  repo.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('files the tool writes', () => {
+  it.each([
+    ['a missing directory', () => join(scratch, 'no-such-dir', 'summary.md'), 'does not exist'],
+    ['a directory', () => scratch, 'is a directory'],
+    ['/dev/full', () => '/dev/full', 'no space left'],
+  ])('GITHUB_STEP_SUMMARY at %s: exit 2 naming it, the plan still printed', (_what, path, why) => {
+    const summary = path();
+    const result = run(['--format', 'github', 'plan', '--now', NOW, '--fail-on', 'block'], repo.dir, {
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expectUserError(result, 'GITHUB_STEP_SUMMARY', summary, why);
+    // The annotation and the whole markdown plan, on stdout instead of the summary.
+    expect(result.stdout).toContain('::notice title=deployadvisor%3A GO');
+    expect(result.stdout).toContain('## 🟢 GO — deploy');
+  });
+
+  it('GITHUB_STEP_SUMMARY that can be written gets the plan appended, stdout only the annotations', () => {
+    const summary = join(scratch, 'summary.md');
+    const result = run(['--format', 'github', 'plan', '--now', NOW, '--fail-on', 'block'], repo.dir, {
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('## 🟢 GO');
+    expect(readFileSync(summary, 'utf8')).toContain('## 🟢 GO — deploy');
+  });
+
+  it.each([
+    ['a missing directory', () => join(scratch, 'no-such-dir', 'plan.md'), 'does not exist'],
+    ['a directory', () => scratch, 'is a directory'],
+    ['a file as its directory', () => join(BIN, 'plan.md'), 'is not a directory'],
+  ])('--output to %s: exit 2 naming the path', (_what, path, why) => {
+    const output = path();
+    for (const command of [['plan', '--now', NOW], ['ledger', 'list'], ['lineage']]) {
+      expectUserError(run(['--output', output, ...command], repo.dir), `--output ${output}`, why);
+    }
+  });
+
+  it('init --config into a missing directory: exit 2 naming the path', () => {
+    const target = join(scratch, 'missing', '.deployadvisor.yml');
+    expectUserError(run(['--config', target, 'init'], repo.dir), target, 'does not exist');
+  });
+});
+
+describe('coverage reports that are not reports', () => {
+  const garbage: Array<[string, string | Buffer]> = [
+    ['empty.info', ''],
+    ['random.info', randomBytes(4096)],
+    ['notes.out', 'hello, this is not a Go coverprofile\n'],
+    ['coverage-final.json', '{"a": 1}\n'],
+    ['.resultset.json', '[]\n'],
+    ['lcov.lcov', 'TN:\nend_of_record\n'],
+    ['cobertura.xml', '<coverage></coverage>\n'],
+  ];
+  beforeAll(() => {
+    for (const [name, content] of garbage) writeFileSync(join(repo.dir, name), content);
+  });
+
+  it.each(garbage.map(([name]) => name))('--coverage %s: unreadable, named, never usable', (name) => {
+    const result = run(
+      ['--format', 'json', 'plan', '--now', NOW, '--fail-on', 'block', '--coverage', name],
+      repo.dir,
+    );
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout) as {
+      coverage: { status: string; reports: Array<{ path: string; status: string }> };
+      diagnostics: Array<{ id: string; message: string }>;
+    };
+    expect(plan.coverage.reports).toEqual([expect.objectContaining({ path: name, status: 'unreadable' })]);
+    expect(plan.coverage.status).toBe('unusable');
+    expect(plan.diagnostics.find((d) => d.id === 'coverage-unreadable')?.message).toContain(name);
+  });
+
+  it.each([
+    ['a directory', () => scratch, 'found a directory'],
+    ['/dev/null', () => '/dev/null', 'found a character device'],
+    ['a missing file', () => join(scratch, 'nope.info'), 'no such report file'],
+  ])('--coverage naming %s: exit 2 saying what it is', (_what, path, why) => {
+    const file = path();
+    expectUserError(run(['plan', '--now', NOW, '--coverage', file], repo.dir), `--coverage ${file}`, why);
+  });
+});
+
+describe('--repo that is not a directory', () => {
+  it.each([
+    ['a file', () => BIN, 'expected a directory, found a file'],
+    ['/dev/null', () => '/dev/null', 'expected a directory, found a character device'],
+    ['a missing path', () => join(scratch, 'nope'), 'no such directory'],
+  ])('--repo %s: exit 2 saying what it is', (_what, path, why) => {
+    const dir = path();
+    expectUserError(run(['--repo', dir, 'plan', '--now', NOW], repo.dir), `--repo ${dir}: ${why}`);
+  });
+});
+
+describe('policy files that are not policies', () => {
+  it.each([
+    ['/dev/null', () => '/dev/null', 'found a character device'],
+    ['a directory', () => scratch, 'found a directory'],
+  ])('--config %s: exit 2 saying what it is', (_what, path, why) => {
+    const file = path();
+    for (const command of [
+      ['config', 'check'],
+      ['plan', '--now', NOW],
+    ]) {
+      expectUserError(run(['--config', file, ...command], repo.dir), `--config ${file}`, why);
+    }
+  });
+
+  it.each([
+    ['empty', ''],
+    ['only whitespace', '\n  \n'],
+    ['only comments', '# the policy\n# comes later\n'],
+  ])('a policy file that is %s: exit 2, not "all defaults"', (_what, text) => {
+    const dir = join(scratch, `policy-${text.length}`);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'policy.yml');
+    writeFileSync(file, text);
+    for (const command of [
+      ['config', 'check'],
+      ['plan', '--now', NOW],
+    ]) {
+      expectUserError(run(['--config', file, ...command], repo.dir), file, 'the policy file is empty');
+    }
+  });
+});
+
+describe('environment names are own keys of environments', () => {
+  const inherited = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+
+  it.each(inherited)('--env %s: exit 2, no such environment, in every command that takes --env', (env) => {
+    for (const command of [
+      ['plan', '--now', NOW],
+      ['lineage'],
+      ['insights', '--now', NOW],
+      ['backtest'],
+      ['record', 'started'],
+      ['calibrate'],
+    ]) {
+      const result = run([...command, '--env', env], repo.dir);
+      expectUserError(result, `--env ${env}: no such environment`, 'known: production');
+    }
+  });
+
+  it('a near miss gets a did-you-mean', () => {
+    const result = run(['plan', '--now', NOW, '--env', 'prodution'], repo.dir);
+    expectUserError(result, '--env prodution: no such environment', 'Did you mean --env production?');
+  });
+
+  it('defaultEnvironment: toString is not one of the environments', () => {
+    const file = join(scratch, 'default-env.yml');
+    writeFileSync(file, 'version: 1\ndefaultEnvironment: toString\n');
+    expectUserError(
+      run(['--config', file, 'config', 'check'], repo.dir),
+      '"defaultEnvironment" is "toString"',
+    );
+  });
+
+  it('an environment named __proto__ is refused with its line (it would vanish)', () => {
+    const file = join(scratch, 'proto-env.yml');
+    writeFileSync(file, 'version: 1\nenvironments:\n  production: {}\n  __proto__:\n    branch: main\n');
+    expectUserError(
+      run(['--config', file, 'config', 'check'], repo.dir),
+      `${file}:5:5: "environments.__proto__"`,
+    );
+  });
+
+  it('an environment really named constructor is found', () => {
+    const file = join(scratch, 'constructor-env.yml');
+    writeFileSync(file, 'version: 1\ndefaultEnvironment: constructor\nenvironments:\n  constructor: {}\n');
+    const result = run(['--config', file, 'plan', '--now', NOW, '--fail-on', 'block'], repo.dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('to constructor');
+  });
+});
+
+describe('a checkout that is not built or not installed', () => {
+  /** A copy of the real bin/ shim (and scripts/prepare.mjs) in a directory of its own. */
+  function checkout(files: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'da-checkout-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'scripts'));
+    copyFileSync(BIN, join(dir, 'bin/deployadvisor.js'));
+    copyFileSync(join(import.meta.dirname, '../../scripts/prepare.mjs'), join(dir, 'scripts/prepare.mjs'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const spawnNode = (script: string, cwd: string) =>
+    spawnSync(process.execPath, [script, 'plan'], {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+
+  it('without dist/: exit 2, "run npm run build", no stack trace', () => {
+    const dir = checkout({});
+    try {
+      const result = spawnNode(join(dir, 'bin/deployadvisor.js'), dir);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        `deployadvisor: ${join(dir, 'dist/cli.js')} is missing: this checkout is not built; run \`npm run build\` in ${dir}/ (\`npm ci\` builds too).\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without its dependencies: exit 2, "run npm ci", no stack trace', () => {
+    const dir = checkout({ 'dist/cli.js': "import 'commander';\n" });
+    try {
+      const result = spawnNode(join(dir, 'bin/deployadvisor.js'), dir);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain("a dependency is not installed (Cannot find package 'commander'");
+      expect(result.stderr).toContain(`run \`npm ci\` in ${dir}/.`);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a bug in the CLI itself still shows its stack (it is not hidden as a setup problem)', () => {
+    const dir = checkout({ 'dist/cli.js': "throw new Error('boom');\n" });
+    try {
+      const result = spawnNode(join(dir, 'bin/deployadvisor.js'), dir);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('Error: boom');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('package.json builds on install (prepare), and without tsup (--omit=dev) says so and succeeds', () => {
+    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts.prepare).toBe('node scripts/prepare.mjs');
+    const dir = checkout({});
+    try {
+      const result = spawnSync(process.execPath, [join(dir, 'scripts/prepare.mjs')], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(
+        'tsup is not installed (dev dependencies omitted), so dist/ is not built',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
