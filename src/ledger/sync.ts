@@ -8,6 +8,7 @@ import {
   readTip,
   resolveLedgerTip,
   verifyChain,
+  type ChainReport,
   writeRecordCommit,
 } from './store.js';
 import type { LedgerRecord } from './record.js';
@@ -175,6 +176,8 @@ export interface Completeness {
   missingOnRemote: number;
   /** The remote's ledger moved backwards or sideways since the last fetch (force-pushed). */
   remoteRewritten: boolean;
+  /** Why the remote's own chain fails verification (an edited record, a ref that is not a commit), or null. */
+  remoteBroken: string | null;
 }
 
 /** Completeness against a remote, by record content (seq and prev differ after a re-append). */
@@ -223,13 +226,24 @@ async function checkRemote(
       unpushed: localOnly.filter(({ i }) => i > lastShared).length,
       missingOnRemote: localOnly.filter(({ i }) => i < lastShared).length,
       remoteRewritten,
+      remoteBroken: brokenAt(verifyChain(theirs)),
     },
   };
+}
+
+function brokenAt(report: ChainReport): string | null {
+  const bad = report.firstBad;
+  if (bad === null) return null;
+  return bad.seq === null
+    ? bad.problem
+    : `record ${bad.seq} (commit ${bad.commit.slice(0, 12)}): ${bad.problem}`;
 }
 
 /** What is wrong with the remote's ledger, in the words `ledger verify` uses (empty: nothing). */
 export function remoteProblems(completeness: Completeness, remote: string): string[] {
   const problems: string[] = [];
+  if (completeness.remoteBroken !== null)
+    problems.push(`${remote}'s ledger fails verification: ${completeness.remoteBroken}`);
   if (completeness.missingOnRemote > 0)
     problems.push(
       `${remote} lacks ${completeness.missingOnRemote} record(s) that come before records it has: its ledger was rewritten`,

@@ -164,15 +164,50 @@ describe('pull and push refuse a rewritten or truncated remote', () => {
   });
 
   it('a remote ledger ref that points at a blob', async () => {
+    expect((await cli('ledger', 'pull')).code).toBe(0);
     const blob = git(origin, ['hash-object', '-w', '--stdin'], '{"not":"a ledger"}');
     git(origin, ['update-ref', REF, blob]);
-    const pull = await cli('ledger', 'pull');
-    expect(pull.code).toBe(4);
-    expect(pull.stderr).toContain(
-      `the remote ledger fails verification (the ledger tip ${blob} is a blob object, not a ledger commit)`,
-    );
-    expect(pull.stderr).not.toMatch(/internal error/);
-    expect(git(clone, ['for-each-ref', REF])).toBe('');
+    const finding = `origin's ledger fails verification: the ledger tip ${blob} is a blob object, not a ledger commit`;
+    for (const action of ['pull', 'push']) {
+      const result = await cli('ledger', action);
+      expect(result.code).toBe(4);
+      expect(result.stderr).toContain(finding);
+      expect(result.stderr).not.toMatch(/internal error/);
+    }
+    expect(git(origin, ['rev-parse', REF])).toBe(blob);
+    expect(await verifyFinding()).toContain(finding);
+  });
+
+  it('a remote with an edited record whose chain was not rebuilt', async () => {
+    expect((await cli('ledger', 'pull')).code).toBe(0);
+    expect((await cli('record', 'started', '--reason', 'local one')).code).toBe(0);
+    // Someone edits record 4 on the remote in place (same seq, prev and id) and adds nothing else.
+    const tip = git(origin, ['rev-parse', REF]);
+    const text = git(origin, ['cat-file', 'blob', `${tip}:record.json`]).replace('"T"', '"Mallory"');
+    const blob = git(origin, ['hash-object', '-w', '--stdin'], text);
+    const tree = git(origin, ['mktree'], `100644 blob ${blob}\trecord.json\n`);
+    const forged = git(origin, [
+      '-c',
+      'user.name=x',
+      '-c',
+      'user.email=x@x',
+      'commit-tree',
+      tree,
+      '-p',
+      `${tip}~1`,
+      '-m',
+      'x',
+    ]);
+    git(origin, ['update-ref', REF, forged]);
+    for (const action of ['pull', 'push']) {
+      const result = await cli('ledger', action);
+      expect(result.code).toBe(4);
+      expect(result.stderr).toMatch(
+        /origin's ledger fails verification: record 4 \(commit [0-9a-f]{12}\): the record does not match its hash/,
+      );
+    }
+    expect(git(origin, ['rev-parse', REF])).toBe(forged);
+    expect(ledgerCount(clone)).toBe(5);
   });
 
   it('a remote that only moved forward is still pulled and pushed', async () => {
