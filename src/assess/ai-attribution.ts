@@ -109,18 +109,19 @@ const BOT_ACCOUNTS: ReadonlyArray<{ login: string; tool: string }> = [
   { login: 'cursor[bot]', tool: 'cursor' },
   { login: 'cursoragent[bot]', tool: 'cursor' },
   // OpenAI Codex cloud: "Codex <199175422+chatgpt-codex-connector[bot]@users.noreply.github.com>" as
-  // author or co-author; the Codex GitHub App is openai-codex[bot] (215057067).
+  // author or co-author; the Codex GitHub App is openai-codex[bot] (215057067, as public bot
+  // lists record it).
   { login: 'chatgpt-codex-connector[bot]', tool: 'codex' },
   { login: 'openai-codex[bot]', tool: 'codex' },
   // Devin: "Devin AI <158243242+devin-ai-integration[bot]@users.noreply.github.com>".
   { login: 'devin-ai-integration[bot]', tool: 'devin' },
   // Jules: "google-labs-jules[bot] <161369871+google-labs-jules[bot]@users.noreply.github.com>".
   { login: 'google-labs-jules[bot]', tool: 'jules' },
-  // Amazon Q Developer agent: amazon-q-developer[bot] (208079219).
+  // Amazon Q Developer agent: amazon-q-developer[bot] (208079219, as public bot lists record it).
   { login: 'amazon-q-developer[bot]', tool: 'amazon-q' },
-  // Gemini Code Assist: gemini-code-assist[bot] (176961590).
+  // Gemini Code Assist: gemini-code-assist[bot] (176961590, as public bot lists record it).
   { login: 'gemini-code-assist[bot]', tool: 'gemini' },
-  // Sweep: its own code (sweepai/sweep, sweepai/config/server.py) commits as sweep-ai[bot].
+  // Sweep: its own server config (sweep.dev) names its GitHub bot login sweep-ai[bot] (id 128439645).
   { login: 'sweep-ai[bot]', tool: 'sweep' },
 ];
 

@@ -67,6 +67,19 @@ describe('files the tool writes', () => {
     expect(result.stdout).toContain('## 🟢 GO — deploy');
   });
 
+  it('GITHUB_STEP_SUMMARY that cannot be written does not stop --record', () => {
+    const summary = join(scratch, 'no-such-dir', 'summary.md');
+    const result = run(
+      ['--format', 'github', 'plan', '--now', NOW, '--fail-on', 'block', '--record'],
+      repo.dir,
+      { GITHUB_STEP_SUMMARY: summary },
+    );
+    expectUserError(result, 'GITHUB_STEP_SUMMARY', 'recorded plan #1');
+    const list = run(['--format', 'json', 'ledger', 'list'], repo.dir);
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as Array<{ type: string }>).map((r) => r.type)).toEqual(['plan']);
+  });
+
   it('GITHUB_STEP_SUMMARY that can be written gets the plan appended, stdout only the annotations', () => {
     const summary = join(scratch, 'summary.md');
     const result = run(['--format', 'github', 'plan', '--now', NOW, '--fail-on', 'block'], repo.dir, {

@@ -96,3 +96,41 @@ describe('source names and queries in the text report', () => {
     );
   });
 });
+
+describe('a required source that was not asked', () => {
+  let repo: TestRepo;
+  beforeAll(() => {
+    repo = makeRepo();
+    repo.write(
+      '.deployadvisor.yml',
+      [
+        'version: 1',
+        'sources:',
+        '  metrics:',
+        `    - name: ${NAME}`,
+        '      provider: http-json',
+        '      url: http://127.0.0.1:9/health',
+        `      query: "${QUERY}"`,
+        '      max: 0.05',
+        '      required: true',
+        '',
+      ].join('\n'),
+    );
+    repo.write('README.md', 'hello\n');
+    repo.commit('initial');
+  });
+  afterAll(() => {
+    repo.cleanup();
+  });
+
+  it('INCONCLUSIVE names the source and its query in the verdict text', async () => {
+    const result = await runCli(['--repo', repo.dir, 'plan', '--offline', '--now', '2026-11-23T10:00:00Z']);
+    expect(result.code).toBe(5);
+    const [headline = '', ...rest] = result.stdout.split('\n');
+    expect(headline).toMatch(/^INCONCLUSIVE {2}deploy/);
+    const summary = rest.slice(0, rest.indexOf('')).join(' ');
+    expect(summary).toContain(
+      `Required evidence is missing: Required source ${NAME} not asked (--offline: not asked (query ${QUERY}); it is required).`,
+    );
+  });
+});
