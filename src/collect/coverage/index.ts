@@ -271,7 +271,7 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
         return lines;
       },
     };
-    let generatedAt: number | null = null;
+    let generatedAt: number | null;
     try {
       const head = await readHead(file);
       status.format = sniffFormat(head, file);
