@@ -114,6 +114,24 @@ describe('paths with a newline', () => {
     ]);
   });
 
+  it('tabs, carriage returns, quotes, glob characters and non-ASCII in names stay in the zone', async () => {
+    const { repo, base } = gatedRepo();
+    const names = [
+      'src/payments/tab\there.ts',
+      'src/payments/cr\r.ts',
+      'src/payments/"quoted".ts',
+      'src/payments/star*[x]?.ts',
+      'src/payments/zahlung-ü-💳.ts',
+      'src/payments/ leading space.ts',
+    ];
+    for (const name of names) repo.writeLines(name, 3);
+    repo.commit('odd names');
+    const result = await plan(repo.dir, ['--from', base]);
+    expectBlockedBy(result, 'critical-zone');
+    expect(result.plan.zones[0]?.files.toSorted()).toEqual(names.toSorted());
+    expect(result.plan.range.files).toBe(names.length);
+  });
+
   it('a newline in a folder name, and a dotfile, in the zone', async () => {
     const { repo, base } = gatedRepo();
     repo.writeLines('src/payments/a\nb/.hidden.ts', 5);
