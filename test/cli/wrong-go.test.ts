@@ -194,6 +194,30 @@ describe("the ledger's deployed commit is missing from the clone", () => {
   });
 });
 
+describe('a plain deployedRef missing from the clone', () => {
+  it('is INCONCLUSIVE naming the ref and the fetch; a glob that matches nothing stays a warning', async () => {
+    const repo = makeRepo('da-wrong-go-ref-');
+    repos.push(repo);
+    repo.write('.deployadvisor.yml', 'environments:\n  production:\n    deployedRef: origin/production\n');
+    repo.writeLines('src/app.ts', 10);
+    repo.commit('initial');
+    const result = await plan(repo.dir);
+    expect([result.plan.verdict, result.code, result.plan.gates[0]?.id]).toEqual([
+      'INCONCLUSIVE',
+      5,
+      'deployed-commit-missing',
+    ]);
+    expect(result.plan.gates[0]?.reason).toContain('`git fetch origin origin/production`');
+    repo.write(
+      '.deployadvisor.yml',
+      'environments:\n  production:\n    deployedRef: "deploy/production/*"\n',
+    );
+    const glob = await plan(repo.dir);
+    expect([glob.plan.verdict, glob.code]).toEqual(['GO', 0]);
+    expect(glob.plan.diagnostics.map((d) => d.id)).toContain('deployed-ref-missing');
+  });
+});
+
 describe('downgrades and no-ops', () => {
   function deployedRepo(): { repo: TestRepo; first: string; second: string; third: string } {
     const repo = makeRepo('da-wrong-go-dg-');
