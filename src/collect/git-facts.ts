@@ -108,6 +108,26 @@ async function deployedRefBase(
   return { sha, ref: deployedRef };
 }
 
+/**
+ * A plain deployedRef names what runs; when it is the base and absent, no other rule may stand in for
+ * it (a glob that matches nothing may mean nothing was deployed yet, so that stays a warning).
+ */
+function plainDeployedRefMissing(
+  deployedRef: string | undefined,
+  env: string,
+  diagnostics: Diagnostic[],
+): void {
+  if (deployedRef === undefined || GLOB_CHARS.test(deployedRef)) return;
+  const at = diagnostics.findIndex((d) => d.id === 'deployed-ref-missing');
+  if (at === -1) return;
+  diagnostics.splice(at, 1, {
+    id: DEPLOYED_COMMIT_MISSING,
+    level: 'error',
+    message: `environments.${env}.deployedRef "${deployedRef}" names what runs in ${env}, but it does not exist in this clone: what the target adds to what runs cannot be told.`,
+    remedy: `Fetch it (\`git fetch origin ${deployedRef}\`; in CI, check out with fetch-depth: 0 and fetch that ref) or correct environments.${env}.deployedRef.`,
+  });
+}
+
 async function upstreamOf(git: GitRunner, branch: string): Promise<string | null> {
   for (const candidate of [`${branch}@{upstream}`, `refs/remotes/origin/${branch}`, `refs/heads/${branch}`]) {
     const sha = await resolveCommit(git, candidate);
@@ -170,6 +190,7 @@ async function findBase(
       deployedSha: deployed.sha,
     };
   }
+  plainDeployedRefMissing(envPolicy?.deployedRef, request.env, diagnostics);
   const branch = envPolicy?.branch ?? 'main';
   const upstream = await upstreamOf(git, branch);
   if (upstream !== null) {

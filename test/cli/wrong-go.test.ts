@@ -114,6 +114,24 @@ describe('paths with a newline', () => {
     ]);
   });
 
+  it('tabs, carriage returns, quotes, glob characters and non-ASCII in names stay in the zone', async () => {
+    const { repo, base } = gatedRepo();
+    const names = [
+      'src/payments/tab\there.ts',
+      'src/payments/cr\r.ts',
+      'src/payments/"quoted".ts',
+      'src/payments/star*[x]?.ts',
+      'src/payments/zahlung-ü-💳.ts',
+      'src/payments/ leading space.ts',
+    ];
+    for (const name of names) repo.writeLines(name, 3);
+    repo.commit('odd names');
+    const result = await plan(repo.dir, ['--from', base]);
+    expectBlockedBy(result, 'critical-zone');
+    expect(result.plan.zones[0]?.files.toSorted()).toEqual(names.toSorted());
+    expect(result.plan.range.files).toBe(names.length);
+  });
+
   it('a newline in a folder name, and a dotfile, in the zone', async () => {
     const { repo, base } = gatedRepo();
     repo.writeLines('src/payments/a\nb/.hidden.ts', 5);
@@ -173,6 +191,30 @@ describe("the ledger's deployed commit is missing from the clone", () => {
       4,
       'drops-deployed-commits',
     ]);
+  });
+});
+
+describe('a plain deployedRef missing from the clone', () => {
+  it('is INCONCLUSIVE naming the ref and the fetch; a glob that matches nothing stays a warning', async () => {
+    const repo = makeRepo('da-wrong-go-ref-');
+    repos.push(repo);
+    repo.write('.deployadvisor.yml', 'environments:\n  production:\n    deployedRef: origin/production\n');
+    repo.writeLines('src/app.ts', 10);
+    repo.commit('initial');
+    const result = await plan(repo.dir);
+    expect([result.plan.verdict, result.code, result.plan.gates[0]?.id]).toEqual([
+      'INCONCLUSIVE',
+      5,
+      'deployed-commit-missing',
+    ]);
+    expect(result.plan.gates[0]?.reason).toContain('`git fetch origin origin/production`');
+    repo.write(
+      '.deployadvisor.yml',
+      'environments:\n  production:\n    deployedRef: "deploy/production/*"\n',
+    );
+    const glob = await plan(repo.dir);
+    expect([glob.plan.verdict, glob.code]).toEqual(['GO', 0]);
+    expect(glob.plan.diagnostics.map((d) => d.id)).toContain('deployed-ref-missing');
   });
 });
 

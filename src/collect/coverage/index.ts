@@ -279,7 +279,7 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
         return lines;
       },
     };
-    let generatedAt: number | null | undefined;
+    let generatedAt: number | null;
     try {
       const head = await readHead(file);
       status.format = sniffFormat(head, file);
@@ -315,7 +315,7 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
       continue;
     }
     await lineCountsOf(request.git, repo.blobs, staged.keys(), lineCounts);
-    const stale = staleReason(staged, lineCounts, generatedAt ?? null, target);
+    const stale = staleReason(staged, lineCounts, generatedAt, target);
     if (stale !== null) {
       // Never merged: its hits would credit lines it never measured.
       status.status = 'stale';
