@@ -187,4 +187,24 @@ export interface Plan {
   inputsDigest: string;
   /** The calibrated weights in force (policy `model:`), or null when the defaults and `weights:` apply. */
   model: PlanModel | null;
+  /** The risk model's estimate behind the score (score = round(100 × probability)). */
+  estimate: PlanEstimate;
+}
+
+export interface PlanEstimate {
+  /** Estimated chance the deploy needs a rollback or a hotfix within `hotfixDays`. */
+  probability: number;
+  /** The same for one ordinary change here (the repository's median change, no findings). */
+  usual: number;
+  hotfixDays: number;
+  /** The shipped prior (fitted on public histories) or this repository's calibrated model. */
+  model: 'prior' | 'calibrated';
+  /** What the deploy-level figure was calibrated on: "days" (a day's changes in the corpus). */
+  units: string;
+  /** Earlier changes the percentiles were measured against. */
+  comparedWith: number;
+  /** The deploy's commits with the highest estimates of their own, riskiest first (at most 3). */
+  riskiest: Array<{ sha: string; probability: number }>;
+  /** The estimate in one sentence. */
+  sentence: string;
 }

@@ -1,5 +1,7 @@
 import type { Policy } from '../config/schema.js';
-import { DEPLOYED_COMMIT_MISSING, type CoverageFacts, type GitFacts } from './facts.js';
+import { DEPLOYED_COMMIT_MISSING, type CommitFacts, type CoverageFacts, type GitFacts } from './facts.js';
+import { assessModel, modelFactors } from './factors/model.js';
+import type { PolicyFactor } from './risk-score.js';
 import { buildContext, byText, lineCount, listSome, short } from './context.js';
 import { pathMatcher } from './path-globs.js';
 import { aiFactor, lineageSummary } from './factors/ai.js';
@@ -33,6 +35,8 @@ export interface PlanInput {
   sources?: readonly SourceFacts[];
   /** Past deploys of the env, counted by cohort (absent or null: no ledger history was read). */
   history?: HistoryCounts | null;
+  /** The repository's changes before the range, newest first: what the risk model measures against. */
+  priorChanges?: readonly CommitFacts[];
 }
 
 function policyGates(
@@ -234,9 +238,8 @@ export function assessPlan(input: PlanInput): Plan {
   const review = reviewFactor(ctx, pullRequestReview(input.sources));
   const migrations = migrationsFactor(ctx);
   const tests = testsFactor(ctx, input.coverage);
-  const factors = [
+  const policyFactors = [
     zonesFactor(ctx),
-    sizeFactor(ctx),
     aiFactor(ctx, lineage),
     tests.factor,
     review.factor,
@@ -252,11 +255,36 @@ export function assessPlan(input: PlanInput): Plan {
       ctx.weights.history,
       `to ${input.env}`,
     ),
+  ];
+  // A finding that is the same for every change here says nothing: no coverage report anywhere.
+  const noCoverage = (input.coverage?.reports.length ?? 0) === 0 && input.policy.coverage.reports.length === 0;
+  const shares: Partial<Record<PolicyFactor, number>> = {};
+  for (const factor of policyFactors) {
+    const share = factor.max > 0 ? factor.points / factor.max : 0;
+    shares[factor.id as PolicyFactor] = factor.id === 'tests' && noCoverage ? 0 : share;
+  }
+  const model = assessModel(ctx, input.priorChanges ?? [], shares);
+  const estimate = model.result;
+  const factors = [
+    ...policyFactors.map((factor): Factor => {
+      const id = factor.id as PolicyFactor;
+      const note =
+        id === 'review' && !model.reviewSeen && factor.points > 0
+          ? ' Not counted: no commit here carries review trailers (squash merges drop them), so their absence says nothing.'
+          : id === 'tests' && noCoverage && factor.points > 0
+            ? ' Not counted: no coverage report is configured or found for this repository.'
+            : '';
+      return {
+        ...factor,
+        summary: `${factor.summary}${note}`,
+        max: 100,
+        points: estimate.points[id],
+        savings: Math.min(estimate.savings[id], factor.savings === 0 ? estimate.savings[id] : estimate.points[id]),
+      };
+    }),
+    ...modelFactors(model, sizeFactor(ctx)),
   ].sort((a, b) => b.points - a.points || byText(a.id, b.id));
-  const score = Math.min(
-    100,
-    factors.reduce((sum, factor) => sum + factor.points, 0),
-  );
+  const score = estimate.score;
   const thresholds = input.policy.thresholds;
   const envPolicy = input.policy.environments[input.env];
   const { timing, gates: timingGates } = assessTiming({
@@ -345,6 +373,7 @@ export function assessPlan(input: PlanInput): Plan {
     policy: input.policySource,
     diagnostics: [...input.facts.diagnostics, ...(input.coverage?.diagnostics ?? [])],
     inputsDigest: input.inputsDigest,
+    estimate: planEstimate(model, input.policy.model.hotfixDays),
     model:
       input.policy.model.weights === undefined
         ? null
@@ -355,6 +384,38 @@ export function assessPlan(input: PlanInput): Plan {
             heldOutAuc: input.policy.model.heldOutAuc ?? null,
             baselineAuc: input.policy.model.baselineAuc ?? null,
           },
+  };
+}
+
+function round4(value: number): number {
+  return Number(value.toFixed(4));
+}
+
+/** The estimate in words: exactly what was modelled, against what is usual here. */
+function planEstimate(model: ReturnType<typeof assessModel>, hotfixDays: number): Plan['estimate'] {
+  const { result } = model;
+  const pct = (p: number) => `${p < 0.1 ? (p * 100).toFixed(1) : Math.round(p * 100)}%`;
+  const riskiest = model.commits
+    .map((c, i) => ({ sha: c.commit.sha, probability: round4(result.changeProbabilities[i] ?? 0) }))
+    .sort((a, b) => b.probability - a.probability || byText(a.sha, b.sha))
+    .slice(0, 3);
+  const source =
+    model.source === 'prior'
+      ? 'the shipped prior, fitted on public histories (calibrate fits this repository)'
+      : "this repository's calibrated model";
+  const sentence =
+    model.commits.length === 0
+      ? 'No commits to deploy, so nothing to estimate.'
+      : `Estimated chance this deploy needs a rollback or a hotfix within ${hotfixDays} days: ${pct(result.probability)} (an ordinary change here: ${pct(result.usual)}). Model: ${source}; deploy-level figures calibrated on a day's changes.`;
+  return {
+    probability: round4(result.probability),
+    usual: round4(result.usual),
+    hotfixDays,
+    model: model.source,
+    units: 'days',
+    comparedWith: model.profile,
+    riskiest,
+    sentence,
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { readPriorChanges } from '../collect/change-profile.js';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { assessPlan } from '../assess/plan.js';
 import { createClassifier } from '../assess/context.js';
@@ -210,7 +211,13 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     ),
   });
   const historyPromise = readPlanHistory(git, records, env, facts.target.sha, policy, now);
-  const [coverage, sources, history] = await Promise.all([coveragePromise, sourcesPromise, historyPromise]);
+  const priorPromise = readPriorChanges(git, facts.base.sha);
+  const [coverage, sources, history, priorChanges] = await Promise.all([
+    coveragePromise,
+    sourcesPromise,
+    historyPromise,
+    priorPromise,
+  ]);
   const reportStamps = await Promise.all(
     coverage.reports.map(async (report) => {
       const info = await stat(resolve(repoRoot, report.path));
@@ -250,6 +257,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     inputsDigest,
     sources,
     history,
+    priorChanges,
   });
 
   // JSON carries the exact strings (escaped by JSON itself); every other format gets one-line values.

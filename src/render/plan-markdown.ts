@@ -19,13 +19,13 @@ export function renderMarkdown(plan: Plan): string {
       `> **OVERRIDE**: ${plan.overridden.from} turned into GO. Reason: "${cell(plan.overridden.reason)}"`,
       '',
     );
-  out.push(inline(plan.summary), '');
+  out.push(inline(plan.summary), '', inline(plan.estimate.sentence), '');
   out.push(
     `Range \`${shortSha(plan.range.from)}..${shortSha(plan.range.to)}\`: ${plan.range.commits} commit(s), ${plan.range.files} file(s), ${inline(plan.range.note)}.`,
     '',
   );
   out.push('| Factor | Points | Finding |', '|---|---:|---|');
-  for (const f of plan.factors) out.push(`| ${cell(f.title)} | ${f.points}/${f.max} | ${cell(f.summary)} |`);
+  for (const f of plan.factors) out.push(`| ${cell(f.title)} | ${f.points} | ${cell(f.summary)} |`);
   if (plan.model !== null) out.push('', `_${modelLine(plan.model)}_`);
   out.push('');
   if (plan.gates.length > 0) {

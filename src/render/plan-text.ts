@@ -49,7 +49,7 @@ export function renderText(plan: Plan, style: Style): string {
     out.push(style.bold(style.red(`!!! OVERRIDE: ${plan.overridden.from} turned into GO by --override`)));
     out.push(style.bold(style.red(`!!! Reason: "${plan.overridden.reason}"`)));
   }
-  out.push(plan.summary, '');
+  out.push(plan.summary, plan.estimate.sentence, '');
   out.push(
     `${style.bold('Range')}  ${shortSha(plan.range.from)}..${shortSha(plan.range.to)}: ${plan.range.commits} commit(s), ${plan.range.files} file(s), ${plan.range.note}`,
     '',
@@ -59,7 +59,7 @@ export function renderText(plan: Plan, style: Style): string {
   out.push(
     renderTable(
       ['Factor', 'Points', 'Finding'],
-      plan.factors.map((f) => [f.title, `${f.points}/${f.max}`, f.summary]),
+      plan.factors.map((f) => [f.title, String(f.points), f.summary]),
       [18, 8, 50],
     ),
   );

@@ -1,0 +1,173 @@
+import type { Policy } from '../../config/schema.js';
+import { CHANGE_FEATURES, ChangeHistory, FEATURE_NOUNS, type ChangeFeature } from '../change-features.js';
+import { isFixSubject } from '../change-kind.js';
+import { byText, listSome, short, type Context } from '../context.js';
+import type { CommitFacts } from '../facts.js';
+import type { Factor } from '../plan-types.js';
+import { priorModel, type ChangeModel } from '../risk-model.js';
+import { MODEL_FACTORS, scoreChange, type ModelFactor, type PolicyFactor, type ScoreResult } from '../risk-score.js';
+
+/** The change model in force: the shipped prior, or what calibrate fitted to this repository. */
+export function changeModelOf(policy: Policy): { model: ChangeModel; source: 'prior' | 'calibrated' } {
+  const prior = priorModel().model;
+  const fitted = policy.model.coefficients;
+  if (fitted === undefined) return { model: prior, source: 'prior' };
+  const coefficients = { ...prior.coefficients };
+  for (const feature of CHANGE_FEATURES) {
+    const value = fitted[feature];
+    if (value !== undefined) coefficients[feature] = value;
+  }
+  return { model: { intercept: policy.model.intercept ?? prior.intercept, coefficients }, source: 'calibrated' };
+}
+
+interface MeasuredCommit {
+  commit: CommitFacts;
+  raw: Record<ChangeFeature, number>;
+  x: number[];
+}
+
+export interface ModelAssessment {
+  result: ScoreResult;
+  /** The deploy's non-merge commits, oldest first, with their features. */
+  commits: MeasuredCommit[];
+  /** Whether any change here (before or in the deploy) carries review evidence. */
+  reviewSeen: boolean;
+  source: 'prior' | 'calibrated';
+  /** How many earlier changes the percentiles were measured against. */
+  profile: number;
+}
+
+function toInput(commit: CommitFacts) {
+  return {
+    sha: commit.sha,
+    at: Date.parse(commit.committer.date),
+    author: commit.author.email.toLowerCase(),
+    fix: isFixSubject(commit.subject),
+    files: commit.files,
+  };
+}
+
+/**
+ * Places each commit of the deploy among the repository's earlier changes (`prior`, newest first),
+ * oldest commit first so each sees the ones before it, and scores the deploy.
+ */
+export function assessModel(
+  ctx: Context,
+  prior: readonly CommitFacts[],
+  shares: Partial<Record<PolicyFactor, number>>,
+): ModelAssessment {
+  const history = new ChangeHistory();
+  const reviewKeys = new Set(ctx.policy.review.trailers.map((key) => key.toLowerCase()));
+  let reviewSeen = ctx.commits.some((view) => view.reviewed);
+  for (let i = prior.length - 1; i >= 0; i--) {
+    const commit = prior[i];
+    if (commit === undefined) continue;
+    const input = toInput(commit);
+    history.add(input, history.raw(input));
+    if (!reviewSeen && commit.trailers.some((t) => reviewKeys.has(t.key.toLowerCase()))) reviewSeen = true;
+  }
+  const commits: MeasuredCommit[] = [];
+  const ordered = [...ctx.facts.commits]
+    .filter((commit) => commit.parents.length <= 1)
+    .sort((a, b) => Date.parse(a.committer.date) - Date.parse(b.committer.date) || byText(a.sha, b.sha));
+  for (const commit of ordered) {
+    const input = toInput(commit);
+    const measured = history.measure(input);
+    commits.push({ commit, ...measured });
+    history.add(input, measured.raw);
+  }
+  const { model, source } = changeModelOf(ctx.policy);
+  const result = scoreChange(
+    { change: model, deploy: priorModel().deploy, weights: ctx.weights },
+    { changes: commits.map((c) => c.x), shares, reviewSeen },
+  );
+  return { result, commits, reviewSeen, source, profile: prior.length };
+}
+
+const TITLES: Record<ModelFactor, string> = {
+  size: 'Size & diffusion',
+  churn: 'File history',
+  author: 'Author experience',
+  purpose: 'Change purpose',
+};
+
+/** "touches 7 code files, more than 94% of changes here". */
+function standout(c: MeasuredCommit, factor: ModelFactor): string[] {
+  return MODEL_FACTORS[factor].map((feature) => {
+    const i = CHANGE_FEATURES.indexOf(feature);
+    const raw = c.raw[feature];
+    if (feature === 'fix') return raw > 0 ? 'its subject says it fixes something' : 'not a fix';
+    const value = feature === 'entropy' ? raw.toFixed(2) : String(Math.round(raw));
+    return `${FEATURE_NOUNS[feature]} ${value} (more than ${Math.round((c.x[i] ?? 0) * 100)}% of changes here)`;
+  });
+}
+
+/** The model's own factors: points, and evidence naming the riskiest commits' standout features. */
+export function modelFactors(assessment: ModelAssessment, sizeSummary: Factor | null): Factor[] {
+  const { result, commits } = assessment;
+  const riskiest = commits
+    .map((c, i) => ({ c, p: result.changeProbabilities[i] ?? 0 }))
+    .sort((a, b) => b.p - a.p || byText(a.c.commit.sha, b.c.commit.sha))
+    .slice(0, 2);
+  return (Object.keys(MODEL_FACTORS) as ModelFactor[]).map((factor): Factor => {
+    const points = result.points[factor];
+    const evidence = riskiest.map(
+      ({ c, p }) => `${short(c.commit.sha)} (${Math.round(p * 100)}% on its own): ${standout(c, factor).join('; ')}`,
+    );
+    const base = {
+      id: factor,
+      title: TITLES[factor],
+      max: 100,
+      points,
+      savings: result.savings[factor],
+    };
+    switch (factor) {
+      case 'size':
+        return {
+          ...base,
+          summary: sizeSummary?.summary ?? 'No code changed.',
+          evidence: [...(sizeSummary?.evidence ?? []), ...evidence],
+          advice:
+            points > 0 && commits.length > 1
+              ? `Deploy in smaller steps: ${commits.length} commits ship together here.`
+              : points > 0
+                ? 'Split the change: fewer code files per deploy lowers this.'
+                : null,
+        };
+      case 'churn':
+        return {
+          ...base,
+          summary:
+            points > 0
+              ? 'The files changed here changed often lately or were fixed before: code in flux breaks more often.'
+              : 'The files changed here are not unusually busy or often fixed.',
+          evidence,
+          advice: points > 0 ? `Ask an owner of ${listSome(filesOf(commits), 2)} to review.` : null,
+        };
+      case 'author':
+        return {
+          ...base,
+          summary:
+            points > 0
+              ? "The authors' past changes here move the estimate up (the sign is fitted, not assumed)."
+              : 'The authors’ experience here does not raise the estimate.',
+          evidence,
+          advice: null,
+        };
+      case 'purpose':
+        return {
+          ...base,
+          summary:
+            points > 0
+              ? 'Some commits say they fix something; such changes are followed by more fixes here.'
+              : 'The commits’ stated purpose does not raise the estimate.',
+          evidence: [],
+          advice: null,
+        };
+    }
+  });
+}
+
+function filesOf(commits: readonly MeasuredCommit[]): string[] {
+  return [...new Set(commits.flatMap((c) => c.commit.files.map((f) => f.path)))];
+}
