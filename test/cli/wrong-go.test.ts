@@ -280,6 +280,18 @@ describe('downgrades and no-ops', () => {
     );
   });
 
+  it('a target behind its --from base is a downgrade too; a --from that merely diverges is not', async () => {
+    const { repo, first, third } = deployedRepo();
+    const behind = await plan(repo.dir, ['--from', third, first]);
+    expect([behind.plan.verdict, behind.code, behind.plan.gates[0]?.id]).toEqual(['BLOCK', 4, 'downgrade']);
+    expect(behind.plan.gates[0]?.reason).toContain(`(--from ${third})`);
+    repo.git('checkout', '-q', '-b', 'side', first);
+    repo.writeLines('src/other.ts', 3);
+    repo.commit('side change');
+    const diverged = await plan(repo.dir, ['--from', third, 'side']);
+    expect(diverged.plan.gates.map((g) => g.id)).toEqual([]);
+  });
+
   it('a downgrade from the ledger is a downgrade too, and --override turns it into a recorded decision', async () => {
     const { repo, second, third } = deployedRepo();
     repo.git('tag', '-d', 'deploy/production/2026-11-20');
