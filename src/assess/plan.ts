@@ -138,7 +138,12 @@ function droppedGates(input: PlanInput): Gate[] {
   if (dropped === undefined || facts.base.sha === null) return [];
   const runs = short(facts.base.sha);
   const target = short(facts.target.sha);
-  const where = facts.base.source === 'ledger' ? `the ledger's last successful deploy` : facts.base.ref;
+  const where =
+    facts.base.source === 'ledger'
+      ? `the ledger's last successful deploy`
+      : facts.base.source === 'from'
+        ? `--from ${facts.base.ref ?? ''}`
+        : facts.base.ref;
   const listed = dropped.commits.map((commit) => `${short(commit.sha)} "${commit.subject}"`);
   const commits =
     dropped.total > listed.length

@@ -405,7 +405,7 @@ const DROPPED_LISTED = 5;
 
 /**
  * What runs (a ledger or deployedRef base) minus the target: the commits deploying the target takes
- * out. A `--from` base is the user's own range, not a claim about what runs, so it is not checked.
+ * out. A `--from` base counts only when the target is behind it (see below).
  */
 async function readDropped(
   git: GitRunner,
@@ -415,7 +415,7 @@ async function readDropped(
   if (
     base.sha === null ||
     base.sha === targetSha ||
-    (base.source !== 'ledger' && base.source !== 'deployedRef')
+    (base.source !== 'ledger' && base.source !== 'deployedRef' && base.source !== 'from')
   )
     return null;
   const range = `${targetSha}..${base.sha}`;
@@ -427,6 +427,9 @@ async function readDropped(
     }),
     readCommits(git, targetSha, base.sha, { maxCount: DROPPED_LISTED }),
   ]);
+  // A --from range that merely diverges is the user's own choice (a branch behind main, say); one that
+  // is entirely behind its base deploys nothing new and undoes the base: a downgrade all the same.
+  if (base.source === 'from' && ancestor.exitCode !== 0) return null;
   return {
     kind: ancestor.exitCode === 0 ? 'downgrade' : 'diverged',
     total,

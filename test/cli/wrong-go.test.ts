@@ -1,10 +1,22 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli, spawnPlanJson } from '../helpers/run.js';
 
-const plan = spawnPlanJson;
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });
+const validPlan = ajv.compile(
+  JSON.parse(readFileSync(new URL('../../docs/plan.schema.json', import.meta.url), 'utf8')) as object,
+);
+
+/** The built binary's JSON plan, checked against docs/plan.schema.json before any test reads it. */
+async function plan(...args: Parameters<typeof spawnPlanJson>): ReturnType<typeof spawnPlanJson> {
+  const result = await spawnPlanJson(...args);
+  expect(validPlan(result.plan), ajv.errorsText(validPlan.errors)).toBe(true);
+  return result;
+}
 
 /** A critical payments zone and irreversible migrations are hard gates: touching either is BLOCK. */
 const GATED_POLICY = `riskZones:
@@ -278,6 +290,18 @@ describe('downgrades and no-ops', () => {
     expect(result.plan.factors.find((f) => f.id === 'review')?.summary).toBe(
       'No commit of the range changes code; the code changes come from the 2 deployed commit(s) the target lacks (see the gate).',
     );
+  });
+
+  it('a target behind its --from base is a downgrade too; a --from that merely diverges is not', async () => {
+    const { repo, first, third } = deployedRepo();
+    const behind = await plan(repo.dir, ['--from', third, first]);
+    expect([behind.plan.verdict, behind.code, behind.plan.gates[0]?.id]).toEqual(['BLOCK', 4, 'downgrade']);
+    expect(behind.plan.gates[0]?.reason).toContain(`(--from ${third})`);
+    repo.git('checkout', '-q', '-b', 'side', first);
+    repo.writeLines('src/other.ts', 3);
+    repo.commit('side change');
+    const diverged = await plan(repo.dir, ['--from', third, 'side']);
+    expect(diverged.plan.gates.map((g) => g.id)).toEqual([]);
   });
 
   it('a downgrade from the ledger is a downgrade too, and --override turns it into a recorded decision', async () => {
