@@ -262,13 +262,14 @@ export function assessPlan(input: PlanInput): Plan {
     ),
   ];
   // A finding that is the same for every change here says nothing: no coverage report anywhere.
-  const noCoverage = (input.coverage?.reports.length ?? 0) === 0 && input.policy.coverage.reports.length === 0;
+  const noCoverage =
+    (input.coverage?.reports.length ?? 0) === 0 && input.policy.coverage.reports.length === 0;
   const shares: Partial<Record<PolicyFactor, number>> = {};
   for (const factor of policyFactors) {
     const share = factor.max > 0 ? factor.points / factor.max : 0;
     shares[factor.id as PolicyFactor] = factor.id === 'tests' && noCoverage ? 0 : share;
   }
-  const model = assessModel(ctx, input.priorChanges ?? [], shares);
+  const model = assessModel(ctx, input.priorChanges ?? [], shares, pullRequestReview(input.sources) !== null);
   const estimate = model.result;
   const factors = [
     ...policyFactors.map((factor): Factor => {
@@ -284,7 +285,10 @@ export function assessPlan(input: PlanInput): Plan {
         summary: `${factor.summary}${note}`,
         max: 100,
         points: estimate.points[id],
-        savings: Math.min(estimate.savings[id], factor.savings === 0 ? estimate.savings[id] : estimate.points[id]),
+        savings: Math.min(
+          estimate.savings[id],
+          factor.savings === 0 ? estimate.savings[id] : estimate.points[id],
+        ),
       };
     }),
     ...modelFactors(model, sizeFactor(ctx)),

@@ -161,15 +161,9 @@ describe('calibrate on a history where payments predicts failure and AI assistan
     expect(result.code).toBe(0);
   });
 
-  it('plan then scores with the model: each factor max is its fitted weight', async () => {
+  it('plan then scores with the model and says so', async () => {
     const { code, plan } = await runPlanJson(history.repo.dir, ['--from', 'HEAD~3', '--fail-on', 'never']);
     expect(code).toBe(0);
-    const maxes = Object.fromEntries(
-      plan.factors
-        .filter((f) => (BACKTEST_FACTORS as readonly string[]).includes(f.id))
-        .map((f) => [f.id, f.max]),
-    );
-    expect(maxes).toEqual(dry.weights);
     expect(plan.model).toMatchObject({
       fittedAt: '2026-11-23',
       heldOutAuc: Number((dry.after ?? 0).toFixed(4)),

@@ -594,13 +594,16 @@ describe('plan --format json with a GitHub CI source', () => {
         approvedAt: '2026-11-20T10:02:00Z',
         lines: 900,
       });
-      expect(without?.points).toBe(10);
+      // Points are the review finding's share of the score: what matters is how they compare. With
+      // no pull request and no review trailer anywhere, missing review says nothing here.
+      expect(without?.points).toBe(0);
+      expect(without?.summary).toContain('Not counted');
       expect(approved?.points).toBe(0);
-      expect(approved?.points).toBeLessThan(without?.points ?? 0);
       expect(approved?.evidence).toEqual(['PR #7 approved by @bob (4 review comment(s), 200 changed lines)']);
-      expect(selfApproved?.points).toBe(10);
+      expect(selfApproved?.points).toBeGreaterThan(0);
       expect(selfApproved?.evidence[0]).toBe('PR #7 has no approval from someone other than its author');
-      expect(stamped?.points).toBe(5);
+      expect(stamped?.points).toBeGreaterThan(0);
+      expect(stamped?.points).toBeLessThan(selfApproved?.points ?? 0);
       expect(stamped?.evidence[1]).toMatch(/^rubber-stamp sign: PR #7 .* counted as half a review/);
       expect(stamped?.advice).toMatch(/counts only half/);
     } finally {

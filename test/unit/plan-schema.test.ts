@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_SOURCES, DIAGNOSTIC_LEVELS } from '../../src/assess/facts.js';
 import { FAIL_ON, VERDICTS, WINDOW_KINDS, type Plan } from '../../src/assess/plan-types.js';
 import { VERDICT_EXIT } from '../../src/assess/verdict.js';
-import { FACTOR_IDS } from '../../src/config/schema.js';
+import { SCORE_FACTORS } from '../../src/assess/risk-score.js';
 import { IN_FREEZE, OFF_PEAK, PEAK, scenarioBase, scenarioRepos } from '../helpers/policy.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
@@ -98,7 +98,7 @@ describe('docs/plan.schema.json', () => {
     expect(node('timing', 'active', '[]', 'kind').enum).toEqual([...WINDOW_KINDS]);
     expect(node('range', 'fromSource').enum).toEqual([...BASE_SOURCES]);
     expect(node('diagnostics', '[]', 'level').enum).toEqual([...DIAGNOSTIC_LEVELS]);
-    expect([...(node('factors', '[]', 'id').enum ?? [])].sort()).toEqual([...FACTOR_IDS].sort());
+    expect([...(node('factors', '[]', 'id').enum ?? [])].sort()).toEqual([...SCORE_FACTORS].sort());
   });
 
   it('accepts a GO plan for a docs-only change (no code lines: aiShare null)', async () => {

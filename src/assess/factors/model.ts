@@ -5,7 +5,13 @@ import { byText, listSome, short, type Context } from '../context.js';
 import type { CommitFacts } from '../facts.js';
 import type { Factor } from '../plan-types.js';
 import { priorModel, type ChangeModel } from '../risk-model.js';
-import { MODEL_FACTORS, scoreChange, type ModelFactor, type PolicyFactor, type ScoreResult } from '../risk-score.js';
+import {
+  MODEL_FACTORS,
+  scoreChange,
+  type ModelFactor,
+  type PolicyFactor,
+  type ScoreResult,
+} from '../risk-score.js';
 
 /** The change model in force: the shipped prior, or what calibrate fitted to this repository. */
 export function changeModelOf(policy: Policy): { model: ChangeModel; source: 'prior' | 'calibrated' } {
@@ -17,7 +23,10 @@ export function changeModelOf(policy: Policy): { model: ChangeModel; source: 'pr
     const value = fitted[feature];
     if (value !== undefined) coefficients[feature] = value;
   }
-  return { model: { intercept: policy.model.intercept ?? prior.intercept, coefficients }, source: 'calibrated' };
+  return {
+    model: { intercept: policy.model.intercept ?? prior.intercept, coefficients },
+    source: 'calibrated',
+  };
 }
 
 interface MeasuredCommit {
@@ -55,10 +64,12 @@ export function assessModel(
   ctx: Context,
   prior: readonly CommitFacts[],
   shares: Partial<Record<PolicyFactor, number>>,
+  reviewKnown = false,
 ): ModelAssessment {
   const history = new ChangeHistory();
   const reviewKeys = new Set(ctx.policy.review.trailers.map((key) => key.toLowerCase()));
-  let reviewSeen = ctx.commits.some((view) => view.reviewed);
+  // Review counts where the repository shows it at all: trailers here, or pull-request reviews from CI.
+  let reviewSeen = reviewKnown || ctx.commits.some((view) => view.reviewed);
   for (let i = prior.length - 1; i >= 0; i--) {
     const commit = prior[i];
     if (commit === undefined) continue;
@@ -112,7 +123,8 @@ export function modelFactors(assessment: ModelAssessment, sizeSummary: Factor | 
   return (Object.keys(MODEL_FACTORS) as ModelFactor[]).map((factor): Factor => {
     const points = result.points[factor];
     const evidence = riskiest.map(
-      ({ c, p }) => `${short(c.commit.sha)} (${Math.round(p * 100)}% on its own): ${standout(c, factor).join('; ')}`,
+      ({ c, p }) =>
+        `${short(c.commit.sha)} (${Math.round(p * 100)}% on its own): ${standout(c, factor).join('; ')}`,
     );
     const base = {
       id: factor,
