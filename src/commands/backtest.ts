@@ -262,6 +262,14 @@ export async function backtestRange(
       remedy: 'Fetch the full history (git fetch --unshallow) for a backtest over all of it.',
     });
   }
+  if (calibrated !== undefined) {
+    diagnostics.push({
+      id: 'calibrated-in-sample',
+      level: 'info',
+      message: `Scores use this repository's calibrated model (model: in the policy, fitted ${policy.model.fittedAt ?? 'earlier'}), fitted on part of this history: its figures here are in sample. calibrate's walk-forward AUC is the honest one.`,
+      remedy: 'Remove model.coefficients from the policy to judge the shipped prior instead.',
+    });
+  }
   const failed = changes.filter((change) => change.failed).length;
   if (changes.length > 0 && failed === 0) {
     diagnostics.push({
