@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import {
   applyHistory,
   applyModel,
+  dayUnitFlagRates,
   BACKTEST_FACTORS,
   changeInput,
   ChangeScorer,
@@ -241,7 +242,7 @@ export async function backtestRange(
   applyHistory(changes, weights.history);
   const prior = priorModel();
   const calibrated = policy.model.coefficients;
-  applyModel(walk, bySha, {
+  const scoreModel = {
     change:
       calibrated === undefined
         ? prior.model
@@ -251,7 +252,8 @@ export async function backtestRange(
           },
     deploy: prior.deploy,
     weights,
-  });
+  };
+  applyModel(walk, bySha, scoreModel);
 
   if (workspace.layout.isShallow) {
     diagnostics.push({
@@ -302,6 +304,7 @@ export async function backtestRange(
       waitAt: flagRate(changes, thresholds.waitAt),
       blockAt: flagRate(changes, thresholds.blockAt),
     },
+    deployFlagRates: dayUnitFlagRates(changes, scoreModel, thresholds),
     model: {
       source: calibrated === undefined ? 'prior' : 'calibrated',
       fittedAt: calibrated === undefined ? prior.fittedAt : (policy.model.fittedAt ?? 'unknown'),

@@ -64,7 +64,8 @@ function kindRows(result: BacktestResult): string[][] {
 function flagLine(result: BacktestResult): string {
   const f = result.flagRates;
   const one = (name: string, row: (typeof f)['riskyAt']) => `${name} ${row.threshold}: ${pct(row.share)}`;
-  return `Flag rates (share of changes at or above): ${one('riskyAt', f.riskyAt)}, ${one('waitAt', f.waitAt)}, ${one('blockAt', f.blockAt)}.`;
+  const d = result.deployFlagRates;
+  return `Flag rates, share at or above: of ${thousands(d.count)} deploy-sized units (a day's changes scored together) ${one('riskyAt', d.riskyAt)}, ${one('waitAt', d.waitAt)}, ${one('blockAt', d.blockAt)}; of single changes ${one('riskyAt', f.riskyAt)}, ${one('waitAt', f.waitAt)}, ${one('blockAt', f.blockAt)}.`;
 }
 
 function modelLine(result: BacktestResult): string {

@@ -99,6 +99,9 @@ describe('hotfix labels (SZZ)', () => {
     expect(Object.keys(json.byKind).sort()).toEqual(['any', 'hotfix', 'ledger', 'revert']);
     expect(json.byKind.revert.auc).toBeNull();
     expect(json.flagRates.blockAt.threshold).toBe(65);
+    const days = new Set(json.changes.map((c) => c.at.slice(0, 10)));
+    expect(json.deployFlagRates.count).toBe(days.size);
+    expect(json.deployFlagRates.units).toBe('days');
     for (const change of json.changes) {
       expect(change.score).toBe(Math.round(change.probability * 100));
       for (const value of Object.values(change.features)) {
