@@ -211,7 +211,7 @@ export async function runPlan(io: Io, options: GlobalOptions, planOptions: PlanO
     ),
   });
   const historyPromise = readPlanHistory(git, records, env, facts.target.sha, policy, now);
-  const priorPromise = readPriorChanges(git, facts.base.sha);
+  const priorPromise = readPriorChanges(git, layout.gitDir, facts.base.sha);
   const [coverage, sources, history, priorChanges] = await Promise.all([
     coveragePromise,
     sourcesPromise,
