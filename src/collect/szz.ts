@@ -51,6 +51,9 @@ export async function readOldSides(git: GitRunner, shas: readonly string[]): Pro
     '-U0',
     '-w',
     '-M',
+    // Whatever diff.noprefix or diff.srcPrefix the user's config sets, old paths read `--- a/<path>`.
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
     '--no-color',
     '--no-ext-diff',
     '--no-textconv',
@@ -144,7 +147,7 @@ export async function szzInduced(
   fixes: readonly FixCommit[],
   options: SzzOptions,
 ): Promise<SzzResult> {
-  const store = new JsonlCache<CacheEntry>(gitDir, `szz-v1-${options.days}d.jsonl`, (e) => e.fix, isEntry);
+  const store = new JsonlCache<CacheEntry>(gitDir, `szz-v2-${options.days}d.jsonl`, (e) => e.fix, isEntry);
   const cache = await store.read();
   const induced = new Map<string, string[]>();
   const todo: FixCommit[] = [];
@@ -164,6 +167,7 @@ export async function szzInduced(
   let done = 0;
   await mapLimit(todo, options.concurrency ?? 2, async (fix) => {
     const since = new Date(fix.at - options.days * 86_400_000).toISOString();
+    let failed = 0;
     const shas = new Set<string>();
     for (const side of sides.get(fix.sha) ?? []) {
       const args = [
@@ -182,11 +186,13 @@ export async function szzInduced(
       } catch (error) {
         if (!(error instanceof GitError)) throw error;
         result.failedFiles += 1;
+        failed += 1;
       }
     }
     const list = [...shas].sort();
     induced.set(fix.sha, list);
-    fresh.push({ fix: fix.sha, induced: list });
+    // An answer with a file git could not blame (a missing parent in a shallow clone) is not final.
+    if (failed === 0) fresh.push({ fix: fix.sha, induced: list });
     result.blamed += 1;
     done += 1;
     options.onProgress?.(done, todo.length);
