@@ -2,6 +2,7 @@ import { aucInterval, aucOf, BACKTEST_FACTORS, type BacktestFactor, type ScoredC
 import { CHANGE_FEATURES, type ChangeFeature } from './change-features.js';
 import { fitLogistic } from './logistic.js';
 import { logit, POLICY_SCALE, type ChangeModel, type DeployCalibration } from './risk-model.js';
+import { MODEL_FACTORS, ordinary } from './risk-score.js';
 
 /** The newest share of the history held out for testing; the model never sees it while fitting. */
 export const HELD_OUT_SHARE = 0.3;
@@ -153,11 +154,20 @@ export function calibrate(
     return change === undefined ? 0 : predict(change, departure);
   });
   const slope = deploy.b > 0 ? deploy.b : 1;
+  // weights.size scales the size features around an ordinary change (risk-score's effectiveModel): a
+  // departure fitted on the scaled model is divided by that scale, and the intercept keeps the median
+  // change where the fit put it. With size switched off its departures are dropped.
+  const sizeScale = previous.size / 20;
+  let intercept = inForce.intercept + departure.intercept / slope;
   const coefficients = Object.fromEntries(
-    CHANGE_FEATURES.map((f, i) => [
-      f,
-      Number((inForce.coefficients[f] + (departure.coefficients[i] ?? 0) / slope).toFixed(4)),
-    ]),
+    CHANGE_FEATURES.map((f, i) => {
+      const delta = departure.coefficients[i] ?? 0;
+      if (!(MODEL_FACTORS.size as readonly string[]).includes(f))
+        return [f, Number((inForce.coefficients[f] + delta / slope).toFixed(4))];
+      const raw = sizeScale > 0 ? delta / (slope * sizeScale) : 0;
+      intercept -= raw * ordinary(f) * (1 - sizeScale);
+      return [f, Number((inForce.coefficients[f] + raw).toFixed(4))];
+    }),
   ) as Record<ChangeFeature, number>;
   const weights = { ...previous };
   POLICY_FITTED.forEach((id, i) => {
@@ -170,7 +180,7 @@ export function calibrate(
     walkForward: walkForward(ordered),
     weights,
     coefficients,
-    intercept: Number((inForce.intercept + departure.intercept / slope).toFixed(4)),
+    intercept: Number(intercept.toFixed(4)),
     problem:
       after !== null && base.before !== null && after <= base.before
         ? `The fitted model does no better on the held-out changes (AUC ${after.toFixed(3)} vs ${base.before.toFixed(3)} before); keep the one in force.`

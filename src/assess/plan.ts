@@ -2,6 +2,7 @@ import type { Policy } from '../config/schema.js';
 import { DEPLOYED_COMMIT_MISSING, type CommitFacts, type CoverageFacts, type GitFacts } from './facts.js';
 import { assessModel, modelFactors } from './factors/model.js';
 import type { PolicyFactor } from './risk-score.js';
+import { priorModel } from './risk-model.js';
 import { buildContext, byText, lineCount, listSome, short } from './context.js';
 import { pathMatcher } from './path-globs.js';
 import { aiFactor, lineageSummary } from './factors/ai.js';
@@ -292,9 +293,42 @@ export function assessPlan(input: PlanInput): Plan {
       };
     }),
     ...modelFactors(model, sizeFactor(ctx)),
-  ].sort((a, b) => b.points - a.points || byText(a.id, b.id));
-  const score = estimate.score;
+  ];
   const thresholds = input.policy.thresholds;
+  // Findings no history can outweigh: a critical zone makes a deploy at least risky, an irreversible
+  // migration makes it wait for a preferred window. The model's estimate stays as it is; the score is
+  // raised and the points go to the finding.
+  const floors = [
+    ...(ctx.zones.some((touch) => touch.risk >= 100)
+      ? [
+          {
+            id: 'zones',
+            at: thresholds.riskyAt,
+            why: 'a critical zone makes any deploy at least risky (riskyAt)',
+          },
+        ]
+      : []),
+    ...(migrations.irreversible.length > 0
+      ? [
+          {
+            id: 'migrations',
+            at: thresholds.waitAt,
+            why: 'an irreversible migration makes any deploy wait for a preferred window (waitAt)',
+          },
+        ]
+      : []),
+  ].sort((a, b) => b.at - a.at);
+  let score = estimate.score;
+  const floor = floors[0];
+  if (floor !== undefined && score < floor.at) {
+    const factor = factors.find((f) => f.id === floor.id);
+    if (factor !== undefined) {
+      factor.points += floor.at - score;
+      factor.summary = `${factor.summary} Score raised to ${floor.at}: ${floor.why}.`;
+    }
+    score = floor.at;
+  }
+  factors.sort((a, b) => b.points - a.points || byText(a.id, b.id));
   const envPolicy = input.policy.environments[input.env];
   const { timing, gates: timingGates } = assessTiming({
     policy: input.policy,
@@ -382,7 +416,10 @@ export function assessPlan(input: PlanInput): Plan {
     policy: input.policySource,
     diagnostics: [...input.facts.diagnostics, ...(input.coverage?.diagnostics ?? [])],
     inputsDigest: input.inputsDigest,
-    estimate: planEstimate(model, input.policy.model.hotfixDays),
+    estimate: planEstimate(
+      model,
+      model.source === 'prior' ? priorModel().hotfixDays : input.policy.model.hotfixDays,
+    ),
     model:
       input.policy.model.weights === undefined
         ? null

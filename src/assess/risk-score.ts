@@ -83,11 +83,19 @@ export interface ScoreResult {
 
 const SIZE_DEFAULT = 20;
 
-function effectiveModel(model: ScoreModel): ChangeModel {
+/**
+ * `weights.size` scales the size features' effect around an ordinary change: β·(0.5 + s·(x − 0.5)), so
+ * a change at the repository's median scores the same whatever the weight, and 0 switches size off.
+ */
+export function effectiveModel(model: Pick<ScoreModel, 'change' | 'weights'>): ChangeModel {
   const scale = model.weights.size / SIZE_DEFAULT;
   const coefficients = { ...model.change.coefficients };
-  for (const feature of MODEL_FACTORS.size) coefficients[feature] *= scale;
-  return { intercept: model.change.intercept, coefficients };
+  let intercept = model.change.intercept;
+  for (const feature of MODEL_FACTORS.size) {
+    intercept += coefficients[feature] * ordinary(feature) * (1 - scale);
+    coefficients[feature] *= scale;
+  }
+  return { intercept, coefficients };
 }
 
 function policyLogit(
@@ -124,7 +132,13 @@ function estimate(
           });
     return sigmoid(changeLogit(change, x));
   });
-  const base = deployProbability(model.deploy, changeProbabilities);
+  // Shipping many commits together is a size of its own: neutral size is the riskiest commit alone.
+  const base = deployProbability(
+    model.deploy,
+    neutral === 'size' && changeProbabilities.length > 1
+      ? [Math.max(...changeProbabilities)]
+      : changeProbabilities,
+  );
   const policy = policyLogit(
     model,
     input.shares,

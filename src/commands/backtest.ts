@@ -45,6 +45,8 @@ import {
 
 export interface BacktestOptions {
   env?: string;
+  /** Score with the shipped prior even when the policy has a calibrated model (calibrate starts there). */
+  prior?: boolean;
 }
 
 export interface BacktestRun {
@@ -241,7 +243,7 @@ export async function backtestRange(
   }
   applyHistory(changes, weights.history);
   const prior = priorModel();
-  const calibrated = policy.model.coefficients;
+  const calibrated = backtestOptions.prior === true ? undefined : policy.model.coefficients;
   const scoreModel = {
     change:
       calibrated === undefined

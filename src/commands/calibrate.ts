@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { calibrate, HELD_OUT_SHARE } from '../assess/calibrate.js';
-import { changeModelOf } from '../assess/factors/model.js';
 import { priorModel } from '../assess/risk-model.js';
 import { systemClock } from '../collect/clock.js';
 import { UserError } from '../errors.js';
@@ -49,7 +48,8 @@ export async function runCalibrate(
   if (options.format !== 'text' && options.format !== 'json') {
     throw new UserError(`calibrate --format ${options.format}: use text or json.`);
   }
-  const run = await backtestRange(io, options, spec, calibrateOptions);
+  // The fit departs from the shipped prior, never from an earlier calibration of this same history.
+  const run = await backtestRange(io, options, spec, { ...calibrateOptions, prior: true });
   const { source } = run.workspace.loaded;
   if (calibrateOptions.write === true && source.kind === 'ref') {
     throw new UserError(
@@ -57,7 +57,7 @@ export async function runCalibrate(
     );
   }
   const { policy } = run.workspace.loaded;
-  const result = calibrate(run.changes, run.result.weights, changeModelOf(policy).model, priorModel().deploy);
+  const result = calibrate(run.changes, run.result.weights, priorModel().model, priorModel().deploy);
   const now =
     calibrateOptions.now === undefined
       ? systemClock.now()

@@ -38,7 +38,11 @@ describe('migrations in a real deploy range', () => {
 
   it('judges each new migration and skips the one already applied', () => {
     const factor = plan.factors.find((f) => f.id === 'migrations');
-    expect(factor?.summary).toBe('2 new migration(s), 1 irreversible.');
+    // An irreversible migration is a floor no history outweighs: the deploy waits for a preferred window.
+    expect(factor?.summary).toBe(
+      `2 new migration(s), 1 irreversible. Score raised to ${plan.thresholds.waitAt}: an irreversible migration makes any deploy wait for a preferred window (waitAt).`,
+    );
+    expect(plan.score).toBe(plan.thresholds.waitAt);
     expect(factor?.evidence).toEqual([
       'db/migrations/002_email.up.sql: reversible (down step in db/migrations/002_email.down.sql)',
       'db/migrations/004_drop_legacy.up.sql: IRREVERSIBLE (DROP COLUMN: data it removes or converts cannot be restored by a down step)',

@@ -127,3 +127,34 @@ describe('scoreChange', () => {
     expect(seen.probability).toBeGreaterThan(result.probability);
   });
 });
+
+describe('scoreChange: weights and many commits', () => {
+  const weights = { ...DEFAULT_WEIGHTS };
+  const model = (size: number) => ({
+    change: RISK_PRIOR.model,
+    deploy: RISK_PRIOR.deploy,
+    weights: { ...weights, size },
+  });
+  const median = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0];
+  const big = [0.9, 0.99, 0.9, 0.5, 0.9, 0.5, 0.5, 0.5, 0.5, 0];
+
+  it('weights.size scales size around an ordinary change: the median change scores the same', () => {
+    const at = (size: number, row: number[]) =>
+      scoreChange(model(size), { changes: [row], shares: {}, reviewSeen: false }).probability;
+    expect(at(40, median)).toBeCloseTo(at(20, median), 12);
+    expect(at(0, median)).toBeCloseTo(at(20, median), 12);
+    expect(at(40, big)).toBeGreaterThan(at(20, big));
+    expect(at(0, big)).toBeLessThan(at(20, big));
+  });
+
+  it('shipping many ordinary commits together is size: its points, its advice', () => {
+    const result = scoreChange(model(20), {
+      changes: Array.from({ length: 40 }, () => median),
+      shares: {},
+      reviewSeen: false,
+    });
+    expect(result.score).toBeGreaterThan(20);
+    expect(result.points.size).toBe(result.score);
+    expect(result.savings.size).toBeGreaterThan(0);
+  });
+});
