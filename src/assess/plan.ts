@@ -451,7 +451,7 @@ function planEstimate(model: ReturnType<typeof assessModel>, hotfixDays: number)
       : "this repository's calibrated model";
   const sentence =
     model.commits.length === 0
-      ? 'No commits to deploy, so nothing to estimate.'
+      ? 'No code changes to deploy (docs, tests, lock files or CI only, or nothing at all): nothing for the model to estimate.'
       : `Estimated chance this deploy needs a rollback or a hotfix within ${hotfixDays} days: ${pct(result.probability)} (a median change: ${pct(result.usual)}). Model: ${source}; deploy-level figures calibrated on a day's changes.`;
   return {
     probability: round4(result.probability),

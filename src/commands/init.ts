@@ -147,7 +147,7 @@ export function renderInitPolicy(found: Detected, timezone: string): string {
     '  staffed: [{ days: mon-fri, from: "08:00", to: "18:00" }]',
     '  freezes: []   # - { name: holiday, from: 2026-12-20, to: 2027-01-02, level: block, reason: "Holiday freeze" }',
     '',
-    'thresholds: { waitAt: 40, blockAt: 65, riskyAt: 25, hardGates: [] }',
+    'thresholds: { waitAt: 50, blockAt: 75, riskyAt: 30, hardGates: [] }',
     '',
     'migrations:',
   );

@@ -286,23 +286,23 @@ export const policySchema = z
             .number()
             .min(0)
             .max(100)
-            .default(40)
+            .default(50)
             .describe(
-              'Score at which a deploy waits for a preferred window (default 40: about the riskiest 5% of deploy-sized units in the corpus of docs/model.md).',
+              'Score at which a deploy waits for a preferred window (default 50: about the riskiest 5% of deploy-sized units in the corpus of docs/model.md).',
             ),
           blockAt: z
             .number()
             .min(0)
             .max(100)
-            .default(65)
-            .describe('Score at which a deploy is blocked (default 65: about the riskiest 1%).'),
+            .default(75)
+            .describe('Score at which a deploy is blocked (default 75: about the riskiest 1%).'),
           riskyAt: z
             .number()
             .min(0)
             .max(100)
-            .default(25)
+            .default(30)
             .describe(
-              'Score from which a change is "risky": it waits out peak traffic and unstaffed hours (default 25: about the riskiest 13%).',
+              'Score from which a change is "risky": it waits out peak traffic and unstaffed hours (default 30: about the riskiest 13%).',
             ),
           hardGates: z
             .array(z.enum(HARD_GATES))

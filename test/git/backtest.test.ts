@@ -126,8 +126,8 @@ describe('planted signal: payments and large changes fail far more often', () =>
       expect(row.precision).toBe(flagged.length === 0 ? null : hits / flagged.length);
       expect(row.recall).toBe(hits / json.failed);
     }
-    expect(json.thresholds.waitAt.threshold).toBe(40);
-    expect(json.thresholds.blockAt.threshold).toBe(65);
+    expect(json.thresholds.waitAt.threshold).toBe(50);
+    expect(json.thresholds.blockAt.threshold).toBe(75);
     // The riskiest tenth by the estimate holds far more than a tenth of the failures.
     expect(json.byKind.any.top10.recall ?? 0).toBeGreaterThan(0.2);
   });

@@ -109,7 +109,7 @@ describe('init', () => {
     const result = await runCli(['--repo', repo.dir, 'config', 'print']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('timezone: Europe/Berlin');
-    expect(result.stdout).toContain('waitAt: 40');
+    expect(result.stdout).toContain('waitAt: 50');
     expect(existsSync(join(repo.dir, '.deployadvisor.yml'))).toBe(true);
   });
 

@@ -37,7 +37,7 @@ interface MeasuredCommit {
 
 export interface ModelAssessment {
   result: ScoreResult;
-  /** The deploy's non-merge commits, oldest first, with their features. */
+  /** The deploy's non-merge commits that change code, oldest first, with their features. */
   commits: MeasuredCommit[];
   /** Whether any change here (before or in the deploy) carries review evidence. */
   reviewSeen: boolean;
@@ -86,7 +86,9 @@ export function assessModel(
   for (const commit of ordered) {
     const input = toInput(commit);
     const measured = history.measure(input);
-    commits.push({ commit, ...measured });
+    // A commit that changes no code file (docs, tests, lock files, CI) adds nothing to the estimate:
+    // the labels the model learnt from count code lines only. It still joins the history.
+    if (measured.raw.codeFiles > 0) commits.push({ commit, ...measured });
     history.add(input, measured.raw);
   }
   const { model, source } = changeModelOf(ctx.policy);
