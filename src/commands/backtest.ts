@@ -1,3 +1,4 @@
+import { DEFAULT_ENVIRONMENT } from '../config/schema.js';
 import { readFile } from 'node:fs/promises';
 import {
   applyHistory,
@@ -89,7 +90,7 @@ export async function backtestRange(
     (deploy) => deploy.outcome !== 'succeeded',
   );
   // Reverts and fixes made after the range's end still tell about changes in it: the branch tips are read first.
-  const branch = await envBranch(workspace.git, policy.environments[env]?.branch ?? 'main');
+  const branch = await envBranch(workspace.git, (policy.environments[env] ?? DEFAULT_ENVIRONMENT).branch);
   const head = await resolveCommit(workspace.git, 'HEAD');
   const tips = [...new Set([head ?? branch.sha, branch.sha])].filter((sha) => sha !== range.to);
 

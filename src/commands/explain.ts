@@ -1,4 +1,4 @@
-import { byText } from '../assess/context.js';
+import { byText } from '../assess/text.js';
 import { findAiMarkers } from '../assess/ai-attribution.js';
 import type { CommitFacts } from '../assess/facts.js';
 import { assessPlan } from '../assess/plan.js';

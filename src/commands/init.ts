@@ -1,10 +1,10 @@
-import { byText } from '../assess/context.js';
+import { byText } from '../assess/text.js';
 import { access } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathMatcher } from '../assess/path-globs.js';
 import { DEFAULT_MIGRATION_PATHS } from '../config/schema.js';
 import { DEFAULT_COVERAGE_PATHS } from '../collect/coverage/index.js';
-import { POLICY_FILE_NAMES } from '../config/load.js';
+import { POLICY_FILE_NAMES } from '../config/source.js';
 import { parsePolicy } from '../config/parse.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';

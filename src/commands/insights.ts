@@ -1,3 +1,4 @@
+import { DEFAULT_ENVIRONMENT } from '../config/schema.js';
 import { deploysFrom } from '../assess/deploys.js';
 import type { Diagnostic } from '../assess/facts.js';
 import { AI_HEAVY } from '../assess/factors/history.js';
@@ -65,7 +66,7 @@ export async function runInsights(
   const workspace = await openWorkspace(io, options);
   const { policy } = workspace.loaded;
   const env = environmentOf(workspace, insightsOptions.env);
-  const envPolicy = policy.environments[env] ?? { branch: 'main' };
+  const envPolicy = policy.environments[env] ?? DEFAULT_ENVIRONMENT;
   const now =
     insightsOptions.now === undefined ? systemClock.now() : parseNow(insightsOptions.now, policy.timezone);
   const sinceText = insightsOptions.since ?? '90d';

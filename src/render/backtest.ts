@@ -5,7 +5,7 @@ import {
   type ThresholdRow,
 } from '../assess/backtest.js';
 import type { Calibration } from '../assess/calibrate.js';
-import { short, thousands } from '../assess/context.js';
+import { short, thousands } from '../assess/text.js';
 import { renderTable } from './table.js';
 import { wrapBlock } from './style.js';
 
