@@ -7,26 +7,38 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 /**
- * Layers, lowest first: a module may import its own layer and lower ones, never a higher one. The
- * key is the first path segment under src/ (a top-level file counts by its name).
+ * Layers, lowest first: a module may import its own layer and lower ones, never a higher one. An
+ * entry is a folder or a file under src/; the longest entry that contains a file decides its layer.
  */
 export const LAYERS = [
-  ['version.ts', 'exit-codes.ts', 'errors.ts', 'io.ts', 'text.ts'],
-  ['config'],
+  ['version.ts', 'errors.ts', 'io.ts'],
+  // Schemas and data formats: the policy, and the ledger record (read by pure code too).
+  ['config', 'ledger/record.ts'],
   ['assess'],
-  ['render'],
-  ['collect'],
+  // Side effects; loading the policy reads files and git.
+  ['collect', 'config/load.ts'],
   ['ledger'],
   ['app'],
+  // Pure, but renders what the use cases return.
+  ['render'],
   ['commands'],
   ['main.ts'],
   ['cli.ts'],
 ];
 
 function layerOf(file) {
-  const top = file.split('/')[0];
-  const at = LAYERS.findIndex((names) => names.includes(top));
-  return at === -1 ? null : at;
+  let best = null;
+  let length = -1;
+  LAYERS.forEach((entries, layer) => {
+    for (const entry of entries) {
+      const contains = file === entry || file.startsWith(`${entry}/`);
+      if (contains && entry.length > length) {
+        best = layer;
+        length = entry.length;
+      }
+    }
+  });
+  return best;
 }
 
 function sourceFiles(dir, root) {

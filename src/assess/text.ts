@@ -27,3 +27,8 @@ export function thousands(value: number): string {
 export function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** An AUC with three decimals, or n/a when it is undefined (no failures, or nothing else). */
+export function auc(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(3);
+}
