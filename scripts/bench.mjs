@@ -334,8 +334,8 @@ function validatePlan(stdout) {
 function validateBacktest(stdout) {
   const match = /: ([\d,]+) change\(s\), ([\d,]+) failed/.exec(stdout);
   if (match === null) throw new BenchError(`backtest printed no summary line:\n${stdout.slice(0, 400)}`);
-  const auc = /score AUC\s+(\S+)/.exec(stdout)?.[1];
-  const baseline = /lines-added AUC\s+(\S+)/.exec(stdout)?.[1];
+  const auc = /with AUC (\S+)/.exec(stdout)?.[1];
+  const baseline = /lines added alone(?: \()?(\d\.\d+)?/.exec(stdout)?.[1] ?? 'see report';
   console.error(
     `  backtest: ${match[1]} changes, ${match[2]} failed; AUC ${auc}, lines-added AUC ${baseline}`,
   );
@@ -446,6 +446,46 @@ async function main() {
       baselineCommands: [fullLog.command],
     });
     rows.push(info(`  git log --numstat -M over all ${repo.commits / 1000}k commits`, fullLog));
+  }
+
+  // A real history (BENCH_REPO=/path/to/clone): backtest with hotfix labels cold (blame cache emptied,
+  // one run) and warm (median), against git log --numstat over the same history.
+  const real = process.env.BENCH_REPO;
+  if (real !== undefined && real !== '') {
+    const gitDir = git(real, ['rev-parse', '--git-common-dir']).trim();
+    const cache = resolve(real, gitDir, 'deployadvisor');
+    rmSync(cache, { recursive: true, force: true });
+    const backtestArgs = [CLI, '--repo', real, '--format', 'text', 'backtest', 'HEAD'];
+    const started = process.hrtime.bigint();
+    const cold = checkRun(node, backtestArgs, ROOT);
+    cold.ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const [warm, realLog] = measureGroup([
+      { command: node, args: backtestArgs, validate: validateBacktest },
+      { command: 'git', args: ['-C', real, 'log', '--numstat', '-M', '--format=%H%n%B', 'HEAD'] },
+    ]);
+    rows.push({
+      case: `backtest, hotfix labels, cold (${real})`,
+      median: cold.ms,
+      baseline: realLog.median,
+      ratio: cold.ms / realLog.median,
+      target: null,
+      rssKb: cold.rssKb,
+      samples: [cold.ms],
+      command: describe(node, backtestArgs),
+      baselineCommands: [realLog.command],
+    });
+    rows.push({
+      case: `backtest, hotfix labels, blame cache warm`,
+      median: warm.median,
+      baseline: realLog.median,
+      ratio: warm.median / realLog.median,
+      target: 2,
+      rssKb: warm.rssKb,
+      samples: warm.samples,
+      command: warm.command,
+      baselineCommands: [realLog.command],
+    });
+    rows.push(info(`  git log --numstat -M over ${real}`, realLog));
   }
 
   const [version, nodeStart] = measureGroup([{ command: node, args: [CLI, '--version'] }, nodeCase]);

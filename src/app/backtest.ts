@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import {
   applyHistory,
   applyModel,
+  dayUnitFlagRates,
   BACKTEST_FACTORS,
   changeInput,
   ChangeScorer,
@@ -228,7 +229,7 @@ export async function backtestRange(ports: AppPorts, backtestOptions: BacktestRe
   applyHistory(changes, weights.history);
   const prior = priorModel();
   const calibrated = policy.model.coefficients;
-  applyModel(walk, bySha, {
+  const scoreModel = {
     change:
       calibrated === undefined
         ? prior.model
@@ -238,7 +239,8 @@ export async function backtestRange(ports: AppPorts, backtestOptions: BacktestRe
           },
     deploy: prior.deploy,
     weights,
-  });
+  };
+  applyModel(walk, bySha, scoreModel);
 
   if (workspace.layout.isShallow) {
     diagnostics.push({
@@ -247,6 +249,14 @@ export async function backtestRange(ports: AppPorts, backtestOptions: BacktestRe
       message:
         'This is a shallow clone: commits older than its depth were not scored, and reverts of them were not seen.',
       remedy: 'Fetch the full history (git fetch --unshallow) for a backtest over all of it.',
+    });
+  }
+  if (calibrated !== undefined) {
+    diagnostics.push({
+      id: 'calibrated-in-sample',
+      level: 'info',
+      message: `Scores use this repository's calibrated model (model: in the policy, fitted ${policy.model.fittedAt ?? 'earlier'}), fitted on part of this history: its figures here are in sample. calibrate's walk-forward AUC is the honest one.`,
+      remedy: 'Remove model.coefficients from the policy to judge the shipped prior instead.',
     });
   }
   const failed = changes.filter((change) => change.failed).length;
@@ -281,6 +291,7 @@ export async function backtestRange(ports: AppPorts, backtestOptions: BacktestRe
       waitAt: flagRate(changes, thresholds.waitAt),
       blockAt: flagRate(changes, thresholds.blockAt),
     },
+    deployFlagRates: dayUnitFlagRates(changes, scoreModel, thresholds),
     model: {
       source: calibrated === undefined ? 'prior' : 'calibrated',
       fittedAt: calibrated === undefined ? prior.fittedAt : (policy.model.fittedAt ?? 'unknown'),

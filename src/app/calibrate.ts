@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { calibrate, HELD_OUT_SHARE, type Calibration as CalibrationResult } from '../assess/calibrate.js';
+import { changeModelOf } from '../assess/factors/model.js';
+import { priorModel } from '../assess/risk-model.js';
 import { auc } from '../assess/text.js';
 import { UserError } from '../errors.js';
 import { backtestRange, type BacktestRequest, type BacktestRun } from './backtest.js';
@@ -54,7 +56,8 @@ export async function calibrateWeights(
       `calibrate --write: the policy was read from ${source.ref ?? 'a git ref'}; --write edits the working-tree file. Run without --policy-ref.`,
     );
   }
-  const result = calibrate(run.changes, run.result.weights);
+  const { policy } = run.workspace.loaded;
+  const result = calibrate(run.changes, run.result.weights, changeModelOf(policy).model, priorModel().deploy);
   const now =
     calibrateOptions.now === undefined
       ? ports.clock.now()
@@ -73,9 +76,13 @@ export async function calibrateWeights(
     const comment = [
       ` Fitted by deployadvisor calibrate on ${day} over ${spec} (${range}): ${run.result.changes} changes, ${run.result.failed} failed.`,
       ` Trained on the older ${Math.round((1 - HELD_OUT_SHARE) * 100)}%, tested on the newer ${Math.round(HELD_OUT_SHARE * 100)}%:`,
-      ` held-out AUC ${auc(result.after)} (weights before ${auc(result.before)}; lines added alone ${auc(result.baseline)}).`,
+      ` held-out AUC ${auc(result.after)} (the model before ${auc(result.before)}; lines added alone ${auc(result.baseline)});`,
+      ` walk-forward AUC ${auc(result.walkForward.auc)} over ${result.walkForward.changes} changes.`,
     ].join('\n');
     const model = {
+      hotfixDays: policy.model.hotfixDays,
+      intercept: result.intercept,
+      coefficients: result.coefficients,
       weights: result.weights,
       fittedAt: day,
       range,

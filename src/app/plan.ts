@@ -224,7 +224,7 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
     }),
     askSources(ports, policy.sources, facts.target.sha, request.offline === true),
     readPlanHistory(git, records, env, facts.target.sha, policy, now),
-    readPriorChanges(git, facts.base.sha),
+    readPriorChanges(git, layout.gitDir, facts.base.sha),
   ]);
   const digest = await inputsDigest(
     { env, targetSha: facts.target.sha, baseSha: facts.base.sha, policyBlob: source.blobSha, now },

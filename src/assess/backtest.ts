@@ -112,8 +112,13 @@ export interface BacktestResult {
   baseline: { name: 'lines-added'; auc: number | null };
   /** The same figures per label kind, and for any failure. */
   byKind: Record<FailureKind | 'any', KindFigures>;
-  /** Share of changes at or above each threshold: how often the gate would flag, wait and block. */
+  /** Share of changes at or above each threshold, each change scored as a one-change deploy. */
   flagRates: Record<
+    'riskyAt' | 'waitAt' | 'blockAt',
+    { threshold: number; flagged: number; share: number | null }
+  >;
+  /** The same on deploy-sized units (a day's changes scored together, as plan scores a range). */
+  deployFlagRates: { units: 'days'; count: number } & Record<
     'riskyAt' | 'waitAt' | 'blockAt',
     { threshold: number; flagged: number; share: number | null }
   >;
@@ -200,6 +205,49 @@ export function kindFigures(
       precision: top.length === 0 ? null : hits / top.length,
       recall: failed === 0 ? null : hits / failed,
     },
+  };
+}
+
+/**
+ * The flag rates on deploy-sized units: the changes of each UTC day scored together as one deploy, the
+ * way plan scores a range (the thresholds are meant for deploys, not single changes).
+ */
+export function dayUnitFlagRates(
+  changes: readonly ScoredChange[],
+  model: ScoreModel,
+  thresholds: { riskyAt: number; waitAt: number; blockAt: number },
+): BacktestResult['deployFlagRates'] {
+  const days = new Map<string, ScoredChange[]>();
+  for (const change of changes) {
+    const key = new Date(change.at).toISOString().slice(0, 10);
+    const list = days.get(key) ?? [];
+    list.push(change);
+    days.set(key, list);
+  }
+  const scores: number[] = [];
+  for (const unit of days.values()) {
+    const shares: Partial<Record<BacktestFactor, number>> = {};
+    for (const change of unit)
+      for (const [id, value] of Object.entries(policyShares(change)) as Array<[BacktestFactor, number]>)
+        shares[id] = Math.max(shares[id] ?? 0, value);
+    scores.push(
+      scoreChange(model, {
+        changes: unit.map((change) => change.x),
+        shares,
+        reviewSeen: unit.some((change) => change.reviewSeen),
+      }).score,
+    );
+  }
+  const rate = (threshold: number) => {
+    const flagged = scores.filter((score) => score >= threshold).length;
+    return { threshold, flagged, share: scores.length === 0 ? null : flagged / scores.length };
+  };
+  return {
+    units: 'days',
+    count: scores.length,
+    riskyAt: rate(thresholds.riskyAt),
+    waitAt: rate(thresholds.waitAt),
+    blockAt: rate(thresholds.blockAt),
   };
 }
 

@@ -39,6 +39,11 @@ export interface LogisticOptions {
   nonNegative?: boolean;
   /** Newton iteration cap (default 100; convergence normally takes under 15). */
   iterations?: number;
+  /**
+   * A fixed log-odds per row added to the linear predictor (a prior model's prediction): the fit then
+   * learns the departure from it, and the L2 penalty shrinks toward that prior instead of toward 0.
+   */
+  offsets?: ArrayLike<number>;
 }
 
 const DEFAULT_ITERATIONS = 100;
@@ -68,8 +73,10 @@ export function fitLogistic(
   labels: ArrayLike<boolean>,
   options: LogisticOptions,
 ): LogisticModel {
-  const { l2, nonNegative = false, iterations: maxIterations = DEFAULT_ITERATIONS } = options;
+  const { l2, nonNegative = false, iterations: maxIterations = DEFAULT_ITERATIONS, offsets } = options;
   const n = rows.length;
+  if (offsets !== undefined && offsets.length !== n)
+    throw new RangeError(`fitLogistic: ${n} rows but ${offsets.length} offsets`);
   if (labels.length !== n) throw new RangeError(`fitLogistic: ${n} rows but ${labels.length} labels`);
   if (!Number.isFinite(l2) || l2 < 0) throw new RangeError(`fitLogistic: l2 must be >= 0, got ${l2}`);
   if (!Number.isInteger(maxIterations) || maxIterations < 0) {
@@ -100,7 +107,7 @@ export function fitLogistic(
     }
   }
 
-  if (positives === 0 || positives === n) {
+  if ((positives === 0 || positives === n) && offsets === undefined) {
     return {
       intercept: Math.log((positives + 0.5) / (n - positives + 0.5)),
       coefficients: new Array<number>(d).fill(0),
@@ -131,14 +138,15 @@ export function fitLogistic(
   const predictor = (b: Float64Array, out: Float64Array): void => {
     const b0 = b[0] ?? 0;
     for (let i = 0; i < n; i++) {
-      let e = b0;
+      let e = b0 + (offsets?.[i] ?? 0);
       const base = i * d;
       for (let j = 0; j < d; j++) e += (b[j + 1] ?? 0) * (x[base + j] ?? 0);
       out[i] = e;
     }
   };
 
-  let value = objective(beta, eta); // eta is all zeros, matching beta
+  if (offsets !== undefined) for (let i = 0; i < n; i++) eta[i] = offsets[i] ?? 0;
+  let value = objective(beta, eta); // eta matches beta = 0 (the offsets alone)
   let iteration = 0;
   let converged: boolean;
   for (;;) {

@@ -416,7 +416,7 @@ function planEstimate(model: ReturnType<typeof assessModel>, hotfixDays: number)
   const sentence =
     model.commits.length === 0
       ? 'No commits to deploy, so nothing to estimate.'
-      : `Estimated chance this deploy needs a rollback or a hotfix within ${hotfixDays} days: ${pct(result.probability)} (an ordinary change here: ${pct(result.usual)}). Model: ${source}; deploy-level figures calibrated on a day's changes.`;
+      : `Estimated chance this deploy needs a rollback or a hotfix within ${hotfixDays} days: ${pct(result.probability)} (a median change: ${pct(result.usual)}). Model: ${source}; deploy-level figures calibrated on a day's changes.`;
   return {
     probability: round4(result.probability),
     usual: round4(result.usual),

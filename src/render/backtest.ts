@@ -6,6 +6,7 @@ import {
 } from '../assess/backtest.js';
 import type { Calibration } from '../assess/calibrate.js';
 import { auc, short, thousands } from '../assess/text.js';
+import { CHANGE_FEATURES } from '../assess/change-features.js';
 import { renderTable } from './table.js';
 import { wrapBlock } from './style.js';
 
@@ -59,7 +60,8 @@ function kindRows(result: BacktestResult): string[][] {
 function flagLine(result: BacktestResult): string {
   const f = result.flagRates;
   const one = (name: string, row: (typeof f)['riskyAt']) => `${name} ${row.threshold}: ${pct(row.share)}`;
-  return `Flag rates (share of changes at or above): ${one('riskyAt', f.riskyAt)}, ${one('waitAt', f.waitAt)}, ${one('blockAt', f.blockAt)}.`;
+  const d = result.deployFlagRates;
+  return `Flag rates, share at or above: of ${thousands(d.count)} deploy-sized units (a day's changes scored together) ${one('riskyAt', d.riskyAt)}, ${one('waitAt', d.waitAt)}, ${one('blockAt', d.blockAt)}; of single changes ${one('riskyAt', f.riskyAt)}, ${one('waitAt', f.waitAt)}, ${one('blockAt', f.blockAt)}.`;
 }
 
 function modelLine(result: BacktestResult): string {
@@ -164,31 +166,33 @@ export function renderBacktestMarkdown(result: BacktestResult): string {
 
 /** What calibrate found, 80 columns; `written` is the policy file it wrote, if any. */
 export function renderCalibrationText(c: Calibration, spec: string, written: string | null): string {
+  const wf = c.walkForward;
   const lines = [
-    `Calibrate over ${spec}: trained on the older ${c.train.changes} change(s) (${c.train.failed} failed, ${c.train.from ?? '-'} to ${c.train.to ?? '-'}), tested on the newer ${c.test.changes} (${c.test.failed} failed, ${c.test.from ?? '-'} to ${c.test.to ?? '-'}).`,
+    `Calibrate over ${spec}: trained on the older ${c.train.changes} change(s) (${c.train.failed} failure(s) known by then, ${c.train.from ?? '-'} to ${c.train.to ?? '-'}), tested on the newer ${c.test.changes} (${c.test.failed} failed, ${c.test.from ?? '-'} to ${c.test.to ?? '-'}).`,
     '',
     'Held-out AUC (0.5 is chance, 1 is perfect)',
-    `  weights before   ${auc(c.before)}`,
-    `  fitted weights   ${auc(c.after)}`,
+    `  model before     ${auc(c.before)}`,
+    `  fitted model     ${auc(c.after)}`,
     `  lines added only ${auc(c.baseline)}`,
+    `  walk-forward     ${auc(wf.auc)}${interval(wf.interval)} (${thousands(wf.changes)} changes, ${thousands(wf.failed)} failed; each fold fitted on what was known before it)`,
     '',
     renderTable(
-      ['factor', 'before', 'fitted', 'coefficient'],
-      BACKTEST_FACTORS.map((id) => [
-        id,
-        String(c.previous[id]),
-        String(c.weights[id]),
-        c.coefficients[id].toFixed(3),
-      ]),
-      [12, 8, 8, 13],
+      ['feature', 'prior', 'fitted'],
+      CHANGE_FEATURES.map((id) => [id, c.priorCoefficients[id].toFixed(3), c.coefficients[id].toFixed(3)]),
+      [18, 10, 10],
+    ),
+    renderTable(
+      ['policy factor', 'weight before', 'fitted'],
+      BACKTEST_FACTORS.map((id) => [id, String(c.previous[id]), String(c.weights[id])]),
+      [18, 14, 10],
     ),
   ];
   if (c.problem !== null) lines.push(wrapBlock(c.problem, 80));
   lines.push(
     written !== null
-      ? `Written to ${written} (model:); plan now uses these weights and says so.`
+      ? `Written to ${written} (model:); plan now uses this model and says so.`
       : c.problem === null
-        ? 'Run with --write to store these weights in the policy (model: section).'
+        ? 'Run with --write to store this model in the policy (model: section).'
         : 'Nothing written.',
   );
   return `${wrapBlock(lines[0] ?? '', 80)}\n${lines.slice(1).join('\n')}\n`;

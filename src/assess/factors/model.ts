@@ -43,6 +43,8 @@ export interface ModelAssessment {
   /** Whether any change here (before or in the deploy) carries review evidence. */
   reviewSeen: boolean;
   source: 'prior' | 'calibrated';
+  /** The change model in force. */
+  model: ChangeModel;
   /** How many earlier changes the percentiles were measured against. */
   profile: number;
 }
@@ -93,7 +95,7 @@ export function assessModel(
     { change: model, deploy: priorModel().deploy, weights: ctx.weights },
     { changes: commits.map((c) => c.x), shares, reviewSeen },
   );
-  return { result, commits, reviewSeen, source, profile: prior.length };
+  return { result, commits, reviewSeen, source, model, profile: prior.length };
 }
 
 const TITLES: Record<ModelFactor, string> = {
@@ -103,15 +105,33 @@ const TITLES: Record<ModelFactor, string> = {
   purpose: 'Change purpose',
 };
 
-/** "touches 7 code files, more than 94% of changes here". */
-function standout(c: MeasuredCommit, factor: ModelFactor): string[] {
-  return MODEL_FACTORS[factor].map((feature) => {
+/**
+ * The features of a commit that raise its estimate, each with where it stands among the repository's
+ * changes: "code lines added 90 (more than 98% of changes here)", "days since the files last changed 1
+ * (fewer than 85% of changes here)".
+ */
+function standout(c: MeasuredCommit, factor: ModelFactor, model: ChangeModel): string[] {
+  const lines: string[] = [];
+  for (const feature of MODEL_FACTORS[factor]) {
     const i = CHANGE_FEATURES.indexOf(feature);
+    const x = c.x[i] ?? 0;
     const raw = c.raw[feature];
-    if (feature === 'fix') return raw > 0 ? 'its subject says it fixes something' : 'not a fix';
+    if (feature === 'fix') {
+      if (raw > 0 && model.coefficients.fix > 0) lines.push('its subject says it fixes something');
+      continue;
+    }
+    // What reads as a reason: a high value of a feature that raises risk, or files changed very recently.
+    // (A negative fitted weight on, say, code files is the fit sharing risk with lines added, not advice.)
+    const recent = feature === 'daysSinceTouched' && model.coefficients[feature] < 0 && x < 0.5;
+    if (!recent && !(model.coefficients[feature] > 0 && x > 0.5)) continue;
     const value = feature === 'entropy' ? raw.toFixed(2) : String(Math.round(raw));
-    return `${FEATURE_NOUNS[feature]} ${value} (more than ${Math.round((c.x[i] ?? 0) * 100)}% of changes here)`;
-  });
+    const where =
+      x >= 0.5
+        ? `more than ${Math.min(99, Math.floor(x * 100))}% of changes here`
+        : `fewer than ${Math.min(99, Math.floor((1 - x) * 100))}% of changes here`;
+    lines.push(`${FEATURE_NOUNS[feature]} ${value} (${where})`);
+  }
+  return lines;
 }
 
 /** The model's own factors: points, and evidence naming the riskiest commits' standout features. */
@@ -123,10 +143,12 @@ export function modelFactors(assessment: ModelAssessment, sizeSummary: Factor | 
     .slice(0, 2);
   return (Object.keys(MODEL_FACTORS) as ModelFactor[]).map((factor): Factor => {
     const points = result.points[factor];
-    const evidence = riskiest.map(
-      ({ c, p }) =>
-        `${short(c.commit.sha)} (${Math.round(p * 100)}% on its own): ${standout(c, factor).join('; ')}`,
-    );
+    const evidence = riskiest
+      .map(({ c, p }) => ({ c, p, why: standout(c, factor, assessment.model) }))
+      .filter(({ why }) => why.length > 0)
+      .map(
+        ({ c, p, why }) => `${short(c.commit.sha)} (${Math.round(p * 100)}% on its own): ${why.join('; ')}`,
+      );
     const base = {
       id: factor,
       title: TITLES[factor],
@@ -144,7 +166,7 @@ export function modelFactors(assessment: ModelAssessment, sizeSummary: Factor | 
             points > 0 && commits.length > 1
               ? `Deploy in smaller steps: ${commits.length} commits ship together here.`
               : points > 0
-                ? 'Split the change: fewer code files per deploy lowers this.'
+                ? 'Ship it in smaller pieces: it changes more code than most changes here.'
                 : null,
         };
       case 'churn':
