@@ -123,6 +123,7 @@ cases.push(['plan', '--override', 'hotfix INC-2', '--now', NOW]);
 for (const format of ['text', 'json', 'markdown', 'html'])
   cases.push(['--format', format, 'insights', '--since', '60d', '--now', NOW, '--offline']);
 for (const format of ['text', 'json', 'markdown']) cases.push(['--format', format, 'backtest']);
+for (const format of ['text', 'json']) cases.push(['--format', format, 'calibrate', '--now', NOW]);
 cases.push(['--format', 'json', 'backtest', `${first[1]}..HEAD`]);
 for (const format of ['text', 'json', 'markdown']) cases.push(['--format', format, 'explain', first[2]]);
 for (const format of ['text', 'json', 'markdown'])

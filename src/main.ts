@@ -3,7 +3,8 @@ import { EXIT, UserError } from './errors.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
 import { EXIT_HELP, GLOBAL_OPTIONS, type GlobalOptions } from './commands/global.js';
-import type { AnyCommand, ArgSpec, OptionSpec } from './commands/spec.js';
+import type { ArgSpec, OptionSpec } from './commands/option-table.js';
+import type { AnyCommand } from './commands/spec.js';
 import { COMMANDS, GROUPS } from './commands/table.js';
 import { guardOutput } from './render/safe-text.js';
 

@@ -1,5 +1,5 @@
 import { FORMATS, type Format } from '../render/formats.js';
-import type { ArgSpec, OptionSpec, OptionTable } from './spec.js';
+import type { ArgSpec, OptionSpec, OptionTable } from './option-table.js';
 
 /** The options every command takes, before its own name. */
 export interface GlobalOptions {
