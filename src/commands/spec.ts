@@ -33,8 +33,6 @@ export interface AnyCommand extends Omit<CommandSpec<unknown, unknown>, 'args' |
 export function defineCommand<A extends object, O extends object>(spec: CommandSpec<A, O>): AnyCommand {
   return {
     ...spec,
-    args: spec.args as Record<string, ArgSpec>,
-    options: spec.options as Record<string, OptionSpec>,
     // Commander hands back exactly the table's keys, with the types the specs say.
     run: (context, request) => spec.run(context, request as A & O),
   };
