@@ -36,10 +36,14 @@ export function isCodePath(path: string): boolean {
 }
 
 const FIX_WORDS =
-  /\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix(?:es)?)?|regressions?|hot-?fix(?:es)?|crash(?:es|ed|ing)?|broken|defects?|faults?|incorrect(?:ly)?|wrong)\b/i;
-/** Fixes that change no behaviour, or only tests, docs, CI or dependencies: not evidence of a defect. */
+  /\b(?:fix(?:e[sd]|ing)?|bug(?:s|fix(?:es)?)?|regressions?|hot-?fix(?:es)?|broken|defects?|faults?)\b/i;
+/**
+ * Fixes whose object changes no behaviour — a typo, lint, docs, tests, CI, the build or a dependency —
+ * are not evidence of a defect. Only the object of the fix counts: "fix: wrong version in TLS handshake"
+ * and "Fix crash when style attribute is empty" are fixes.
+ */
 const NOT_A_DEFECT =
-  /\b(?:typos?|spelling|lint(?:ing|er)?|eslint|prettier|clippy|rustfmt|gofmt|format(?:ting)?|whitespace|docs?|documentation|readme|comments?|changelog|tests?|testing|specs?|flak(?:e|y)|ci|build|workflows?|deps|dependenc(?:y|ies)|bump(?:s|ed)?|renovate|dependabot|upgrade|release|version|chore|style)\b/i;
+  /\bfix(?:e[sd]|ing)?\s+(?:(?:a|an|the|some|more|few|minor|small|broken|failing|flaky)\s+)*(?:typos?|spelling|lint(?:ing|er)?|eslint|prettier|clippy|rustfmt|gofmt|formatting|whitespace|docs?|documentation|readme|comments?|changelog|tests?|specs?|ci|build|workflows?|deps|dependenc(?:y|ies)|links?)\b|\b(?:typos?|lint(?:ing)?|flaky tests?|ci failures?|bump(?:s|ed)?)\b/i;
 const CONVENTIONAL = /^([a-z]+)(?:\(([^)]*)\))?!?:/i;
 const NON_CODE_TYPES = new Set([
   'docs',
@@ -52,6 +56,8 @@ const NON_CODE_TYPES = new Set([
   'style',
   'deps',
   'release',
+  'lint',
+  'typo',
 ]);
 
 /**

@@ -56,7 +56,7 @@ export function parseIncrementalBlame(text: string): BlameRun[] {
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, keeping the input order in the result. */
-async function mapLimit<T, R>(
+export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<R>,

@@ -1,8 +1,7 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CommitFacts } from '../assess/facts.js';
 import type { GitRunner } from './git-runner.js';
 import { LOG_FORMAT, parseLog } from './git-log.js';
+import { JsonlCache } from './jsonl-cache.js';
 
 /** How many earlier changes the plan reads to place a deploy among the repository's own changes. */
 export const PROFILE_CHANGES = 1000;
@@ -12,19 +11,9 @@ const CACHE_FILE = 'changes-v1.jsonl';
 /** What the risk model reads of a past commit; a commit never changes, so it is cached by sha. */
 type Cached = Omit<CommitFacts, 'body'>;
 
-async function readCache(path: string): Promise<Map<string, Cached>> {
-  const cache = new Map<string, Cached>();
-  const text = await readFile(path, 'utf8').catch(() => '');
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    try {
-      const entry = JSON.parse(line) as Cached;
-      if (typeof entry.sha === 'string' && Array.isArray(entry.files)) cache.set(entry.sha, entry);
-    } catch {
-      // A torn last line (an interrupted run) is read again from git.
-    }
-  }
-  return cache;
+function isCached(entry: unknown): entry is Cached {
+  const e = entry as Partial<Cached> | null;
+  return typeof e?.sha === 'string' && Array.isArray(e.files);
 }
 
 /**
@@ -49,8 +38,8 @@ export async function readPriorChanges(
     '--',
   ]);
   const shas = listed.stdout.split('\n').filter((sha) => sha !== '');
-  const path = join(gitDir, 'deployadvisor', CACHE_FILE);
-  const cache = await readCache(path);
+  const store = new JsonlCache<Cached>(gitDir, CACHE_FILE, (entry) => entry.sha, isCached);
+  const cache = await store.read();
   const missing = shas.filter((sha) => !cache.has(sha));
   if (missing.length > 0) {
     const args = [
@@ -65,18 +54,13 @@ export async function readPriorChanges(
       `--format=${LOG_FORMAT}`,
       '--',
     ];
-    const fresh: string[] = [];
+    const fresh: Cached[] = [];
     for await (const commit of parseLog(git.stream(args, '\0', { input: `${missing.join('\n')}\n` }))) {
       const { body: _body, ...kept } = commit;
       cache.set(commit.sha, kept);
-      fresh.push(JSON.stringify(kept));
+      fresh.push(kept);
     }
-    try {
-      await mkdir(join(gitDir, 'deployadvisor'), { recursive: true });
-      await appendFile(path, `${fresh.join('\n')}\n`);
-    } catch {
-      // A read-only clone: right answers, read again next time.
-    }
+    await store.append(fresh);
   }
   return shas.flatMap((sha) => {
     const commit = cache.get(sha);

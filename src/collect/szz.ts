@@ -1,8 +1,7 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { isCodePath } from '../assess/change-kind.js';
 import { GitError } from '../errors.js';
-import { unquotePath } from './blame.js';
+import { mapLimit, unquotePath } from './blame.js';
+import { JsonlCache } from './jsonl-cache.js';
 import type { GitRunner } from './git-runner.js';
 
 /**
@@ -52,6 +51,9 @@ export async function readOldSides(git: GitRunner, shas: readonly string[]): Pro
     '-U0',
     '-w',
     '-M',
+    // Whatever diff.noprefix or diff.srcPrefix the user's config sets, old paths read `--- a/<path>`.
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
     '--no-color',
     '--no-ext-diff',
     '--no-textconv',
@@ -117,36 +119,18 @@ export function blamedCommits(text: string): string[] {
   return [...found].filter((sha) => !boundary.has(sha) && !/^0+$/.test(sha));
 }
 
-async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+interface CacheEntry {
+  fix: string;
+  induced: string[];
 }
 
-function cachePath(gitDir: string, days: number): string {
-  return join(gitDir, 'deployadvisor', `szz-v1-${days}d.jsonl`);
-}
-
-async function readCache(path: string): Promise<Map<string, string[]>> {
-  const cache = new Map<string, string[]>();
-  const text = await readFile(path, 'utf8').catch(() => '');
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    try {
-      const entry = JSON.parse(line) as { fix?: unknown; induced?: unknown };
-      if (
-        typeof entry.fix === 'string' &&
-        Array.isArray(entry.induced) &&
-        entry.induced.every((sha) => typeof sha === 'string')
-      )
-        cache.set(entry.fix, entry.induced);
-    } catch {
-      // A torn last line (an interrupted run) is recomputed.
-    }
-  }
-  return cache;
+function isEntry(entry: unknown): entry is CacheEntry {
+  const e = entry as Partial<CacheEntry> | null;
+  return (
+    typeof e?.fix === 'string' &&
+    Array.isArray(e.induced) &&
+    e.induced.every((sha) => typeof sha === 'string')
+  );
 }
 
 export interface SzzOptions {
@@ -163,14 +147,14 @@ export async function szzInduced(
   fixes: readonly FixCommit[],
   options: SzzOptions,
 ): Promise<SzzResult> {
-  const path = cachePath(gitDir, options.days);
-  const cache = await readCache(path);
+  const store = new JsonlCache<CacheEntry>(gitDir, `szz-v2-${options.days}d.jsonl`, (e) => e.fix, isEntry);
+  const cache = await store.read();
   const induced = new Map<string, string[]>();
   const todo: FixCommit[] = [];
   for (const fix of fixes) {
     const known = cache.get(fix.sha);
     if (known === undefined) todo.push(fix);
-    else induced.set(fix.sha, known);
+    else induced.set(fix.sha, known.induced);
   }
   const result: SzzResult = { induced, cached: induced.size, blamed: 0, failedFiles: 0 };
   if (todo.length === 0) return result;
@@ -179,10 +163,11 @@ export async function szzInduced(
     git,
     todo.map((fix) => fix.sha),
   );
-  const fresh: string[] = [];
+  const fresh: CacheEntry[] = [];
   let done = 0;
   await mapLimit(todo, options.concurrency ?? 2, async (fix) => {
     const since = new Date(fix.at - options.days * 86_400_000).toISOString();
+    let failed = 0;
     const shas = new Set<string>();
     for (const side of sides.get(fix.sha) ?? []) {
       const args = [
@@ -201,20 +186,17 @@ export async function szzInduced(
       } catch (error) {
         if (!(error instanceof GitError)) throw error;
         result.failedFiles += 1;
+        failed += 1;
       }
     }
     const list = [...shas].sort();
     induced.set(fix.sha, list);
-    fresh.push(JSON.stringify({ fix: fix.sha, induced: list }));
+    // An answer with a file git could not blame (a missing parent in a shallow clone) is not final.
+    if (failed === 0) fresh.push({ fix: fix.sha, induced: list });
     result.blamed += 1;
     done += 1;
     options.onProgress?.(done, todo.length);
   });
-  try {
-    await mkdir(join(gitDir, 'deployadvisor'), { recursive: true });
-    await appendFile(path, `${fresh.join('\n')}\n`);
-  } catch {
-    // A read-only clone: the answers are still right, only the next run is slower.
-  }
+  await store.append(fresh);
   return result;
 }

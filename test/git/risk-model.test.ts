@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestResult } from '../../src/assess/backtest.js';
@@ -70,6 +70,20 @@ describe('hotfix labels (SZZ)', () => {
     expect(json.model.hotfixDays).toBe(30);
   });
 
+  it('finds the same labels whatever diff prefix settings the repository has', async () => {
+    repo.git('config', 'diff.noprefix', 'true');
+    try {
+      rmSync(join(repo.dir, '.git', 'deployadvisor'), { recursive: true, force: true });
+      const json = await backtest(repo.dir);
+      expect(json.changes.filter((c) => c.labels.includes('hotfix')).map((c) => c.sha)).toEqual([
+        sha.induced,
+      ]);
+    } finally {
+      repo.git('config', '--unset', 'diff.noprefix');
+      rmSync(join(repo.dir, '.git', 'deployadvisor'), { recursive: true, force: true });
+    }
+  });
+
   it('a longer hotfixDays window reaches the late fix too', async () => {
     repo.write('.deployadvisor.yml', 'version: 1\nmodel: { hotfixDays: 60 }\n');
     try {
@@ -85,7 +99,7 @@ describe('hotfix labels (SZZ)', () => {
 
   it('caches blame answers under the git directory, and a second run uses them with the same labels', async () => {
     const first = await backtest(repo.dir);
-    const cache = join(repo.dir, '.git', 'deployadvisor', 'szz-v1-30d.jsonl');
+    const cache = join(repo.dir, '.git', 'deployadvisor', 'szz-v2-30d.jsonl');
     expect(existsSync(cache)).toBe(true);
     const second = await backtest(repo.dir);
     expect(second.hotfix.blamedNow).toBe(0);

@@ -23,6 +23,15 @@ describe('isFixSubject', () => {
     ['feat: add parser', false],
     ['Revert "fix: crash"', false],
     ['refactor: rename fix helper', false],
+    ['fix: wrong version negotiated in TLS handshake', true],
+    ['fix: format dates correctly in UTC', true],
+    ['Fix crash when style attribute is empty', true],
+    ['fix(core): release the lock on error', true],
+    ['fix: test for null before deref', true],
+    ['Add crash reporting', false],
+    ['Implement wrong-password lockout', false],
+    ['fix: bump lodash', false],
+    ['Fix the failing tests on Windows', false],
   ])('%s → %s', (subject, expected) => {
     expect(isFixSubject(subject)).toBe(expected);
   });
