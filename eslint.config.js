@@ -51,6 +51,30 @@ const pureRestrictions = {
   ],
 };
 
+/** Source files over 300 lines or with a function over 80, from before the limits (issue #12). */
+const OVERSIZED = [
+  'src/app/backtest.ts',
+  'src/assess/backtest.ts',
+  'src/assess/deploy-history.ts',
+  'src/assess/factors/review.ts',
+  'src/assess/factors/tests.ts',
+  'src/assess/insights.ts',
+  'src/assess/lineage.ts',
+  'src/assess/logistic.ts',
+  'src/assess/plan.ts',
+  'src/assess/sources.ts',
+  'src/collect/coverage/cobertura-scan.ts',
+  'src/collect/coverage/index.ts',
+  'src/collect/coverage/xml.ts',
+  'src/collect/git-facts.ts',
+  'src/collect/git-runner.ts',
+  'src/collect/http.ts',
+  'src/collect/sources/index.ts',
+  'src/config/schema.ts',
+  'src/render/insights-html.ts',
+  'src/render/plan-text.ts',
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'fixtures/**', '.bench/**', '.scratch/**'] },
   js.configs.recommended,
@@ -80,4 +104,17 @@ export default tseslint.config(
     },
   },
   { files: ['src/assess/**/*.ts', 'src/render/**/*.ts'], rules: pureRestrictions },
+  {
+    // Small files and functions (docs/architecture.md): past these a file or a function wants splitting.
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Written before the limits, and not split yet: this list may only shrink.
+    files: OVERSIZED,
+    rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
+  },
 );

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { RiskZone } from '../config/schema.js';
-import { byText, riskValue, type Classifier, type CommitView } from './context.js';
+import { riskValue, type Classifier, type CommitView } from './context.js';
+import { byText } from './text.js';
 import { historyCounts, type HistoryCounts, type HistoryTraits } from './factors/history.js';
 import type { Deploy } from './deploys.js';
 import type { CommitFacts } from './facts.js';

@@ -14,7 +14,7 @@ import {
   type RateRow,
 } from './insights-types.js';
 import { median, rateRatio, wilson } from './stats.js';
-import { byText } from './context.js';
+import { byText } from './text.js';
 
 export interface InsightsInput {
   history: DeployHistory;

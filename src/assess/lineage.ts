@@ -8,7 +8,8 @@ import {
   type AuthorshipNote,
   type Segment,
 } from './ai-notes-format.js';
-import { buildContext, byText, short, type CommitView } from './context.js';
+import { buildContext, type CommitView } from './context.js';
+import { byText, short } from './text.js';
 import type { CoverageFacts, Diagnostic, GitFacts } from './facts.js';
 import {
   LINEAGE_SCHEMA_VERSION,

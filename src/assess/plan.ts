@@ -1,9 +1,10 @@
-import type { Policy } from '../config/schema.js';
+import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
 import { DEPLOYED_COMMIT_MISSING, type CommitFacts, type CoverageFacts, type GitFacts } from './facts.js';
 import { assessModel, modelFactors } from './factors/model.js';
 import type { PolicyFactor } from './risk-score.js';
 import { priorModel } from './risk-model.js';
-import { buildContext, byText, lineCount, listSome, short } from './context.js';
+import { buildContext, lineCount } from './context.js';
+import { byText, listSome, short } from './text.js';
 import { pathMatcher } from './path-globs.js';
 import { aiFactor, lineageSummary } from './factors/ai.js';
 import { migrationsFactor } from './factors/migrations.js';
@@ -333,7 +334,7 @@ export function assessPlan(input: PlanInput): Plan {
   const { timing, gates: timingGates } = assessTiming({
     policy: input.policy,
     now: input.now,
-    deployMinutes: envPolicy?.deployMinutes ?? 15,
+    deployMinutes: (envPolicy ?? DEFAULT_ENVIRONMENT).deployMinutes,
     risky: score >= thresholds.riskyAt,
     needsPreferred: score >= thresholds.waitAt && score < thresholds.blockAt,
   });

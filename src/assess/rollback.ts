@@ -1,7 +1,7 @@
-import type { Policy } from '../config/schema.js';
+import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
 import type { Rollback, RollbackMigration } from './plan-types.js';
 import type { ZoneTouch } from './context.js';
-import { listSome } from './context.js';
+import { listSome } from './text.js';
 
 export interface RollbackInput {
   policy: Policy;
@@ -69,7 +69,7 @@ export function planRollback(input: RollbackInput): Rollback {
   if (input.migrations.length > 0)
     watch.push('Database: migration duration, locks and failed queries while they run.');
   watch.push(
-    `Error rate and latency for ${Math.max(15, (envPolicy?.deployMinutes ?? 15) * 2)} min after the deploy finishes.`,
+    `Error rate and latency for ${Math.max(15, (envPolicy ?? DEFAULT_ENVIRONMENT).deployMinutes * 2)} min after the deploy finishes.`,
   );
 
   return { targetSha: input.previousSha, command, steps, migrations: input.migrations, watch };

@@ -1,6 +1,13 @@
+import { EXIT, type ExitCode } from '../errors.js';
 import type { FailOn, Gate, Verdict } from './plan-types.js';
 
-export const VERDICT_EXIT: Record<Verdict, number> = { GO: 0, WAIT: 3, BLOCK: 4, INCONCLUSIVE: 5 };
+/** Each verdict's exit code, from the one exit-code table (errors.ts). */
+export const VERDICT_EXIT: Record<Verdict, ExitCode> = {
+  GO: EXIT.go,
+  WAIT: EXIT.wait,
+  BLOCK: EXIT.block,
+  INCONCLUSIVE: EXIT.inconclusive,
+};
 
 /**
  * The verdict from gates and score (SPEC 5): a blocking gate blocks; missing evidence is inconclusive
@@ -15,8 +22,8 @@ export function decideVerdict(gates: readonly Gate[], score: number, blockAt: nu
 }
 
 /** Exit code for a verdict under --fail-on (wait: WAIT and worse fail; block: BLOCK and INCONCLUSIVE; never: 0). */
-export function exitCodeFor(verdict: Verdict, failOn: FailOn): number {
-  if (failOn === 'never') return 0;
-  if (failOn === 'block' && verdict === 'WAIT') return 0;
+export function exitCodeFor(verdict: Verdict, failOn: FailOn): ExitCode {
+  if (failOn === 'never') return EXIT.go;
+  if (failOn === 'block' && verdict === 'WAIT') return EXIT.go;
   return VERDICT_EXIT[verdict];
 }

@@ -9,7 +9,7 @@ import {
   type RangeBase,
 } from '../assess/facts.js';
 import { GitError } from '../errors.js';
-import type { Policy } from '../config/schema.js';
+import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
 import { pathMatcher } from '../assess/path-globs.js';
 import { findDownFile, isDownStep, isMigrationSupportFile } from '../assess/migration-files.js';
 import { readCommits } from './git-log.js';
@@ -191,7 +191,7 @@ async function findBase(
     };
   }
   plainDeployedRefMissing(envPolicy?.deployedRef, request.env, diagnostics);
-  const branch = envPolicy?.branch ?? 'main';
+  const branch = (envPolicy ?? DEFAULT_ENVIRONMENT).branch;
   const upstream = await upstreamOf(git, branch);
   if (upstream !== null) {
     const { stdout, exitCode } = await git.run(['merge-base', '--end-of-options', targetSha, upstream], {

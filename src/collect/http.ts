@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { redact } from '../ledger/record.js';
+import { systemClock, type Clock } from './clock.js';
 
 /**
  * The one HTTP client wrapper (SPEC 4.5). Every endpoint call goes through `HttpClient.getJson`:
@@ -26,8 +26,8 @@ export interface HttpClientOptions {
   maxBytes?: number;
   /** undici dispatcher: tests pass a MockAgent; production uses undici's global one. */
   dispatcher?: Dispatcher;
-  /** Monotonic milliseconds; injectable for tests. */
-  now?: () => number;
+  /** Time and waiting (monotonic deadlines, the wall clock for rate-limit resets, backoff sleeps); tests pass their own. */
+  clock?: Clock;
 }
 
 export interface JsonRequest<T> {
@@ -157,7 +157,8 @@ type Attempt =
     };
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const now = options.now ?? (() => performance.now());
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.monotonic();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadlineAt = now() + (options.deadlineMs ?? DEFAULT_TIMEOUT_MS);
   const retries = options.retries ?? 2;
@@ -356,14 +357,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           return { ok: true, value: parsed.data, status, attempts, latencyMs: latency() };
         }
         const rateLimited =
-          status === 429 || (status === 403 && requestedWaitMs(headers, Date.now()) !== null);
+          status === 429 || (status === 403 && requestedWaitMs(headers, clock.now()) !== null);
         outcome = {
           kind: 'failure',
           failure: 'http',
           reason: `${displayUrl(req.url)} answered HTTP ${status}${rateLimited ? ' (rate limited)' : ''}${errorExcerpt(text)}`,
           status,
           retry: retryable(status) || rateLimited,
-          waitMs: requestedWaitMs(headers, Date.now()),
+          waitMs: requestedWaitMs(headers, clock.now()),
         };
       }
       const failure = outcome;
@@ -385,7 +386,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             : failure.reason,
         );
       }
-      await sleep(wait);
+      await clock.sleep(wait);
     }
   }
 

@@ -1,47 +1,48 @@
-import { z } from 'zod';
-import { policySchema } from '../config/schema.js';
-import type { Io } from '../io.js';
-import type { GlobalOptions } from '../main.js';
-import { emit, openWorkspace } from './shared.js';
+import { EXIT } from '../errors.js';
+import { CONFIG_CHECK_RENDERERS, CONFIG_PRINT_RENDERERS } from '../render/config.js';
+import { formatsOf } from '../render/formats.js';
+import { appPorts, renderAndEmit, workspaceOf } from './context.js';
+import { TEXT_FORMATS } from './global.js';
+import { emit } from './output.js';
+import { defineCommand } from './spec.js';
 
-/** The JSON Schema of the policy file, generated from the zod schema. */
-export function policyJsonSchema(): Record<string, unknown> {
-  return {
-    ...z.toJSONSchema(policySchema, { io: 'input', target: 'draft-2020-12' }),
-    $id: 'https://deployadvisor.dev/schema/policy-1.json',
-    title: 'deployadvisor policy (.deployadvisor.yml)',
-  };
-}
+export const configCheckCommand = defineCommand<object, object>({
+  path: ['config', 'check'],
+  description: 'validate the policy file; exit 2 with file, line and key on a mistake',
+  args: {},
+  options: {},
+  formats: formatsOf(CONFIG_CHECK_RENDERERS),
+  async run(context) {
+    const { loadedPolicy } = await import('../app/config.js');
+    const loaded = await loadedPolicy(appPorts(context.io, context.global), workspaceOf(context.global));
+    await renderAndEmit(context, CONFIG_CHECK_RENDERERS, loaded);
+    return EXIT.go;
+  },
+});
 
-export async function runConfigCheck(io: Io, options: GlobalOptions): Promise<number> {
-  const { loaded } = await openWorkspace(io, options);
-  const { policy, source } = loaded;
-  const where =
-    source.kind === 'defaults'
-      ? 'no policy file; the embedded defaults'
-      : source.ref === null
-        ? source.path
-        : `${source.ref}:${source.path ?? ''}`;
-  const windows = Object.values(policy.windows).reduce((sum, list) => sum + list.length, 0);
-  await emit(
-    io,
-    options,
-    `OK: ${where} is valid: ${Object.keys(policy.environments).length} environment(s), ${policy.riskZones.length} risk zone(s), ${windows} window(s) and freeze(s).\n`,
-  );
-  return 0;
-}
+export const configPrintCommand = defineCommand<object, object>({
+  path: ['config', 'print'],
+  description: 'print the effective policy, defaults filled in',
+  args: {},
+  options: {},
+  formats: formatsOf(CONFIG_PRINT_RENDERERS),
+  async run(context) {
+    const { loadedPolicy } = await import('../app/config.js');
+    const loaded = await loadedPolicy(appPorts(context.io, context.global), workspaceOf(context.global));
+    await renderAndEmit(context, CONFIG_PRINT_RENDERERS, loaded);
+    return EXIT.go;
+  },
+});
 
-export async function runConfigPrint(io: Io, options: GlobalOptions): Promise<number> {
-  const { loaded } = await openWorkspace(io, options);
-  const text =
-    options.format === 'json'
-      ? `${JSON.stringify(loaded.policy, null, 2)}\n`
-      : (await import('yaml')).stringify(loaded.policy);
-  await emit(io, options, text);
-  return 0;
-}
-
-export async function runConfigSchema(io: Io, options: GlobalOptions): Promise<number> {
-  await emit(io, options, `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
-  return 0;
-}
+export const configSchemaCommand = defineCommand<object, object>({
+  path: ['config', 'schema'],
+  description: 'print the JSON Schema of the policy file',
+  args: {},
+  options: {},
+  formats: TEXT_FORMATS,
+  async run({ io, global }) {
+    const { policyJsonSchema } = await import('../config/json-schema.js');
+    await emit(io, global, `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
+    return EXIT.go;
+  },
+});

@@ -1,164 +1,38 @@
-import { deploysFrom } from '../assess/deploys.js';
-import type { Diagnostic } from '../assess/facts.js';
-import { AI_HEAVY } from '../assess/factors/history.js';
-import { assessInsights } from '../assess/insights.js';
-import { mainBranchFromReverts } from '../assess/main-branch.js';
-import type { MainBranchHealth } from '../assess/insights-types.js';
-import { systemClock } from '../collect/clock.js';
-import { readFirstParent } from '../collect/history.js';
-import { UserError } from '../errors.js';
-import type { Io } from '../io.js';
-import type { GlobalOptions } from '../main.js';
-import { VERSION } from '../version.js';
-import { pastDeploys } from './past-deploys.js';
-import { ledgerRecords } from './ledger.js';
-import { parseNow } from './plan.js';
-import { emit, envBranch, environmentOf, openWorkspace, sinceOption, styleFor } from './shared.js';
-import { cleanDeep } from '../render/safe-text.js';
+import { EXIT } from '../errors.js';
+import { formatsOf } from '../render/formats.js';
+import { INSIGHTS_RENDERERS } from '../render/renderers.js';
+import { appPorts, renderAndEmit, workspaceOf } from './context.js';
+import { defineCommand } from './spec.js';
 
-export interface InsightsOptions {
-  since?: string;
+interface InsightsOptions {
+  since: string;
   env?: string;
   now?: string;
   offline?: boolean;
 }
 
-/** Main-branch CI success from the configured CI source; null when there is none or it cannot answer. */
-async function ciHealth(
-  io: Io,
-  policy: Awaited<ReturnType<typeof openWorkspace>>['loaded']['policy'],
-  branch: string,
-  sha: string,
-): Promise<MainBranchHealth | null> {
-  if (policy.sources.ci === undefined) return null;
-  const { collectSources } = await import('../collect/sources/index.js');
-  const facts = await collectSources(
-    { ...policy.sources, metrics: [], alerts: [] },
-    {
-      env: io.env,
-      offline: false,
-      targetSha: sha,
-      ...(io.dispatcher === undefined ? {} : { dispatcher: io.dispatcher }),
+export const insightsCommand = defineCommand<object, InsightsOptions>({
+  path: ['insights'],
+  description: 'DORA four keys and failure rates by weekday, hour, zone and AI share, from the ledger',
+  args: {},
+  options: {
+    since: {
+      value: '<when>',
+      description: 'window start: a duration such as 90d, 12w, 48h, or a date',
+      default: '90d',
     },
-  );
-  const ci = facts.find((fact) => fact.kind === 'ci');
-  if (ci?.outcome.status !== 'ci' || ci.outcome.ci.runs === 0) return null;
-  const { runs, succeeded } = ci.outcome.ci;
-  return {
-    source: 'ci',
-    branch,
-    successRate: succeeded / runs,
-    total: runs,
-    failed: runs - succeeded,
-    summary: `${succeeded} of ${runs} completed ${branch} runs succeeded (CI source ${ci.name}).`,
-  };
-}
-
-export async function runInsights(
-  io: Io,
-  options: GlobalOptions,
-  insightsOptions: InsightsOptions,
-): Promise<number> {
-  if (options.format === 'github') {
-    throw new UserError('insights --format github: use markdown (for step summaries), text, json or html.');
-  }
-  const workspace = await openWorkspace(io, options);
-  const { policy } = workspace.loaded;
-  const env = environmentOf(workspace, insightsOptions.env);
-  const envPolicy = policy.environments[env] ?? { branch: 'main' };
-  const now =
-    insightsOptions.now === undefined ? systemClock.now() : parseNow(insightsOptions.now, policy.timezone);
-  const sinceText = insightsOptions.since ?? '90d';
-  const sinceIso = sinceOption(sinceText, now, policy.timezone);
-  const since = Date.parse(sinceIso);
-  if (since >= now) {
-    throw new UserError(
-      `--since "${sinceText}": the window must start before now (${new Date(now).toISOString()}).`,
-    );
-  }
-
-  // As of `now`: ledger records and commits after it are not known yet (a --now in the past).
-  const records = (await ledgerRecords(workspace)).filter((record) => Date.parse(record.at) <= now);
-  const deploys = deploysFrom(records, env);
-  const branch = await envBranch(workspace.git, envPolicy.branch);
-  // Git history is read only for the deploys in the window: the first one's base (the deploy before the
-  // window) bounds the read, so a long ledger does not make a 90-day report read years of history.
-  const inWindow = deploys.filter((deploy) => Date.parse(deploy.at) >= since);
-  const firstParent = (await readFirstParent(workspace.git, branch.sha, sinceIso)).filter(
-    (commit) => Date.parse(commit.committer.date) <= now,
-  );
-  const { history, read, reverts } = await pastDeploys(workspace.git, policy, {
-    deploys,
-    readFor: inWindow,
-    head: branch.sha,
-    now,
-    extra: firstParent,
-  });
-
-  const diagnostics: Diagnostic[] = [...workspace.diagnostics];
-  if (deploys.length === 0) {
-    diagnostics.push({
-      id: 'no-deploys',
-      level: 'warning',
-      message: `The ledger (${policy.ledger.ref}) has no deploys for ${env}, so the DORA keys and failure rates are empty.`,
-      remedy: `Record deploys with \`deployadvisor record succeeded --env ${env}\` (and failed / rolled-back), or backfill past ones with --at.`,
+    env: { value: '<name>', description: 'environment (default: defaultEnvironment from the policy)' },
+    now: { value: '<iso-8601>', description: 'end the window at this instant instead of the clock' },
+    offline: { description: 'ask no CI source: main-branch health comes from reverts in git' },
+  },
+  formats: formatsOf(INSIGHTS_RENDERERS),
+  async run(context, request) {
+    const { insightsOf } = await import('../app/insights.js');
+    const insights = await insightsOf(appPorts(context.io, context.global), {
+      ...workspaceOf(context.global),
+      ...request,
     });
-  }
-  if (read.missing.length > 0) {
-    diagnostics.push({
-      id: 'deploys-not-in-clone',
-      level: 'warning',
-      message: `${read.missing.length} deployed commit(s) are not in this clone (${read.missing
-        .slice(0, 3)
-        .map((sha) => sha.slice(0, 10))
-        .join(', ')}), so what they shipped is unknown.`,
-      remedy: 'Fetch the full history (git fetch --unshallow, or fetch-depth: 0 in CI).',
-    });
-  }
-  if (workspace.layout.isShallow) {
-    diagnostics.push({
-      id: 'shallow-clone',
-      level: 'warning',
-      message: 'This is a shallow clone: commits and reverts older than its depth are not seen.',
-      remedy: 'Fetch the full history (git fetch --unshallow, or fetch-depth: 0 in CI).',
-    });
-  }
-
-  const ci = insightsOptions.offline === true ? null : await ciHealth(io, policy, branch.ref, branch.sha);
-  const insights = assessInsights({
-    history,
-    env,
-    since,
-    until: now,
-    timezone: policy.timezone,
-    aiShareThreshold: AI_HEAVY,
-    mainBranch: ci ?? mainBranchFromReverts(firstParent, reverts, branch, since, now),
-    toolVersion: VERSION,
-    diagnostics,
-  });
-
-  let text: string;
-  switch (options.format) {
-    case 'json': {
-      const { renderInsightsJson } = await import('../render/insights-json.js');
-      text = renderInsightsJson(insights);
-      break;
-    }
-    case 'markdown': {
-      const { renderInsightsMarkdown } = await import('../render/insights-markdown.js');
-      text = renderInsightsMarkdown(cleanDeep(insights));
-      break;
-    }
-    case 'html': {
-      const { renderInsightsHtml } = await import('../render/insights-html.js');
-      text = renderInsightsHtml(cleanDeep(insights));
-      break;
-    }
-    default: {
-      const { renderInsightsText } = await import('../render/insights-text.js');
-      text = renderInsightsText(cleanDeep(insights), await styleFor(io, options));
-    }
-  }
-  await emit(io, options, text);
-  return 0;
-}
+    await renderAndEmit(context, INSIGHTS_RENDERERS, insights);
+    return EXIT.go;
+  },
+});

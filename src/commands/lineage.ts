@@ -1,111 +1,35 @@
-import { VERSION } from '../version.js';
-import { assessLineage } from '../assess/lineage.js';
-import { readAiNotes } from '../collect/ai-notes.js';
-import { blameFiles } from '../collect/blame.js';
-import { collectCoverage } from '../collect/coverage/index.js';
-import { collectGitFacts } from '../collect/git-facts.js';
-import { EXIT, UserError } from '../errors.js';
-import type { Io } from '../io.js';
-import { readRecords } from '../ledger/store.js';
-import type { GlobalOptions } from '../main.js';
-import { renderLineageJson } from '../render/lineage-json.js';
-import { renderLineageMarkdown } from '../render/lineage-markdown.js';
-import { renderLineageText } from '../render/lineage-text.js';
-import { cleanDeep } from '../render/safe-text.js';
-import {
-  emit,
-  environmentOf,
-  ledgerBaseOf,
-  mustResolve,
-  openWorkspace,
-  parseRange,
-  styleFor,
-} from './shared.js';
+import { EXIT } from '../errors.js';
+import { formatsOf } from '../render/formats.js';
+import { LINEAGE_RENDERERS } from '../render/renderers.js';
+import { appPorts, renderAndEmit, workspaceOf } from './context.js';
+import { COVERAGE_OPTION, FROM_OPTION } from './global.js';
+import { defineCommand } from './spec.js';
 
-export interface LineageOptions {
-  range?: string | undefined;
+interface LineageOptions {
   env?: string;
   from?: string;
   coverage?: string[];
 }
 
-export async function runLineage(io: Io, options: GlobalOptions, lineage: LineageOptions): Promise<number> {
-  const workspace = await openWorkspace(io, options);
-  const { git, loaded, repoRoot, layout } = workspace;
-  const { policy } = loaded;
-  const env = environmentOf(workspace, lineage.env);
-  const label = lineage.range ?? 'HEAD';
-  const range = parseRange(lineage.range);
-  if (range.from !== undefined && lineage.from !== undefined) {
-    throw new UserError(
-      `lineage ${label} --from ${lineage.from}: the range already names its base; pass one.`,
-    );
-  }
-  const targetSha = await mustResolve(git, 'lineage', label, range.target);
-  let from = range.from ?? lineage.from;
-  if (from !== undefined) {
-    const fromSha = await mustResolve(git, 'lineage', label, from);
-    if (range.symmetric) {
-      const base = await git.run(['merge-base', fromSha, targetSha], { okExitCodes: [0, 1] });
-      if (base.exitCode !== 0)
-        throw new UserError(
-          `lineage ${label}: ${range.from ?? ''} and ${range.target} have no common ancestor.`,
-        );
-      from = base.stdout.trim();
-    }
-  }
-
-  // As for plan: the env's last successful deploy in the ledger is the base when none is given.
-  const ledgerBase =
-    from === undefined ? await ledgerBaseOf(git, await readRecords(git, policy.ledger.ref), env) : undefined;
-  const facts = await collectGitFacts(git, { target: range.target, from, env, policy, layout, ledgerBase });
-  const candidates = facts.diff
-    .filter((file) => file.status !== 'deleted' && file.added !== null && file.addedRanges.length > 0)
-    .map((file) => file.path);
-  // Submodules (gitlinks, mode 160000) have no lines to blame.
-  const gitlinks = new Set<string>();
-  if (candidates.length > 0) {
-    const tree = await git.run(['ls-tree', '-z', '--end-of-options', facts.target.sha, '--', ...candidates]);
-    for (const entry of tree.stdout.split('\0')) {
-      const tab = entry.indexOf('\t');
-      if (entry.startsWith('160000 ') && tab !== -1) gitlinks.add(entry.slice(tab + 1));
-    }
-  }
-  const paths = candidates.filter((path) => !gitlinks.has(path));
-  const [notes, blame, coverage] = await Promise.all([
-    readAiNotes(git, new Set(facts.commits.map((commit) => commit.sha))),
-    blameFiles(git, facts.base.sha, facts.target.sha, paths),
-    collectCoverage({
-      git,
-      repoRoot,
-      cwd: io.cwd,
-      targetSha,
-      explicit: lineage.coverage ?? [],
-      globs: policy.coverage.reports,
-      pathMap: policy.coverage.pathMap,
-      wanted: new Set(paths),
-    }),
-  ]);
-  const base = range.from === undefined ? facts.base : { ...facts.base, note: `the range ${label}` };
-  const report = assessLineage({
-    facts: { ...facts, base, diagnostics: [...workspace.diagnostics, ...facts.diagnostics] },
-    policy,
-    notes,
-    blame,
-    coverage,
-    toolVersion: VERSION,
-  });
-  switch (options.format) {
-    case 'json':
-      await emit(io, options, renderLineageJson(report));
-      break;
-    case 'markdown':
-    case 'github':
-      await emit(io, options, renderLineageMarkdown(cleanDeep(report)));
-      break;
-    case 'text':
-      await emit(io, options, renderLineageText(cleanDeep(report), await styleFor(io, options)));
-      break;
-  }
-  return EXIT.go;
-}
+export const lineageCommand = defineCommand<{ range?: string }, LineageOptions>({
+  path: ['lineage'],
+  description: 'AI attribution per commit, file and tool, with review and coverage evidence',
+  args: {
+    range: { syntax: '[range]', description: 'A..B, or the target of the default range (default: HEAD)' },
+  },
+  options: {
+    env: { value: '<name>', description: 'environment whose last deploy starts the default range' },
+    from: FROM_OPTION,
+    coverage: COVERAGE_OPTION,
+  },
+  formats: formatsOf(LINEAGE_RENDERERS),
+  async run(context, request) {
+    const { lineageOf } = await import('../app/lineage.js');
+    const report = await lineageOf(appPorts(context.io, context.global), {
+      ...workspaceOf(context.global),
+      ...request,
+    });
+    await renderAndEmit(context, LINEAGE_RENDERERS, report);
+    return EXIT.go;
+  },
+});

@@ -3,7 +3,7 @@
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { MAX_POLICY_BYTES, type PolicySource } from './load.js';
+import { MAX_POLICY_BYTES, type PolicySource } from './source.js';
 import { policySchema, type Policy } from './schema.js';
 import { suggestKey, validKeysAt } from './suggest.js';
 

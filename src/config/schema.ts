@@ -131,6 +131,9 @@ const environmentSchema = z
   })
   .describe('One deploy target.');
 
+/** An environment the policy does not spell out: the schema's defaults (branch main, 15-min deploys). */
+export const DEFAULT_ENVIRONMENT: z.infer<typeof environmentSchema> = environmentSchema.parse({});
+
 const riskZoneSchema = z
   .strictObject({
     name: z.string().min(1).describe('Zone name used in the plan.'),
@@ -255,7 +258,7 @@ export const policySchema = z
       .describe('Environment used when --env is absent.'),
     environments: z
       .record(z.string().min(1), environmentSchema)
-      .default({ production: { branch: 'main', deployMinutes: 15 } })
+      .default({ production: DEFAULT_ENVIRONMENT })
       .describe('Deploy targets by name.'),
     riskZones: z.array(riskZoneSchema).default([]).describe('Risky parts of the code base.'),
     lowRiskPaths: z

@@ -5,16 +5,12 @@ import {
   type ThresholdRow,
 } from '../assess/backtest.js';
 import type { Calibration } from '../assess/calibrate.js';
-import { short, thousands } from '../assess/context.js';
+import { auc, short, thousands } from '../assess/text.js';
 import { CHANGE_FEATURES } from '../assess/change-features.js';
 import { renderTable } from './table.js';
 import { wrapBlock } from './style.js';
 
 /** An AUC to three decimals, or n/a. */
-export function auc(value: number | null): string {
-  return value === null ? 'n/a' : value.toFixed(3);
-}
-
 function pct(value: number | null): string {
   return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
 }

@@ -1,4 +1,4 @@
-import { percent, thousands } from '../assess/context.js';
+import { percent, thousands } from '../assess/text.js';
 import {
   WEEKDAY_NAMES,
   type Dora,

@@ -1,4 +1,4 @@
-import { percent, thousands } from '../assess/context.js';
+import { percent, thousands } from '../assess/text.js';
 import type { DeployRow, Insights, RateRow } from '../assess/insights-types.js';
 import {
   DORA_KEYS,

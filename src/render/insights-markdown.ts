@@ -1,5 +1,5 @@
 import { mdCell, mdCode, mdInline } from './markdown.js';
-import { percent, thousands } from '../assess/context.js';
+import { percent, thousands } from '../assess/text.js';
 import type { Insights, RateRow } from '../assess/insights-types.js';
 import {
   DORA_KEYS,

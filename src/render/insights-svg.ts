@@ -1,4 +1,4 @@
-import { percent, thousands } from '../assess/context.js';
+import { percent, thousands } from '../assess/text.js';
 import type { Insights, RateRow } from '../assess/insights-types.js';
 import { decimal, keyLabel, plural, rateLabel, ratioLabel, standsOut } from './insights-format.js';
 

@@ -1,5 +1,5 @@
 import { formatRatio } from '../assess/coverage.js';
-import { short } from '../assess/context.js';
+import { short } from '../assess/text.js';
 import type { LineageReport } from '../assess/lineage-types.js';
 import { coverageCell, summaryLines } from './lineage-text.js';
 import { mdCell, mdCode } from './markdown.js';

@@ -1,5 +1,5 @@
 import { formatRatio } from '../assess/coverage.js';
-import { listSome, short } from '../assess/context.js';
+import { listSome, short } from '../assess/text.js';
 import type { LineageReport, LineCoverage } from '../assess/lineage-types.js';
 import { diagnosticsSection, wrapBlock, type Style } from './style.js';
 import { breakName, renderTable } from './table.js';

@@ -4,17 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { IN_FREEZE, OFF_PEAK, PEAK, SCENARIO_POLICY } from '../helpers/policy.js';
-
-const BIN = join(import.meta.dirname, '../../bin/deployadvisor.js');
+import { BIN, spawnCliSync } from '../helpers/run.js';
 
 /** Spawns the built binary with a bare environment, as a CI job would. */
 function run(args: string[], cwd?: string) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: cwd ?? '/tmp', TZ: 'UTC' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return spawnCliSync(args, cwd === undefined ? {} : { cwd });
 }
 
 /**

@@ -13,19 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import { BIN, spawnCliSync } from '../helpers/run.js';
 
 /** Hostile paths, files and names given to the built binary: each one named, exit 2, no stack trace. */
 
-const BIN = join(import.meta.dirname, '../../bin/deployadvisor.js');
 const NOW = '2026-11-23T10:00:00Z';
 
 function run(args: string[], cwd: string, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: cwd, TZ: 'UTC', ...env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return spawnCliSync(args, { cwd, env });
 }
 
 /** What every user mistake must look like on stderr. */

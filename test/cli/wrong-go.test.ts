@@ -1,20 +1,16 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli, spawnPlanJson } from '../helpers/run.js';
+import { schemaErrorsText, schemaValidator } from '../helpers/schemas.js';
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });
-const validPlan = ajv.compile(
-  JSON.parse(readFileSync(new URL('../../docs/plan.schema.json', import.meta.url), 'utf8')) as object,
-);
+const validPlan = schemaValidator('plan');
 
 /** The built binary's JSON plan, checked against docs/plan.schema.json before any test reads it. */
 async function plan(...args: Parameters<typeof spawnPlanJson>): ReturnType<typeof spawnPlanJson> {
   const result = await spawnPlanJson(...args);
-  expect(validPlan(result.plan), ajv.errorsText(validPlan.errors)).toBe(true);
+  expect(validPlan(result.plan), schemaErrorsText(validPlan.errors)).toBe(true);
   return result;
 }
 

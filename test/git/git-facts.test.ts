@@ -7,9 +7,8 @@ import { collectGitFacts } from '../../src/collect/git-facts.js';
 import { createGitRunner } from '../../src/collect/git-runner.js';
 import { readCommits } from '../../src/collect/git-log.js';
 import { policySchema } from '../../src/config/schema.js';
-import type { Plan } from '../../src/assess/plan-types.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { runCli } from '../helpers/run.js';
+import { runCli, runPlanJson } from '../helpers/run.js';
 
 const repos: TestRepo[] = [];
 const track = (repo: TestRepo) => (repos.push(repo), repo);
@@ -275,9 +274,7 @@ describe('preflight diagnostics through the CLI', () => {
       expect(whole.stdout).toMatch(/^INCONCLUSIVE /);
       expect(whole.stdout).toContain('fetch-depth: 0');
       expect(whole.stdout).toContain('git fetch --unshallow');
-      const json = JSON.parse(
-        (await runCli(['--repo', dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z'])).stdout,
-      ) as Plan;
+      const { plan: json } = await runPlanJson(dir);
       expect(json.verdict).toBe('INCONCLUSIVE');
       expect(json.exitCode).toBe(5);
       expect(json.gates[0]?.id).toBe('shallow-history');

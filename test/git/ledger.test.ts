@@ -1,40 +1,21 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, type LedgerRecord } from '../../src/ledger/record.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { runCli } from '../helpers/run.js';
+import { runCli, spawnCli, spawnCliSync } from '../helpers/run.js';
 
-const BIN = join(import.meta.dirname, '../../bin/deployadvisor.js');
-const run = promisify(execFile);
-const ENV = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  NO_COLOR: '1',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
+const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
 async function cli(dir: string, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, '--repo', dir, ...args], {
-      env: { ...ENV, HOME: dir },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return spawnCli(['--repo', dir, ...args], { env: GIT_ENV });
 }
 
 function records(dir: string): LedgerRecord[] {
-  const text = execFileSync(process.execPath, [BIN, '--repo', dir, 'ledger', 'export'], {
-    encoding: 'utf8',
-    env: { ...ENV, HOME: dir },
-  });
+  const { stdout: text } = spawnCliSync(['--repo', dir, 'ledger', 'export'], { env: GIT_ENV });
   return text
     .split('\n')
     .filter(Boolean)

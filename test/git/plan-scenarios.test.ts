@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/assess/plan-types.js';
 import type { TestRepo } from '../helpers/repo.js';
-import { runCli } from '../helpers/run.js';
+import { runCli, runPlanJson } from '../helpers/run.js';
 import { visibleLength } from '../../src/render/style.js';
 import { IN_FREEZE, OFF_PEAK, PEAK, CLAUDE, scenarioRepos } from '../helpers/policy.js';
 
@@ -12,9 +12,9 @@ async function plan(
   now: string,
   ...extra: string[]
 ): Promise<{ plan: Plan; code: number; stderr: string }> {
-  const result = await runCli(['--repo', repo.dir, '--format', 'json', 'plan', '--now', now, ...extra]);
+  const result = await runPlanJson(repo.dir, extra, { now });
   if (!extra.includes('--override')) expect(result.stderr).toBe('');
-  return { plan: JSON.parse(result.stdout) as Plan, code: result.code, stderr: result.stderr };
+  return { plan: result.plan, code: result.code, stderr: result.stderr };
 }
 
 describe('plan scenarios on real repositories', () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from 'undici';
@@ -32,41 +32,62 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
-/** `deployadvisor --repo <dir> --format json plan --now <fixed> ...args`, parsed. */
+/** The instant plans are evaluated at unless a test says otherwise. */
+export const PLAN_NOW = '2026-11-23T10:00:00Z';
+
+/**
+ * `deployadvisor --repo <dir> --format json plan --now <now> ...args` in-process, parsed; no plan on
+ * stdout fails with the exit code and stderr.
+ */
 export async function runPlanJson(
   dir: string,
   args: string[] = [],
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; dispatcher?: Dispatcher; now?: string } = {},
 ): Promise<RunResult & { plan: import('../../src/assess/plan-types.js').Plan }> {
-  const result = await runCli(
-    ['--repo', dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z', ...args],
-    options,
-  );
+  const { now = PLAN_NOW, ...run } = options;
+  const result = await runCli(['--repo', dir, '--format', 'json', 'plan', '--now', now, ...args], run);
+  if (result.stdout === '') throw new Error(`no plan (exit ${result.code}): ${result.stderr}`);
   return { ...result, plan: JSON.parse(result.stdout) as import('../../src/assess/plan-types.js').Plan };
 }
 
-/**
- * `deployadvisor --repo <dir> --format json plan --now <fixed> ...args` through the built binary
- * (bin/deployadvisor.js, needs `npm run build`), spawned in `dir` with a bare environment as a CI job would.
- * Asynchronous, so servers in the test process keep answering while it runs.
- */
-export async function spawnPlanJson(
-  dir: string,
-  args: string[] = [],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stderr: string; plan: import('../../src/assess/plan-types.js').Plan }> {
-  const bin = fileURLToPath(new URL('../../bin/deployadvisor.js', import.meta.url));
+/** The built binary (bin/deployadvisor.js; `npm run build` makes dist/, `npm test` builds first). */
+export const BIN = fileURLToPath(new URL('../../bin/deployadvisor.js', import.meta.url));
+
+export interface SpawnOptions {
+  /** Working directory, also HOME (default /tmp). */
+  cwd?: string;
+  /** Added to the bare environment. */
+  env?: Record<string, string>;
+}
+
+/** The bare environment of a CI job: PATH, NO_COLOR, HOME and TZ=UTC, then `extra`. */
+function bareEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: home, TZ: 'UTC', ...extra };
+}
+
+function checkBuilt(): void {
   if (!existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url))))
     throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
-  const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+}
+
+/**
+ * Spawns the built binary with a bare environment, as a CI job would, and waits for it. Asynchronous,
+ * so servers in the test process keep answering while it runs.
+ */
+export async function spawnCli(
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  checkBuilt();
+  return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [bin, '--repo', dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z', ...args],
+      [BIN, ...args],
       {
-        cwd: dir,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: dir, TZ: 'UTC', ...env },
+        env: bareEnv(options.cwd ?? '/tmp', options.env),
       },
       (error, stdout, stderr) => {
         resolve({
@@ -77,6 +98,36 @@ export async function spawnPlanJson(
       },
     );
   });
+}
+
+/** spawnCli for synchronous tests (nothing in the test process needs to answer meanwhile). */
+export function spawnCliSync(
+  args: readonly string[],
+  options: SpawnOptions = {},
+): { code: number | null; stdout: string; stderr: string } {
+  checkBuilt();
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: bareEnv(options.cwd ?? '/tmp', options.env),
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `deployadvisor --repo <dir> --format json plan --now <fixed> ...args` through the built binary,
+ * spawned in `dir` (see spawnCli).
+ */
+export async function spawnPlanJson(
+  dir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string; plan: import('../../src/assess/plan-types.js').Plan }> {
+  const result = await spawnCli(
+    ['--repo', dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z', ...args],
+    { cwd: dir, env },
+  );
   if (result.stdout === '') throw new Error(`no plan (exit ${result.code}): ${result.stderr}`);
   return {
     code: result.code,

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { MockAgent } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/assess/plan-types.js';
@@ -7,7 +5,8 @@ import { assessSources, type SourceFacts } from '../../src/assess/sources.js';
 import { collectSources } from '../../src/collect/sources/index.js';
 import { sourcesSchema, type CI_PROVIDERS } from '../../src/config/sources-schema.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { runCli } from '../helpers/run.js';
+import { runCli, runPlanJson } from '../helpers/run.js';
+import { schemaErrorsText, schemaValidator } from '../helpers/schemas.js';
 
 /**
  * CI sources (GitHub Actions, GitLab pipelines, CircleCI insights) against undici MockAgent replies
@@ -437,12 +436,7 @@ describe('GitHub pull request review evidence', () => {
   });
 });
 
-const schema = JSON.parse(
-  readFileSync(new URL('../../docs/plan.schema.json', import.meta.url), 'utf8'),
-) as object;
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });
-const validate = ajv.compile(schema);
+const validate = schemaValidator('plan');
 
 describe('plan --format json with a GitHub CI source', () => {
   let repo: TestRepo;
@@ -465,13 +459,11 @@ describe('plan --format json with a GitHub CI source', () => {
   });
 
   async function plan(env: Record<string, string>): Promise<{ plan: Plan; out: string }> {
-    const result = await runCli(
-      ['--repo', repo.dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z', '--from', 'HEAD~1'],
-      { env, dispatcher: agent },
-    );
-    expect(result.stdout.length, result.stderr).toBeGreaterThan(0);
-    const parsed = JSON.parse(result.stdout) as Plan;
-    expect(validate(parsed), ajv.errorsText(validate.errors)).toBe(true);
+    const { plan: parsed, ...result } = await runPlanJson(repo.dir, ['--from', 'HEAD~1'], {
+      env,
+      dispatcher: agent,
+    });
+    expect(validate(parsed), schemaErrorsText(validate.errors)).toBe(true);
     return { plan: parsed, out: result.stdout + result.stderr };
   }
 
@@ -572,7 +564,7 @@ describe('plan --format json with a GitHub CI source', () => {
           { env: { [TOKEN_ENV]: TOKEN }, dispatcher: agent },
         );
         const parsed = JSON.parse(result.stdout) as Plan;
-        expect(validate(parsed), ajv.errorsText(validate.errors)).toBe(true);
+        expect(validate(parsed), schemaErrorsText(validate.errors)).toBe(true);
         agent.assertNoPendingInterceptors();
         return parsed.factors.find((f) => f.id === 'review');
       };

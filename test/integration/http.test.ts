@@ -2,11 +2,26 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { systemClock, type Clock } from '../../src/collect/clock.js';
 import { createHttpClient, requestedWaitMs } from '../../src/collect/http.js';
 
 /** The HTTP layer against real node:http servers on 127.0.0.1 (no mocks). */
 
 const Answer = z.object({ value: z.number() });
+
+/** The system clock, but sleeping returns at once and is written down: waits are asserted, not timed. */
+function recordingClock(): Clock & { slept: number[] } {
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => systemClock.now(),
+    monotonic: () => systemClock.monotonic(),
+    sleep: (ms) => {
+      slept.push(ms);
+      return Promise.resolve();
+    },
+  };
+}
 
 const TOKEN = `ghp_${'A1b2C3d4'.repeat(5)}`;
 /** An error body a hostile or careless server sends: escape sequences, a token, and a lot of it. */
@@ -136,11 +151,12 @@ describe('collect/http', () => {
   });
 
   it('stops at the overall deadline, however long the per-request timeout', async () => {
-    const client = createHttpClient({ timeoutMs: 10_000, deadlineMs: 300, retries: 5 });
-    const started = performance.now();
+    const clock = recordingClock();
+    const client = createHttpClient({ timeoutMs: 10_000, deadlineMs: 300, retries: 5, clock });
     const result = await client.getJson({ url: `${main.url}/slow`, schema: Answer });
+    // Cut off by the 300 ms deadline (not the 10 s timeout, which would say "did not answer within"), no retry.
     expect(result).toMatchObject({ ok: false, failure: 'deadline', attempts: 1 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(clock.slept).toEqual([]);
     // The deadline is shared: a later call on the same client fails at once.
     const later = await client.getJson({ url: `${main.url}/ok`, schema: Answer });
     expect(later).toMatchObject({ ok: false, failure: 'deadline' });
@@ -181,24 +197,40 @@ describe('collect/http', () => {
   });
 
   it('honours retry-after within the deadline', async () => {
-    const started = performance.now();
-    const result = await createHttpClient({ retries: 2, backoffMs: 10, deadlineMs: 5000 }).getJson({
+    const clock = recordingClock();
+    const result = await createHttpClient({ retries: 2, backoffMs: 10, deadlineMs: 5000, clock }).getJson({
       url: `${main.url}/limited`,
       schema: Answer,
     });
     expect(result).toMatchObject({ ok: true, value: { value: 4 }, attempts: 2 });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    // retry-after: 1 is longer than the 10-15 ms backoff, so the one wait is exactly the server's.
+    expect(clock.slept).toEqual([1000]);
   });
 
   it('does not wait for a retry-after that ends past the deadline', async () => {
-    const started = performance.now();
-    const result = await createHttpClient({ retries: 3, deadlineMs: 2000 }).getJson({
+    const clock = recordingClock();
+    const result = await createHttpClient({ retries: 3, deadlineMs: 2000, clock }).getJson({
       url: `${main.url}/limited-long`,
       schema: Answer,
     });
     expect(result).toMatchObject({ ok: false, failure: 'http', status: 429, attempts: 1 });
     if (!result.ok) expect(result.reason).toContain('retry in 60 s, past the deadline');
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('backs off exponentially between retries, with at most +50% jitter', async () => {
+    const clock = recordingClock();
+    const result = await createHttpClient({ retries: 2, backoffMs: 100, deadlineMs: 5000, clock }).getJson({
+      url: `${main.url}/down`,
+      schema: Answer,
+    });
+    expect(result).toMatchObject({ ok: false, status: 503, attempts: 3 });
+    expect(clock.slept).toHaveLength(2);
+    const [first = 0, second = 0] = clock.slept;
+    expect(first).toBeGreaterThanOrEqual(100);
+    expect(first).toBeLessThanOrEqual(150);
+    expect(second).toBeGreaterThanOrEqual(200);
+    expect(second).toBeLessThanOrEqual(300);
   });
 
   it('reads rate-limit reset headers (GitHub epoch seconds, IETF delta seconds)', () => {

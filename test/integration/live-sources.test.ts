@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/assess/plan-types.js';
 import { collectSources } from '../../src/collect/sources/index.js';
 import { sourcesSchema } from '../../src/config/sources-schema.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { runCli } from '../helpers/run.js';
+import { runCli, runPlanJson } from '../helpers/run.js';
+import { schemaErrorsText, schemaValidator } from '../helpers/schemas.js';
 import {
   eventually,
   freePort,
@@ -30,12 +29,7 @@ const METRICS = [
   '',
 ].join('\n');
 
-const schema = JSON.parse(
-  readFileSync(new URL('../../docs/plan.schema.json', import.meta.url), 'utf8'),
-) as object;
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });
-const validate = ajv.compile(schema);
+const validate = schemaValidator('plan');
 
 describe.skipIf(!liveServersAvailable())('live sources: Prometheus and Alertmanager', () => {
   let app: Server;
@@ -202,7 +196,7 @@ describe.skipIf(!liveServersAvailable())('live sources: Prometheus and Alertmana
     ]);
     expect(result.stdout.length, result.stderr).toBeGreaterThan(0);
     const parsed = JSON.parse(result.stdout) as Plan;
-    expect(validate(parsed), ajv.errorsText(validate.errors)).toBe(true);
+    expect(validate(parsed), schemaErrorsText(validate.errors)).toBe(true);
     return { plan: parsed, code: result.code, stdout: result.stdout };
   }
 
@@ -306,11 +300,10 @@ describe.skipIf(!liveServersAvailable())('live sources: Prometheus and Alertmana
     expect(missing.plan.sources[0]?.reason).toContain(
       'environment variable PROM_TOKEN_FOR_TEST (tokenEnv) is not set',
     );
-    const withToken = await runCli(
-      ['--repo', repo.dir, '--format', 'json', 'plan', '--now', '2026-11-23T10:00:00Z', '--from', 'HEAD~1'],
-      { env: { PROM_TOKEN_FOR_TEST: 'tok-s3cret-123' } },
-    );
-    expect((JSON.parse(withToken.stdout) as Plan).verdict).toBe('GO');
+    const withToken = await runPlanJson(repo.dir, ['--from', 'HEAD~1'], {
+      env: { PROM_TOKEN_FOR_TEST: 'tok-s3cret-123' },
+    });
+    expect(withToken.plan.verdict).toBe('GO');
     expect(withToken.stdout + withToken.stderr).not.toContain('tok-s3cret-123');
   });
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/config/parse.js';
-import { policyJsonSchema } from '../../src/commands/config.js';
+import { policyJsonSchema } from '../../src/config/json-schema.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
 

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { Insights, RateRow } from '../../src/assess/insights-types.js';
 import { escapeHtml, renderInsightsHtml } from '../../src/render/insights-html.js';
@@ -9,6 +8,7 @@ import { rateLabel, sparkline } from '../../src/render/insights-format.js';
 import { bar, renderInsightsText } from '../../src/render/insights-text.js';
 import { PLAIN, visibleLength, type Style } from '../../src/render/style.js';
 import { busyInsights, emptyInsights, rateRow } from '../helpers/insights-fixture.js';
+import { outputSchema, schemaErrorsText, schemaValidator } from '../helpers/schemas.js';
 
 /** ANSI colours, so the 80-column check also counts what a TTY would get. */
 const COLOUR: Style = {
@@ -277,13 +277,9 @@ describe('renderInsightsJson and docs/insights.schema.json', () => {
     items?: SchemaNode;
     $defs?: Record<string, SchemaNode>;
   }
-  const schema = JSON.parse(
-    readFileSync(new URL('../../docs/insights.schema.json', import.meta.url), 'utf8'),
-  ) as SchemaNode;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-  ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });
-  const validate = ajv.compile(schema);
-  const explain = (errors: ErrorObject[] | null | undefined) => ajv.errorsText(errors, { separator: '\n' });
+  const schema = outputSchema('insights') as SchemaNode;
+  const validate = schemaValidator('insights');
+  const explain = (errors: ErrorObject[] | null | undefined) => schemaErrorsText(errors);
 
   it('prints the object with two-space indent and a final newline', () => {
     const json = renderInsightsJson(busyInsights());

@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateBacktestRepo, type GeneratedHistory } from '../helpers/backtest-repo.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
+import { outputSchema, schemaErrorsText, schemaValidator } from '../helpers/schemas.js';
 
 /**
  * docs/backtest.schema.json, docs/calibration.schema.json and docs/lineage.schema.json validated against
@@ -24,29 +25,17 @@ interface SchemaNode {
 const NAMES = ['backtest', 'calibration', 'lineage'] as const;
 type Name = (typeof NAMES)[number];
 
-const schemas = Object.fromEntries(
-  NAMES.map((name) => [
-    name,
-    JSON.parse(
-      readFileSync(new URL(`../../docs/${name}.schema.json`, import.meta.url), 'utf8'),
-    ) as SchemaNode,
-  ]),
-) as Record<Name, SchemaNode>;
-
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-// Ajv ships no formats; real checks (not just "ignore") so an unparsable time or day fails too.
-ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });
-ajv.addFormat('date', {
-  type: 'string',
-  validate: (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)),
-});
-const validators = Object.fromEntries(NAMES.map((name) => [name, ajv.compile(schemas[name])])) as Record<
+const schemas = Object.fromEntries(NAMES.map((name) => [name, outputSchema(name) as SchemaNode])) as Record<
+  Name,
+  SchemaNode
+>;
+const validators = Object.fromEntries(NAMES.map((name) => [name, schemaValidator(name)])) as Record<
   Name,
   ValidateFunction
 >;
 
 function explain(name: Name, errors: ErrorObject[] | null | undefined): string {
-  return `output does not match docs/${name}.schema.json:\n${ajv.errorsText(errors, { separator: '\n' })}\n${JSON.stringify(errors, null, 2)}`;
+  return `output does not match docs/${name}.schema.json:\n${schemaErrorsText(errors)}\n${JSON.stringify(errors, null, 2)}`;
 }
 
 function expectValid(name: Name, output: unknown): void {

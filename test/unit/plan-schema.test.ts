@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_SOURCES, DIAGNOSTIC_LEVELS } from '../../src/assess/facts.js';
 import { FAIL_ON, VERDICTS, WINDOW_KINDS, type Plan } from '../../src/assess/plan-types.js';
@@ -10,7 +10,8 @@ import { VERDICT_EXIT } from '../../src/assess/verdict.js';
 import { SCORE_FACTORS } from '../../src/assess/risk-score.js';
 import { IN_FREEZE, OFF_PEAK, PEAK, scenarioBase, scenarioRepos } from '../helpers/policy.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { runCli } from '../helpers/run.js';
+import { runPlanJson } from '../helpers/run.js';
+import { outputSchema, schemaErrorsText, schemaValidator } from '../helpers/schemas.js';
 
 /** docs/plan.schema.json validated against REAL plans: the CLI run in-process on real git repositories. */
 
@@ -21,17 +22,11 @@ interface SchemaNode {
   items?: SchemaNode;
 }
 
-const schema = JSON.parse(
-  readFileSync(new URL('../../docs/plan.schema.json', import.meta.url), 'utf8'),
-) as SchemaNode & Record<string, unknown>;
-
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-// Ajv ships no formats; a real check (not just "ignore") so an unparsable time fails too.
-ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });
-const validate = ajv.compile(schema);
+const schema = outputSchema('plan') as SchemaNode & Record<string, unknown>;
+const validate = schemaValidator('plan');
 
 function explain(errors: ErrorObject[] | null | undefined): string {
-  return `plan does not match docs/plan.schema.json:\n${ajv.errorsText(errors, { separator: '\n' })}\n${JSON.stringify(errors, null, 2)}`;
+  return `plan does not match docs/plan.schema.json:\n${schemaErrorsText(errors)}\n${JSON.stringify(errors, null, 2)}`;
 }
 
 function expectValid(plan: unknown): void {
@@ -61,10 +56,9 @@ async function planOf(
   now: string,
   ...extra: string[]
 ): Promise<{ raw: unknown; plan: Plan; code: number }> {
-  const result = await runCli(['--repo', dir, '--format', 'json', 'plan', '--now', now, ...extra]);
-  expect(result.stdout.length, result.stderr).toBeGreaterThan(0);
-  const raw: unknown = JSON.parse(result.stdout);
-  const plan = raw as Plan;
+  const result = await runPlanJson(dir, extra, { now });
+  const raw: unknown = result.plan;
+  const plan = result.plan;
   expect(result.code).toBe(plan.exitCode);
   return { raw, plan, code: result.code };
 }

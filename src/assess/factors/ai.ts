@@ -1,5 +1,6 @@
 import type { Factor, LineageSummary } from '../plan-types.js';
-import { byText, percent, short, thousands, type CommitView, type Context } from '../context.js';
+import { type CommitView, type Context } from '../context.js';
+import { byText, percent, short, thousands } from '../text.js';
 
 /** AI share per tool and per commit: the lineage section of the plan. */
 export function lineageSummary(ctx: Context): LineageSummary {

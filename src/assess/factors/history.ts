@@ -1,7 +1,7 @@
 import type { Factor } from '../plan-types.js';
 import { WEEKDAY_NAMES, type Weekday } from '../insights-types.js';
 import { smoothedRate } from '../stats.js';
-import { byText, percent } from '../context.js';
+import { byText, percent } from '../text.js';
 
 /**
  * How often past deploys (or, in backtest, past changes) failed, counted per cohort so that a plan or

@@ -1,7 +1,8 @@
 import type { Policy } from '../../config/schema.js';
 import { CHANGE_FEATURES, ChangeHistory, FEATURE_NOUNS, type ChangeFeature } from '../change-features.js';
 import { isFixSubject } from '../change-kind.js';
-import { byText, listSome, short, type Context } from '../context.js';
+import { type Context } from '../context.js';
+import { byText, listSome, short } from '../text.js';
 import type { CommitFacts } from '../facts.js';
 import type { Factor } from '../plan-types.js';
 import { priorModel, type ChangeModel } from '../risk-model.js';

@@ -1,5 +1,6 @@
 import type { Factor, ReviewEvidence } from '../plan-types.js';
-import { percent, short, type Context } from '../context.js';
+import { type Context } from '../context.js';
+import { percent, short } from '../text.js';
 
 export interface ReviewFindings {
   factor: Factor;

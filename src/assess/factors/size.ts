@@ -1,5 +1,6 @@
 import type { Factor } from '../plan-types.js';
-import { byText, lineCount, listSome, thousands, type Context } from '../context.js';
+import { lineCount, type Context } from '../context.js';
+import { byText, listSome, thousands } from '../text.js';
 
 function scaled(value: number, full: number): number {
   return Math.min(1, Math.log10(1 + value) / Math.log10(1 + full));

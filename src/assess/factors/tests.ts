@@ -8,7 +8,8 @@ import {
   type FileCoverage,
   type PatchCoverage,
 } from '../coverage.js';
-import { byText, percent, RISK_POINTS, type Context } from '../context.js';
+import { RISK_POINTS, type Context } from '../context.js';
+import { byText, percent } from '../text.js';
 
 export interface TestsFindings {
   factor: Factor;

@@ -1,5 +1,6 @@
 import type { Factor } from '../plan-types.js';
-import { listSome, type Context } from '../context.js';
+import { type Context } from '../context.js';
+import { listSome } from '../text.js';
 
 export function zonesFactor(ctx: Context): Factor {
   const max = ctx.weights.zones;

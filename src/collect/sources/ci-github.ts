@@ -3,6 +3,7 @@ import type { ReviewEvidence } from '../../assess/plan-types.js';
 import type { CiFact, SourceFacts } from '../../assess/sources.js';
 import type { CiSource } from '../../config/sources-schema.js';
 import type { HttpClient, HttpResult } from '../http.js';
+import { systemClock } from '../clock.js';
 
 /**
  * GitHub Actions (REST API, docs.github.com/rest): the main branch's completed workflow runs, the
@@ -137,7 +138,7 @@ export async function collectGithub(
     .join('/')}`;
   const headers = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
   const request = <T>(url: string, schema: z.ZodType<T>) => http.getJson({ url, headers, auth, schema });
-  const started = performance.now();
+  const started = systemClock.monotonic();
   const runsUrl = new URL(`${base}/actions/runs`);
   runsUrl.searchParams.set('branch', source.branch);
   runsUrl.searchParams.set('status', 'completed');
@@ -149,7 +150,7 @@ export async function collectGithub(
       : request(`${base}/commits/${targetSha}/check-runs?per_page=100`, checkRuns),
     targetSha === undefined ? Promise.resolve(null) : reviewEvidence(base, targetSha, request),
   ]);
-  const latencyMs = Math.round(performance.now() - started);
+  const latencyMs = Math.round(systemClock.monotonic() - started);
   if (!runs.ok) return { latencyMs, outcome: { status: 'unavailable', reason: runs.reason } };
   if (checks !== null && !checks.ok)
     return { latencyMs, outcome: { status: 'unavailable', reason: checks.reason } };

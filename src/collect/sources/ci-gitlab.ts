@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CiFact, SourceFacts } from '../../assess/sources.js';
 import type { CiSource } from '../../config/sources-schema.js';
 import type { HttpClient } from '../http.js';
+import { systemClock } from '../clock.js';
 
 /**
  * GitLab pipelines (REST API v4, docs.gitlab.com/api/pipelines): the main branch's finished
@@ -47,7 +48,7 @@ export async function collectGitlab(
   targetSha: string | undefined,
 ): Promise<Probe> {
   const base = `${(source.url ?? GITLAB_URL).replace(/\/+$/, '')}/api/v4/projects/${encodeURIComponent(source.repo)}`;
-  const started = performance.now();
+  const started = systemClock.monotonic();
   const mainUrl = new URL(`${base}/pipelines`);
   mainUrl.searchParams.set('ref', source.branch);
   mainUrl.searchParams.set('per_page', String(source.runs));
@@ -60,7 +61,7 @@ export async function collectGitlab(
       ? Promise.resolve(null)
       : http.getJson({ url: targetUrl.href, auth, schema: pipelines }),
   ]);
-  const latencyMs = Math.round(performance.now() - started);
+  const latencyMs = Math.round(systemClock.monotonic() - started);
   if (!main.ok) return { latencyMs, outcome: { status: 'unavailable', reason: main.reason } };
   if (target !== null && !target.ok)
     return { latencyMs, outcome: { status: 'unavailable', reason: target.reason } };

@@ -3,6 +3,7 @@ import type { SourceFacts } from '../../assess/sources.js';
 import type { MetricSource } from '../../config/sources-schema.js';
 import { serverText, type HttpClient } from '../http.js';
 import { worstSeries } from './metric-series.js';
+import { systemClock } from '../clock.js';
 
 /**
  * Datadog metric query, `GET /api/v1/query?from&to&query` (docs.datadoghq.com/api/latest/metrics/#query-timeseries-points),
@@ -35,7 +36,7 @@ export async function collectDatadog(
   http: HttpClient,
   source: MetricSource,
   auth: Record<string, string>,
-  nowMs: number = Date.now(),
+  nowMs: number = systemClock.now(),
 ): Promise<Omit<SourceFacts, 'name' | 'kind' | 'query'>> {
   const base = source.url ?? DATADOG_DEFAULT_URL;
   const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);

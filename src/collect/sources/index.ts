@@ -8,6 +8,7 @@ import { collectCircleci } from './ci-circleci.js';
 import { collectGithub } from './ci-github.js';
 import { collectGitlab } from './ci-gitlab.js';
 import { collectPrometheus } from './prometheus.js';
+import { systemClock } from '../clock.js';
 
 /**
  * Asks every configured source concurrently under one overall deadline (sources.timeoutMs). Loaded
@@ -126,12 +127,12 @@ export async function collectSources(
   const timeoutFor = (name: string): number | undefined =>
     [policy.ci, ...policy.metrics, ...policy.alerts].find((s) => s?.name === name)?.timeoutMs;
   // One deadline for all: each source gets its own client (its own per-request timeout) on a shared clock.
-  const started = performance.now();
+  const started = systemClock.monotonic();
   const probes = await Promise.all(
     jobs.map(async (job) => {
       const http = createHttpClient({
         timeoutMs: Math.min(timeoutFor(job.name) ?? policy.timeoutMs, policy.timeoutMs),
-        deadlineMs: Math.max(0, policy.timeoutMs - (performance.now() - started)),
+        deadlineMs: Math.max(0, policy.timeoutMs - (systemClock.monotonic() - started)),
         ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
       });
       try {

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { calibrate, HELD_OUT_SHARE, type Calibration as CalibrationResult } from '../assess/calibrate.js';
+import { priorModel } from '../assess/risk-model.js';
+import { auc } from '../assess/text.js';
+import { UserError } from '../errors.js';
+import { backtestRange, type BacktestRequest, type BacktestRun } from './backtest.js';
+import { parseNow } from './instants.js';
+import type { AppPorts } from './ports.js';
+import { writeUserFile } from './user-file.js';
+
+export interface CalibrateRequest extends BacktestRequest {
+  write?: boolean | undefined;
+  now?: string | undefined;
+}
+
+export interface Calibration {
+  run: BacktestRun;
+  result: CalibrationResult;
+  /** The policy file the model was written into, as the user knows it; null without --write. */
+  written: string | null;
+}
+
+/** Puts the `model:` section into the policy text, with the date, range and AUCs as comments. */
+export async function modelYaml(
+  text: string,
+  model: Record<string, unknown>,
+  comment: string,
+): Promise<string> {
+  const { parseDocument, isMap, isScalar } = await import('yaml');
+  const doc = parseDocument(text === '' ? 'version: 1\n' : text);
+  if (!isMap(doc.contents))
+    throw new UserError('the policy file is not a YAML mapping, so no model: can be added.');
+  doc.delete('model');
+  const node = doc.createNode(model);
+  const weights = isMap(node) ? node.get('weights', true) : null;
+  if (isMap(weights)) weights.flow = true;
+  // A scalar key node (not a plain string) so the comment has somewhere to live.
+  const key = doc.createNode('model');
+  if (isScalar(key)) key.commentBefore = comment;
+  doc.set(key, node);
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** `calibrate`: fit the factor weights on the backtest's changes; with --write, store them in the policy. */
+export async function calibrateWeights(
+  ports: AppPorts,
+  calibrateOptions: CalibrateRequest,
+): Promise<Calibration> {
+  const spec = calibrateOptions.range;
+  // The fit departs from the shipped prior, never from an earlier calibration of this same history.
+  const run = await backtestRange(ports, calibrateOptions, { prior: true });
+  const { source } = run.workspace.loaded;
+  if (calibrateOptions.write === true && source.kind === 'ref') {
+    throw new UserError(
+      `calibrate --write: the policy was read from ${source.ref ?? 'a git ref'}; --write edits the working-tree file. Run without --policy-ref.`,
+    );
+  }
+  const { policy } = run.workspace.loaded;
+  const result = calibrate(run.changes, run.result.weights, priorModel().model, priorModel().deploy);
+  const now =
+    calibrateOptions.now === undefined
+      ? ports.clock.now()
+      : parseNow(calibrateOptions.now, run.workspace.loaded.policy.timezone);
+  let written: string | null = null;
+  if (calibrateOptions.write === true && result.problem === null) {
+    const path =
+      source.path === null
+        ? resolve(run.workspace.repoRoot, '.deployadvisor.yml')
+        : isAbsolute(source.path)
+          ? source.path
+          : resolve(run.workspace.repoRoot, source.path);
+    const text = source.path === null ? '' : await readFile(path, 'utf8');
+    const day = new Date(now).toISOString().slice(0, 10);
+    const range = `${run.result.range.from ?? 'root'}..${run.result.range.to}`;
+    const comment = [
+      ` Fitted by deployadvisor calibrate on ${day} over ${spec} (${range}): ${run.result.changes} changes, ${run.result.failed} failed.`,
+      ` Trained on the older ${Math.round((1 - HELD_OUT_SHARE) * 100)}%, tested on the newer ${Math.round(HELD_OUT_SHARE * 100)}%:`,
+      ` held-out AUC ${auc(result.after)} (the model before ${auc(result.before)}; lines added alone ${auc(result.baseline)});`,
+      ` walk-forward AUC ${auc(result.walkForward.auc)} over ${result.walkForward.changes} changes.`,
+    ].join('\n');
+    const model = {
+      hotfixDays: policy.model.hotfixDays,
+      intercept: result.intercept,
+      coefficients: result.coefficients,
+      weights: result.weights,
+      fittedAt: day,
+      range,
+      changes: run.result.changes,
+      heldOutAuc: result.after === null ? null : Number(result.after.toFixed(4)),
+      defaultAuc: result.before === null ? null : Number(result.before.toFixed(4)),
+      baselineAuc: result.baseline === null ? null : Number(result.baseline.toFixed(4)),
+    };
+    const updated = await modelYaml(text, model, comment);
+    // The new text must load as a policy before it replaces the old one.
+    const { parsePolicy } = await import('../config/parse.js');
+    parsePolicy(updated, {
+      kind: 'file',
+      path: source.path ?? '.deployadvisor.yml',
+      ref: null,
+      blobSha: null,
+    });
+    await writeUserFile('calibrate --write', path, updated);
+    written = source.path ?? '.deployadvisor.yml';
+  }
+  return { run, result, written };
+}

@@ -1,0 +1,97 @@
+import { resolveCommit } from '../collect/git-facts.js';
+import { UserError } from '../errors.js';
+import { actorOf, ciRunUrl } from '../ledger/context.js';
+import { lastSucceeded } from '../ledger/queries.js';
+import { DEPLOY_EVENTS, type DeployEvent, type LedgerRecord, type RecordBody } from '../ledger/record.js';
+import { appendRecord } from '../ledger/store.js';
+import { instantOption } from './instants.js';
+import type { AppPorts, WorkspaceRequest } from './ports.js';
+import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
+
+/** How far ahead of this machine's clock `record --at` may be: clock skew between machines, not a plan. */
+export const MAX_FUTURE_SKEW_MINUTES = 5;
+
+export interface RecordRequest extends WorkspaceRequest {
+  event: string;
+  env?: string | undefined;
+  sha?: string | undefined;
+  reason?: string | undefined;
+  plan?: string | undefined;
+  at?: string | undefined;
+}
+
+export interface RecordResult {
+  env: string;
+  sha: string;
+  record: LedgerRecord;
+}
+
+/** Appends a record to the workspace's ledger. */
+export async function appendTo(workspace: Workspace, body: RecordBody): Promise<LedgerRecord> {
+  return appendRecord(workspace.git, workspace.loaded.policy.ledger.ref, body);
+}
+
+function parseAt(text: string | undefined, zone: string, now: number): string | null {
+  if (text === undefined) return null;
+  const parsed = instantOption('--at', text, zone, '2026-11-20T17:05:00Z');
+  const iso = parsed.toUTC().toISO({ suppressMilliseconds: true }) ?? text;
+  if (parsed.toMillis() > now + MAX_FUTURE_SKEW_MINUTES * 60_000) {
+    throw new UserError(
+      `--at "${text}" (${iso}) is in the future: this machine's clock says ${new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')}. --at records a past event; up to ${MAX_FUTURE_SKEW_MINUTES} minutes ahead is accepted for clock skew.`,
+    );
+  }
+  return iso;
+}
+
+/** The plan record `--plan <id prefix>` names, or an error naming it. */
+function planIdOf(records: readonly LedgerRecord[], prefix: string | undefined): string | null {
+  if (prefix === undefined) return null;
+  const plan = records.find(
+    (record) => record.id.startsWith(prefix) && (record.type === 'plan' || record.type === 'override'),
+  );
+  if (plan === undefined) throw new UserError(`--plan ${prefix}: no plan record with that id in the ledger.`);
+  return plan.id;
+}
+
+/** `record <event>`: a deploy event for an environment, appended to the ledger. */
+export async function recordEvent(ports: AppPorts, request: RecordRequest): Promise<RecordResult> {
+  const { event } = request;
+  if (!(DEPLOY_EVENTS as readonly string[]).includes(event)) {
+    throw new UserError(`record ${event}: expected one of ${DEPLOY_EVENTS.join(', ')}.`);
+  }
+  const workspace = await openWorkspace(ports, request);
+  const { policy } = workspace.loaded;
+  const env = environmentOf(workspace, request.env);
+  const reason = request.reason?.trim();
+  if ((event === 'failed' || event === 'rolled-back') && (reason === undefined || reason === '')) {
+    throw new UserError(
+      `record ${event} needs --reason: say what went wrong ("error rate 4% after deploy", "INC-123").`,
+    );
+  }
+  const target = request.sha ?? 'HEAD';
+  const sha = await resolveCommit(workspace.git, target);
+  if (sha === null) throw new UserError(`--sha ${target}: not a commit in this repository.`);
+  const records = await ledgerRecords(workspace);
+  const clock = ports.clock.now();
+  const at = parseAt(request.at, policy.timezone, clock);
+  const now = new Date(clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // The base is what ran before this commit, so explain can tell which records carried it.
+  const previous = lastSucceeded(records, env, at ?? undefined, sha);
+  const planId = planIdOf(records, request.plan);
+  const body: RecordBody = {
+    schema: 'deployadvisor.record/1',
+    type: event as DeployEvent,
+    env,
+    sha,
+    base: previous?.sha ?? null,
+    at: at ?? now,
+    backfilled: at !== null,
+    recordedAt: now,
+    actor: await actorOf(workspace.git, ports.env),
+    ciRunUrl: ciRunUrl(ports.env),
+    plan: null,
+    planId,
+    reason: reason === undefined || reason === '' ? null : reason,
+  };
+  return { env, sha, record: await appendTo(workspace, body) };
+}

@@ -1,0 +1,69 @@
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { writeUserFile } from '../app/user-file.js';
+import { UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { guardOutput } from '../render/safe-text.js';
+import { PLAIN, type Style } from '../render/style.js';
+import type { GlobalOptions } from './global.js';
+
+/** Colour only on a TTY, and never with --no-color or NO_COLOR. */
+export async function styleFor(io: Io, options: Pick<GlobalOptions, 'color' | 'output'>): Promise<Style> {
+  const noColor =
+    !options.color ||
+    (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') ||
+    options.output !== undefined;
+  if (noColor || !io.isTTY.stdout) return PLAIN;
+  const { Chalk } = await import('chalk');
+  const chalk = new Chalk({ level: 1 });
+  return {
+    bold: chalk.bold,
+    dim: chalk.dim,
+    red: chalk.red,
+    yellow: chalk.yellow,
+    green: chalk.green,
+    cyan: chalk.cyan,
+  };
+}
+
+/**
+ * `--output` checked before any work: its directory exists and it is not itself a directory, so a
+ * typo fails at once instead of after the whole assessment.
+ */
+export async function checkOutputPath(io: Io, output: string): Promise<void> {
+  const path = resolve(io.cwd, output);
+  const [self, parent] = await Promise.all([
+    stat(path).catch(() => null),
+    stat(dirname(path)).catch(() => null),
+  ]);
+  const why =
+    self?.isDirectory() === true
+      ? `${path} is a directory, not a file`
+      : parent === null
+        ? `the directory ${dirname(path)} does not exist`
+        : !parent.isDirectory()
+          ? `${dirname(path)} is not a directory`
+          : null;
+  if (why !== null) {
+    throw new UserError(`--output ${output}: cannot write ${path}: ${why}.`, {
+      hint: 'Point it at a file in a directory that exists and is writable.',
+    });
+  }
+}
+
+/**
+ * Writes command output to --output or stdout (where main's guard escapes what a terminal would act
+ * on); a file gets the same guard. `workflowCommands` marks our own GitHub annotations.
+ */
+export async function emit(
+  io: Io,
+  options: Pick<GlobalOptions, 'output'>,
+  text: string,
+  kind: { workflowCommands?: boolean } = {},
+): Promise<void> {
+  if (options.output === undefined) {
+    io.stdout(text, kind);
+    return;
+  }
+  await writeUserFile(`--output ${options.output}`, resolve(io.cwd, options.output), guardOutput(text));
+}

@@ -1,0 +1,47 @@
+import { EXIT } from '../errors.js';
+import { appPorts, workspaceOf } from './context.js';
+import { TEXT_FORMATS } from './global.js';
+import { defineCommand } from './spec.js';
+
+interface RecordArgs {
+  event: string;
+}
+
+interface RecordOptions {
+  env?: string;
+  sha?: string;
+  reason?: string;
+  plan?: string;
+  at?: string;
+}
+
+export const recordCommand = defineCommand<RecordArgs, RecordOptions>({
+  path: ['record'],
+  description: 'append a deploy event to the ledger: started, succeeded, failed, rolled-back',
+  args: { event: { syntax: '<event>', description: 'started | succeeded | failed | rolled-back' } },
+  options: {
+    env: { value: '<name>', description: 'environment (default: defaultEnvironment)' },
+    sha: {
+      value: '<ref>',
+      description: 'the deployed commit; for rolled-back, the one rolled back (default: HEAD)',
+    },
+    reason: { value: '<text>', description: 'why (required for failed and rolled-back)' },
+    plan: { value: '<id>', description: 'the plan record this deploy carried out (id or prefix)' },
+    at: {
+      value: '<iso-8601>',
+      description: 'when it happened, to backfill past deploys (marked as backfilled)',
+    },
+  },
+  formats: TEXT_FORMATS,
+  async run({ io, global }, request) {
+    const { recordEvent } = await import('../app/record.js');
+    const { env, sha, record } = await recordEvent(appPorts(io, global), {
+      ...workspaceOf(global),
+      ...request,
+    });
+    io.stdout(
+      `Recorded ${record.type} #${record.seq} for ${env} at ${sha.slice(0, 12)}${record.backfilled ? ` (backfilled to ${record.at})` : ''}, id ${record.id.slice(0, 12)}.\n`,
+    );
+    return EXIT.go;
+  },
+});

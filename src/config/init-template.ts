@@ -1,0 +1,89 @@
+/** The commented policy file `init` writes, from what it detected in the repository. */
+
+/** What init could tell about the repository. */
+export interface Detected {
+  branch: string;
+  ciProvider: 'github' | 'gitlab' | 'circleci' | null;
+  migrationDirs: string[];
+  coverageReports: string[];
+  zones: Array<{ name: string; path: string; risk: 'critical' | 'high' | 'medium' }>;
+}
+
+const q = (text: string) => JSON.stringify(text);
+
+/** The commented policy init writes. It always parses; a test holds it to that. */
+export function renderInitPolicy(found: Detected, timezone: string): string {
+  const lines: string[] = [];
+  lines.push(
+    '# deployadvisor policy. Every key is explained in .deployadvisor.example.yml and docs/policy.md.',
+    `# Written by \`deployadvisor init\` from what it saw in this repository; review before committing.`,
+    'version: 1',
+    `timezone: ${q(timezone)}          # zone for windows and freezes that name none`,
+    'defaultEnvironment: production',
+    '',
+    'environments:',
+    '  production:',
+    `    branch: ${q(found.branch)}            # detected default branch`,
+    `    deployedRef: "deploy/production/*"   # tag each deploy (git tag deploy/production/<date> <sha>) so plans start there`,
+    '    deployMinutes: 15',
+    '    # rollback:',
+    '    #   command: "kubectl rollout undo deployment/web"   # {sha} and {previousSha} are filled in',
+    '',
+  );
+  if (found.zones.length > 0) {
+    lines.push('# Risk zones guessed from directory names; adjust risk and owners.', 'riskZones:');
+    for (const zone of found.zones) {
+      lines.push(
+        `  - name: ${q(zone.name)}`,
+        `    paths: [${q(`${zone.path}/**`)}]`,
+        `    risk: ${zone.risk}`,
+        '    owners: []',
+        '    requireReview: true',
+      );
+    }
+  } else {
+    lines.push(
+      '# No risky directories recognised; declare yours, for example:',
+      'riskZones: []',
+      '#  - name: payments',
+      '#    paths: ["src/payments/**"]',
+      '#    risk: critical        # critical | high | medium | low | 0-100',
+      '#    owners: ["@acme/payments"]',
+      '#    requireReview: true',
+    );
+  }
+  lines.push(
+    '',
+    'windows:',
+    '  peak: [{ days: mon-fri, from: "09:00", to: "17:00" }]      # risky changes wait out peak traffic',
+    '  preferred: [{ days: mon-thu, from: "10:00", to: "16:00" }] # high scores ship only in these',
+    '  avoid: [{ days: [fri], from: "15:00", to: "24:00", reason: "Friday afternoon" }]',
+    '  staffed: [{ days: mon-fri, from: "08:00", to: "18:00" }]',
+    '  freezes: []   # - { name: holiday, from: 2026-12-20, to: 2027-01-02, level: block, reason: "Holiday freeze" }',
+    '',
+    'thresholds: { waitAt: 50, blockAt: 75, riskyAt: 30, hardGates: [] }',
+    '',
+    'migrations:',
+  );
+  if (found.migrationDirs.length > 0) {
+    lines.push(`  paths: [${found.migrationDirs.map((dir) => q(`${dir}/**`)).join(', ')}]   # detected`);
+  } else {
+    lines.push(
+      '  irreversiblePatterns: []   # no migration folders found: the default paths (db/migrations/**, migrations/**, ...) apply',
+    );
+  }
+  lines.push(
+    '',
+    'ai:',
+    '  markers: []   # extra regular expressions that mark a commit AI-assisted',
+    '  ignore: []',
+  );
+  lines.push(
+    '',
+    `# CI provider: ${found.ciProvider ?? 'none detected'}. Coverage reports seen: ${found.coverageReports.length > 0 ? found.coverageReports.join(', ') : 'none'}.`,
+  );
+  if (found.ciProvider === 'github') {
+    lines.push('# In GitHub Actions: deployadvisor plan --format github (checkout with fetch-depth: 0).');
+  }
+  return `${lines.join('\n')}\n`;
+}

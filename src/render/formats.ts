@@ -1,0 +1,33 @@
+import type { Style } from './style.js';
+
+/** Every output format, in the order --help lists them. */
+export const FORMATS = ['text', 'json', 'markdown', 'github', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** What a renderer may know besides its value: the colours (PLAIN off a terminal). */
+export interface RenderContext {
+  style: Style;
+}
+
+/** A rendered result: what goes to stdout (or --output), and for GitHub the step summary. */
+export interface Rendered {
+  stdout: string;
+  /** The text is our own GitHub workflow commands (annotations), which the output guard lets through. */
+  workflowCommands?: boolean;
+  /** Markdown for $GITHUB_STEP_SUMMARY (format github). */
+  summary?: string;
+}
+
+/** Renders one result type in one format; may load its module lazily. */
+export type Renderer<T> = (value: T, context: RenderContext) => Rendered | Promise<Rendered>;
+
+/**
+ * The formats a result type supports, by name: a command supports exactly its table's keys. Declare
+ * with `satisfies RendererTable<T>` so the keys stay literal.
+ */
+export type RendererTable<T> = Partial<Record<Format, Renderer<T>>>;
+
+/** The formats of a renderer table, in FORMATS order. */
+export function formatsOf(table: RendererTable<never>): Format[] {
+  return FORMATS.filter((format) => table[format] !== undefined);
+}
