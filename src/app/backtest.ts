@@ -19,7 +19,7 @@ import {
 } from '../assess/backtest.js';
 import { CHANGE_FEATURES, type ChangeFeature, type ChangeInput } from '../assess/change-features.js';
 import { isFixSubject } from '../assess/change-kind.js';
-import { priorModel } from '../assess/risk-model.js';
+import { RISK_PRIOR } from '../assess/risk-prior.js';
 import { szzInduced, type FixCommit } from '../collect/szz.js';
 import { effectiveWeights } from '../assess/context.js';
 import { deploysFrom } from '../assess/deploys.js';
@@ -232,7 +232,7 @@ export async function backtestRange(
     }
   }
   applyHistory(changes, weights.history);
-  const prior = priorModel();
+  const prior = RISK_PRIOR;
   const calibrated = scoring.prior === true ? undefined : policy.model.coefficients;
   const scoreModel = {
     change:

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { calibrate, HELD_OUT_SHARE, type Calibration as CalibrationResult } from '../assess/calibrate.js';
-import { priorModel } from '../assess/risk-model.js';
+import { RISK_PRIOR } from '../assess/risk-prior.js';
 import { auc } from '../assess/text.js';
 import { UserError } from '../errors.js';
 import { backtestRange, type BacktestRequest, type BacktestRun } from './backtest.js';
@@ -57,7 +57,7 @@ export async function calibrateWeights(
     );
   }
   const { policy } = run.workspace.loaded;
-  const result = calibrate(run.changes, run.result.weights, priorModel().model, priorModel().deploy);
+  const result = calibrate(run.changes, run.result.weights, RISK_PRIOR.model, RISK_PRIOR.deploy);
   const now =
     calibrateOptions.now === undefined
       ? ports.clock.now()

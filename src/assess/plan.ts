@@ -2,7 +2,7 @@ import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
 import { DEPLOYED_COMMIT_MISSING, type CommitFacts, type CoverageFacts, type GitFacts } from './facts.js';
 import { assessModel, modelFactors } from './factors/model.js';
 import type { PolicyFactor } from './risk-score.js';
-import { priorModel } from './risk-model.js';
+import { RISK_PRIOR } from './risk-prior.js';
 import { buildContext, lineCount } from './context.js';
 import { byText, listSome, short } from './text.js';
 import { pathMatcher } from './path-globs.js';
@@ -419,7 +419,7 @@ export function assessPlan(input: PlanInput): Plan {
     inputsDigest: input.inputsDigest,
     estimate: planEstimate(
       model,
-      model.source === 'prior' ? priorModel().hotfixDays : input.policy.model.hotfixDays,
+      model.source === 'prior' ? RISK_PRIOR.hotfixDays : input.policy.model.hotfixDays,
     ),
     model:
       input.policy.model.weights === undefined

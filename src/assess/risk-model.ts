@@ -1,5 +1,4 @@
 import { CHANGE_FEATURES, type ChangeFeature } from './change-features.js';
-import { RISK_PRIOR } from './risk-prior.js';
 
 /**
  * The risk model: a logistic regression over a change's history features (percentiles against the
@@ -45,10 +44,6 @@ export function sigmoid(x: number): number {
 export function logit(p: number): number {
   const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
   return Math.log(q / (1 - q));
-}
-
-export function priorModel(): RiskPrior {
-  return RISK_PRIOR;
 }
 
 /** Each feature's log-odds contribution above a change at the repository's median (x = 0.5; 0 for binaries). */

@@ -5,7 +5,8 @@ import { type Context } from '../context.js';
 import { byText, listSome, short } from '../text.js';
 import type { CommitFacts } from '../facts.js';
 import type { Factor } from '../plan-types.js';
-import { priorModel, type ChangeModel } from '../risk-model.js';
+import type { ChangeModel } from '../risk-model.js';
+import { RISK_PRIOR } from '../risk-prior.js';
 import {
   MODEL_FACTORS,
   scoreChange,
@@ -16,7 +17,7 @@ import {
 
 /** The change model in force: the shipped prior, or what calibrate fitted to this repository. */
 export function changeModelOf(policy: Policy): { model: ChangeModel; source: 'prior' | 'calibrated' } {
-  const prior = priorModel().model;
+  const prior = RISK_PRIOR.model;
   const fitted = policy.model.coefficients;
   if (fitted === undefined) return { model: prior, source: 'prior' };
   const coefficients = { ...prior.coefficients };
@@ -94,7 +95,7 @@ export function assessModel(
   }
   const { model, source } = changeModelOf(ctx.policy);
   const result = scoreChange(
-    { change: model, deploy: priorModel().deploy, weights: ctx.weights },
+    { change: model, deploy: RISK_PRIOR.deploy, weights: ctx.weights },
     { changes: commits.map((c) => c.x), shares, reviewSeen },
   );
   return { result, commits, reviewSeen, source, model, profile: prior.length };
