@@ -134,10 +134,48 @@ const environmentSchema = z
 /** An environment the policy does not spell out: the schema's defaults (branch main, 15-min deploys). */
 export const DEFAULT_ENVIRONMENT: z.infer<typeof environmentSchema> = environmentSchema.parse({});
 
+/** Longest policy glob. */
+export const MAX_GLOB_LENGTH = 500;
+
+/** Most `*` wildcards one path segment of a glob may hold (each one multiplies the matching work). */
+export const MAX_SEGMENT_STARS = 3;
+
+/**
+ * Why a glob could make matching slow, or null. picomatch compiles `*a*a*a*b` to one backtracking
+ * regex whose time grows as the segment length to the power of its stars (seconds at four stars on a
+ * 200-character name, forever at ten), and extglobs such as `+(a|aa)` nest repetitions.
+ */
+export function slowGlob(glob: string): string | null {
+  if (/[*+@!?]\(/.test(glob)) return 'extglob groups such as +(…) or *(…) can nest repetitions';
+  for (const segment of glob.split('/')) {
+    if (segment === '**') continue;
+    const stars = segment.replace(/\*\*/g, '*').split('*').length - 1;
+    if (stars > MAX_SEGMENT_STARS)
+      return `the segment "${segment}" has ${stars} * wildcards; at most ${MAX_SEGMENT_STARS} per segment keep matching fast`;
+  }
+  return null;
+}
+
+/** A policy glob (picomatch), checked when the policy loads: short, and cheap to match on any path. */
+const glob = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(MAX_GLOB_LENGTH, `expected a glob of at most ${MAX_GLOB_LENGTH} characters`)
+    .superRefine((value, ctx) => {
+      const why = slowGlob(value);
+      if (why !== null)
+        ctx.addIssue({ code: 'custom', message: `glob "${value}" could take very long to match: ${why}` });
+    })
+    .describe(what);
+
 const riskZoneSchema = z
   .strictObject({
     name: z.string().min(1).describe('Zone name used in the plan.'),
-    paths: z.array(z.string().min(1)).min(1).describe('Globs (picomatch) of the files in this zone.'),
+    paths: z
+      .array(glob('A glob (picomatch).'))
+      .min(1)
+      .describe('Globs (picomatch) of the files in this zone.'),
     risk: z
       .union([z.enum(RISK_LEVELS), z.number().min(0).max(100)], {
         error: 'expected critical | high | medium | low, or a number from 0 to 100',
@@ -262,7 +300,7 @@ export const policySchema = z
       .describe('Deploy targets by name.'),
     riskZones: z.array(riskZoneSchema).default([]).describe('Risky parts of the code base.'),
     lowRiskPaths: z
-      .array(z.string().min(1))
+      .array(glob('A glob (picomatch).'))
       .default(DEFAULT_LOW_RISK_PATHS)
       .describe('Globs of files that add no risk (docs, images): excluded from size, AI, tests and review.'),
     windows: section(
@@ -384,7 +422,7 @@ export const policySchema = z
       z
         .strictObject({
           paths: z
-            .array(z.string().min(1))
+            .array(glob('A glob (picomatch).'))
             .default(DEFAULT_MIGRATION_PATHS)
             .describe('Globs of migration files.'),
           irreversiblePatterns: z
