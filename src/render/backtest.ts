@@ -86,7 +86,12 @@ export function renderBacktestText(result: BacktestResult): string {
       [12, 18, 18, 18, 9],
     ),
   );
-  lines.push(wrapBlock('top 10%: the share of failed changes among the riskiest tenth by the score.', 80));
+  lines.push(
+    wrapBlock(
+      'top 10%: the share of all failed changes that are in the riskiest tenth by the score (recall).',
+      80,
+    ),
+  );
   lines.push(wrapBlock(flagLine(result), 80));
   lines.push(wrapBlock(modelLine(result), 80));
   lines.push('');
