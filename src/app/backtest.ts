@@ -19,6 +19,7 @@ import {
 } from '../assess/backtest.js';
 import { CHANGE_FEATURES, type ChangeFeature, type ChangeInput } from '../assess/change-features.js';
 import { isFixSubject } from '../assess/change-kind.js';
+import { changeModelOf } from '../assess/factors/model.js';
 import { RISK_PRIOR } from '../assess/risk-prior.js';
 import { szzInduced, type FixCommit } from '../collect/szz.js';
 import { effectiveWeights } from '../assess/context.js';
@@ -233,18 +234,9 @@ export async function backtestRange(
   }
   applyHistory(changes, weights.history);
   const prior = RISK_PRIOR;
-  const calibrated = scoring.prior === true ? undefined : policy.model.coefficients;
-  const scoreModel = {
-    change:
-      calibrated === undefined
-        ? prior.model
-        : {
-            intercept: policy.model.intercept ?? prior.model.intercept,
-            coefficients: { ...prior.model.coefficients, ...calibrated },
-          },
-    deploy: prior.deploy,
-    weights,
-  };
+  const inForce =
+    scoring.prior === true ? { model: prior.model, source: 'prior' as const } : changeModelOf(policy);
+  const scoreModel = { change: inForce.model, deploy: prior.deploy, weights };
   applyModel(walk, bySha, scoreModel);
 
   if (workspace.layout.isShallow) {
@@ -256,7 +248,7 @@ export async function backtestRange(
       remedy: 'Fetch the full history (git fetch --unshallow) for a backtest over all of it.',
     });
   }
-  if (calibrated !== undefined) {
+  if (inForce.source === 'calibrated') {
     diagnostics.push({
       id: 'calibrated-in-sample',
       level: 'info',
@@ -298,8 +290,8 @@ export async function backtestRange(
     },
     deployFlagRates: dayUnitFlagRates(changes, scoreModel, thresholds),
     model: {
-      source: calibrated === undefined ? 'prior' : 'calibrated',
-      fittedAt: calibrated === undefined ? prior.fittedAt : (policy.model.fittedAt ?? 'unknown'),
+      source: inForce.source,
+      fittedAt: inForce.source === 'prior' ? prior.fittedAt : (policy.model.fittedAt ?? 'unknown'),
       hotfixDays,
     },
     hotfix,

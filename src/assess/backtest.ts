@@ -238,10 +238,7 @@ export function dayUnitFlagRates(
       }).score,
     );
   }
-  const rate = (threshold: number) => {
-    const flagged = scores.filter((score) => score >= threshold).length;
-    return { threshold, flagged, share: scores.length === 0 ? null : flagged / scores.length };
-  };
+  const rate = (threshold: number) => atOrAbove(scores, threshold);
   return {
     units: 'days',
     count: scores.length,
@@ -251,9 +248,17 @@ export function dayUnitFlagRates(
   };
 }
 
+/** How many scores are at or above a threshold, and what share of all they are. */
+function atOrAbove(scores: readonly number[], threshold: number) {
+  const flagged = scores.filter((score) => score >= threshold).length;
+  return { threshold, flagged, share: scores.length === 0 ? null : flagged / scores.length };
+}
+
 export function flagRate(changes: readonly ScoredChange[], threshold: number) {
-  const flagged = changes.filter((c) => c.score >= threshold).length;
-  return { threshold, flagged, share: changes.length === 0 ? null : flagged / changes.length };
+  return atOrAbove(
+    changes.map((c) => c.score),
+    threshold,
+  );
 }
 
 /**
@@ -388,7 +393,7 @@ export function applyModel(
     change.x = measured.x;
     change.reviewSeen = reviewSeen;
     const result = scoreChange(model, {
-      x: measured.x,
+      changes: [measured.x],
       shares: policyShares(change),
       reviewSeen,
     });

@@ -61,8 +61,7 @@ export interface ScoreModel {
 
 export interface ScoreInput {
   /** Feature percentiles of each change in the deploy (one row for a one-change deploy). */
-  x?: number[];
-  changes?: ReadonlyArray<readonly number[]>;
+  changes: ReadonlyArray<readonly number[]>;
   /** Policy findings as shares of their maxima (0–1). */
   shares: Partial<Record<PolicyFactor, number>>;
   /** Review evidence counts only in a repository where some earlier change carried it. */
@@ -175,7 +174,7 @@ export function toScore(probability: number): number {
 /** Probability, score and factor points of a deploy (or of one change as a one-change deploy). */
 export function scoreChange(model: ScoreModel, input: ScoreInput): ScoreResult {
   const change = effectiveModel(model);
-  const rows = input.changes ?? (input.x === undefined ? [] : [input.x]);
+  const rows = input.changes;
   const full = estimate(model, change, rows, input, null);
   const score = toScore(full.probability);
   const drops = SCORE_FACTORS.map((factor) => {
