@@ -204,8 +204,6 @@ export const RISK_PRIOR: RiskPrior = ${JSON.stringify(
   2,
 )};
 
-/** The thresholds the corpus suggests (87th, 95th and 99th percentile of day units' scores). */
-export const PRIOR_THRESHOLDS = ${JSON.stringify(thresholds)} as const;
 `;
 if (!dryRun) {
   writeFileSync(join(root, 'src/assess/risk-prior.ts'), text);

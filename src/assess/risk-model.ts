@@ -46,16 +46,6 @@ export function logit(p: number): number {
   return Math.log(q / (1 - q));
 }
 
-/** Each feature's log-odds contribution above a change at the repository's median (x = 0.5; 0 for binaries). */
-export function contributions(model: ChangeModel, x: readonly number[]): Record<ChangeFeature, number> {
-  const out = {} as Record<ChangeFeature, number>;
-  CHANGE_FEATURES.forEach((feature, i) => {
-    const centre = feature === 'fix' ? 0 : 0.5;
-    out[feature] = model.coefficients[feature] * ((x[i] ?? centre) - centre);
-  });
-  return out;
-}
-
 /** The log-odds of a change from its feature percentiles. */
 export function changeLogit(model: ChangeModel, x: readonly number[]): number {
   let sum = model.intercept;

@@ -75,6 +75,3 @@ export const RISK_PRIOR: RiskPrior = {
   fittedAt: '2026-12-03',
   crossValidatedAuc: 0.784,
 };
-
-/** The thresholds the corpus suggests (87th, 95th and 99th percentile of day units' scores). */
-export const PRIOR_THRESHOLDS = { riskyAt: 29, waitAt: 48, blockAt: 74 } as const;
