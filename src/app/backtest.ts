@@ -18,7 +18,7 @@ import {
   type ScoredChange,
 } from '../assess/backtest.js';
 import { CHANGE_FEATURES, type ChangeFeature, type ChangeInput } from '../assess/change-features.js';
-import { isFixSubject } from '../assess/change-kind.js';
+import { isFixCommit } from '../assess/hotfixes.js';
 import { changeModelOf } from '../assess/factors/model.js';
 import { RISK_PRIOR } from '../assess/risk-prior.js';
 import { szzInduced, type FixCommit } from '../collect/szz.js';
@@ -103,8 +103,7 @@ export async function backtestRange(
   const revertedMerges: Array<{ sha: string; at: number; by: string }> = [];
   const pendingReverts: Array<{ change: ScoredChange; at: number; by: string }> = [];
   const noteFix = (commit: CommitFacts) => {
-    if (commit.parents.length === 1 && !isRevert(commit) && isFixSubject(commit.subject))
-      fixes.push({ sha: commit.sha, at: Date.parse(commit.committer.date) });
+    if (isFixCommit(commit)) fixes.push({ sha: commit.sha, at: Date.parse(commit.committer.date) });
   };
   const score = (commit: CommitFacts, link: RevertLink | null): void => {
     if (commit.parents.length > 1) {

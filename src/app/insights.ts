@@ -85,6 +85,7 @@ export async function insightsOf(ports: AppPorts, insightsOptions: InsightsReque
     head: branch.sha,
     now,
     extra: firstParent,
+    gitDir: workspace.layout.gitDir,
   });
 
   const diagnostics: Diagnostic[] = [...workspace.diagnostics];

@@ -3,14 +3,17 @@ import { describeDeploys, type DeployHistory } from '../assess/deploy-history.js
 import type { Deploy } from '../assess/deploys.js';
 import type { CommitFacts } from '../assess/facts.js';
 import { findReverts, type RevertLink } from '../assess/reverts.js';
+import { readHotfixLinks } from '../collect/hotfix-links.js';
 import { readDeployHistory, type DeployHistoryRead } from '../collect/history.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import type { Policy } from '../config/schema.js';
 
 /**
- * The env's deploys as known at `now` (later ledger records, reverts and restores are not seen), with
- * what each shipped: git is read for `readFor` (the deploys whose commits matter), and `extra` commits
- * (already read elsewhere) are searched for reverts too. Plan's history factor and insights share it.
+ * The env's deploys as known at `now` (later ledger records, reverts, fixes and restores are not seen),
+ * with what each shipped: git is read for `readFor` (the deploys whose commits matter), and `extra`
+ * commits (already read elsewhere) are searched for reverts and fix commits too. With the git dir, a
+ * deploy whose shipped lines a later fix changed within `model.hotfixDays` failed (SZZ, blame cached
+ * there). Plan's history factor and insights share it.
  */
 export async function pastDeploys(
   git: GitRunner,
@@ -21,12 +24,22 @@ export async function pastDeploys(
     head: string;
     now: number;
     extra?: readonly CommitFacts[];
+    /** Where SZZ caches its blame; null leaves hotfix labels out. */
+    gitDir: string | null;
   },
 ): Promise<{ history: DeployHistory; read: DeployHistoryRead; reverts: Map<string, RevertLink> }> {
   const read = await readDeployHistory(git, input.readFor, input.head);
   const known = (commit: CommitFacts) => Date.parse(commit.committer.date) <= input.now;
   const commits = new Map([...read.commits, ...(input.extra ?? [])].filter(known).map((c) => [c.sha, c]));
   const reverts = findReverts([...commits.values()]);
+  const days = policy.model.hotfixDays;
+  const hotfixes =
+    input.gitDir === null
+      ? undefined
+      : {
+          links: await readHotfixLinks(git, input.gitDir, [...commits.values()], { days, now: input.now }),
+          days,
+        };
   const history = describeDeploys({
     deploys: input.deploys,
     commits: read.commits,
@@ -35,6 +48,7 @@ export async function pastDeploys(
     reverts,
     baseline: read.baseline,
     now: input.now,
+    ...(hotfixes === undefined ? {} : { hotfixes }),
   });
   return { history, read, reverts };
 }

@@ -54,6 +54,7 @@ export interface PlanResult {
  */
 async function readPlanHistory(
   git: GitRunner,
+  gitDir: string,
   records: readonly LedgerRecord[],
   env: string,
   head: string,
@@ -63,7 +64,7 @@ async function readPlanHistory(
   const known = records.filter((record) => Date.parse(record.at) <= now);
   const deploys = deploysFrom(known, env).slice(-MAX_HISTORY_DEPLOYS);
   if (deploys.length === 0) return null;
-  const { history } = await pastDeploys(git, policy, { deploys, readFor: deploys, head, now });
+  const { history } = await pastDeploys(git, policy, { deploys, readFor: deploys, head, now, gitDir });
   return deployCounts(history, policy.riskZones);
 }
 
@@ -223,7 +224,7 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
       ),
     }),
     askSources(ports, policy.sources, facts.target.sha, request.offline === true),
-    readPlanHistory(git, records, env, facts.target.sha, policy, now),
+    readPlanHistory(git, layout.gitDir, records, env, facts.target.sha, policy, now),
     readPriorChanges(git, layout.gitDir, facts.base.sha),
   ]);
   const digest = await inputsDigest(

@@ -6,6 +6,7 @@ import { historyCounts, type HistoryCounts, type HistoryTraits } from './factors
 import type { Deploy } from './deploys.js';
 import type { CommitFacts } from './facts.js';
 import { WEEKDAYS, type DeployRow, type Weekday } from './insights-types.js';
+import { firstHotfix, type HotfixLink } from './hotfixes.js';
 import type { RevertLink } from './reverts.js';
 
 /** A past deploy with what it carried: the facts insights and the history factor compare. */
@@ -33,8 +34,14 @@ export interface DeployHistoryInput {
    * deploy's base is known.
    */
   baseline: string | null;
-  /** `--now` (epoch ms): a revert or restore after it is not known yet. */
+  /** `--now` (epoch ms): a revert, fix or restore after it is not known yet. */
   now: number;
+  /**
+   * Fix commits that changed lines each commit wrote (SZZ, readHotfixLinks), and the hotfix window in
+   * days: a deploy whose shipped change was fixed within it failed too (DORA's fix forward). Without
+   * them only the ledger and reverts mark failures.
+   */
+  hotfixes?: { links: ReadonlyMap<string, readonly HotfixLink[]>; days: number };
 }
 
 export interface DeployHistory {
@@ -75,7 +82,8 @@ function claim(tip: string, bySha: ReadonlyMap<string, CommitFacts>, claimed: Re
 /**
  * Attributes commits to deploys, and decides which deploys failed: by the ledger (`failed`,
  * `rolled-back`), or, when the ledger says it succeeded, by a later revert in git of a commit it shipped
- * (the revert shipped in a later deploy, not in the same one). A deploy that failed outright never took:
+ * (the revert shipped in a later deploy, not in the same one), or by a later fix of lines it shipped
+ * within the hotfix window (the same rule). A deploy that failed outright never took:
  * its commits describe it, but stay unshipped for the next deploy that succeeds.
  */
 export function describeDeploys(input: DeployHistoryInput): DeployHistory {
@@ -114,6 +122,11 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
     return { shas, baseline };
   });
 
+  // Restored when the deploy that shipped the revert or fix finished.
+  const restoredBy = (fix: string) => {
+    const at = shippedBy.get(fix);
+    return at === undefined ? null : (input.deploys[at]?.endedAt ?? null);
+  };
   const deploys = input.deploys.map((deploy, index): PastDeploy => {
     const { shas, baseline } = claims[index] ?? { shas: [], baseline: false };
     const commits = shas.flatMap((sha) => view(sha) ?? []);
@@ -125,9 +138,20 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
         if (link === undefined || Date.parse(link.at) > input.now || shippedBy.get(link.by) === index)
           continue;
         failedBy = 'revert';
-        const fix = shippedBy.get(link.by);
-        restoredAt = fix === undefined ? null : (input.deploys[fix]?.endedAt ?? null);
+        restoredAt = restoredBy(link.by);
         break;
+      }
+    }
+    if (failedBy === null && input.hotfixes !== undefined) {
+      const link = firstHotfix(
+        shas,
+        input.hotfixes.links,
+        { deployedAt: Date.parse(deploy.at), now: input.now, days: input.hotfixes.days },
+        (fix) => shippedBy.get(fix) === index,
+      );
+      if (link !== null) {
+        failedBy = 'hotfix';
+        restoredAt = restoredBy(link.by);
       }
     }
     // A restore after `now` has not happened yet.
@@ -152,7 +176,7 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
         env: deploy.env,
         sha: deploy.sha,
         at: deploy.at,
-        outcome: failedBy === 'revert' ? 'failed' : deploy.outcome,
+        outcome: failedBy === 'revert' || failedBy === 'hotfix' ? 'failed' : deploy.outcome,
         failedBy,
         commits: commits.length,
         linesChanged: lines,

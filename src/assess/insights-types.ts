@@ -92,8 +92,11 @@ export interface DeployRow {
   /** When the deploy went out (ISO-8601 UTC). */
   at: string;
   outcome: 'succeeded' | 'failed' | 'rolled-back';
-  /** How the outcome was known: a ledger record, or a later revert in git. */
-  failedBy: 'ledger' | 'revert' | null;
+  /**
+   * How the outcome was known: a ledger record, a later revert in git, or a later fix commit that
+   * changed lines this deploy shipped within the hotfix window (SZZ).
+   */
+  failedBy: 'ledger' | 'revert' | 'hotfix' | null;
   commits: number;
   linesChanged: number;
   aiShare: number | null;

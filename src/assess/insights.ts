@@ -5,6 +5,7 @@ import {
   WEEKDAY_NAMES,
   WEEKDAYS,
   type Weekday,
+  type DeployRow,
   type Dora,
   type DoraBand,
   type DoraKey,
@@ -111,7 +112,7 @@ function dora(deploys: readonly PastDeploy[], history: DeployHistory, span: Freq
       deploys.length,
       cfr === null
         ? 'No deploys in the window.'
-        : `${failed.length} of ${deploys.length} deploy(s) failed, were rolled back, or shipped a change later reverted (each counted once).`,
+        : `${failed.length} of ${deploys.length} deploy(s) needed remediation (each counted once): ${failureKinds(failed)}.`,
     ),
     timeToRestoreHours: key(
       restore,
@@ -124,6 +125,16 @@ function dora(deploys: readonly PastDeploy[], history: DeployHistory, span: Freq
         : `Median time from a failed deploy to the rollback or next good deploy, over ${restores.length} failure(s): ${hoursText(restore)}.`,
     ),
   };
+}
+
+/** "2 failed or rolled back (ledger), 1 shipped a change later reverted, 3 one later hot-fixed". */
+function failureKinds(failed: readonly PastDeploy[]): string {
+  const count = (kind: DeployRow['failedBy']) => failed.filter((d) => d.row.failedBy === kind).length;
+  return [
+    `${count('ledger')} failed or rolled back by the ledger`,
+    `${count('revert')} shipped a change later reverted`,
+    `${count('hotfix')} shipped code a later fix commit changed`,
+  ].join(', ');
 }
 
 /** Rate rows for the groups of `keys`, each compared with all other deploys. */

@@ -158,7 +158,9 @@ describe('insights on a generated history with a known answer', () => {
     expect(history?.summary).toMatch(/on a Friday/);
     expect(
       history?.evidence.some((line) =>
-        /^\d+ of the last \d+ deploys touching payments on a Friday failed or were rolled back/.test(line),
+        /^\d+ of the last \d+ deploys touching payments on a Friday failed, were rolled back or needed a fix/.test(
+          line,
+        ),
       ),
     ).toBe(true);
     // On a Tuesday the same change scores lower on history.

@@ -170,10 +170,10 @@ export function historyFactor(
   const top = ranked[0];
   const all = counts.all;
   const evidence = [
-    `base rate: ${all.failed} of ${all.n} ${unit} ${scope} failed or were rolled back (${percent(estimate.base)})`,
+    `base rate: ${all.failed} of ${all.n} ${unit} ${scope} failed, were rolled back or needed a fix (${percent(estimate.base)})`,
     ...ranked.map(
       (cohort) =>
-        `${cohort.failed} of the last ${cohort.n} ${unit} ${cohort.label} failed or were rolled back (${percent(cohort.n === 0 ? 0 : cohort.failed / cohort.n)}; smoothed ${percent(cohort.smoothed)})`,
+        `${cohort.failed} of the last ${cohort.n} ${unit} ${cohort.label} failed, were rolled back or needed a fix (${percent(cohort.n === 0 ? 0 : cohort.failed / cohort.n)}; smoothed ${percent(cohort.smoothed)})`,
     ),
   ];
   const atBase = Math.round(max * Math.min(1, estimate.base / FULL_RATE));
