@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import {
   applyHistory,
   applyModel,
-  dayUnitFlagRates,
+  unitFlagRates,
+  scoreUnits,
+  type ScoredUnit,
   BACKTEST_FACTORS,
   changeInput,
   ChangeScorer,
@@ -19,6 +21,8 @@ import {
 } from '../assess/backtest.js';
 import { CHANGE_FEATURES, type ChangeFeature, type ChangeInput } from '../assess/change-features.js';
 import { isFixCommit } from '../assess/hotfixes.js';
+import type { UnitKind } from '../assess/deploy-units.js';
+import { readDeployUnits } from './deploy-units.js';
 import { changeModelOf } from '../assess/factors/model.js';
 import { RISK_PRIOR } from '../assess/risk-prior.js';
 import { szzInduced, type FixCommit } from '../collect/szz.js';
@@ -44,6 +48,8 @@ export interface BacktestRun {
   result: BacktestResult;
   /** Oldest first, with features and labels: what calibrate fits. */
   changes: ScoredChange[];
+  /** The deploy-sized units the deploy-level figures are judged on, scored. */
+  units: { kind: UnitKind; scored: ScoredUnit[] };
 }
 
 /** `A..B`, or a single ref (everything reachable from it); `A...B` is refused. */
@@ -79,9 +85,8 @@ export async function backtestRange(
   const { weights, source } = effectiveWeights(policy);
   const hotfixDays = policy.model.hotfixDays;
 
-  const failedDeploys = deploysFrom(await ledgerRecords(workspace), env).filter(
-    (deploy) => deploy.outcome !== 'succeeded',
-  );
+  const envDeploys = deploysFrom(await ledgerRecords(workspace), env);
+  const failedDeploys = envDeploys.filter((deploy) => deploy.outcome !== 'succeeded');
   // Reverts and fixes made after the range's end still tell about changes in it: the branch tips are read first.
   const branch = await envBranch(workspace.git, (policy.environments[env] ?? DEFAULT_ENVIRONMENT).branch);
   const head = await resolveCommit(workspace.git, 'HEAD');
@@ -266,6 +271,8 @@ export async function backtestRange(
     });
   }
   const thresholds = policy.thresholds;
+  const grouped = await readDeployUnits(workspace.git, range, envDeploys, changes);
+  const units = { kind: grouped.kind, scored: scoreUnits(grouped.units, scoreModel) };
   const byKind = {
     any: kindFigures(changes, 'any', linesKnown),
     revert: kindFigures(changes, 'revert', linesKnown),
@@ -287,7 +294,7 @@ export async function backtestRange(
       waitAt: flagRate(changes, thresholds.waitAt),
       blockAt: flagRate(changes, thresholds.blockAt),
     },
-    deployFlagRates: dayUnitFlagRates(changes, scoreModel, thresholds),
+    deployFlagRates: unitFlagRates(units.kind, units.scored, thresholds),
     model: {
       source: inForce.source,
       fittedAt: inForce.source === 'prior' ? prior.fittedAt : (policy.model.fittedAt ?? 'unknown'),
@@ -318,5 +325,5 @@ export async function backtestRange(
       ) as Record<ChangeFeature, number>,
     })),
   };
-  return { workspace, result, changes };
+  return { workspace, result, changes, units };
 }

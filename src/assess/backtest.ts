@@ -14,6 +14,8 @@ import { isFixSubject } from './change-kind.js';
 import { ChangeHistory, type ChangeFeature, type ChangeInput } from './change-features.js';
 import { SCORE_FACTORS, scoreChange, type ScoreFactor, type ScoreModel } from './risk-score.js';
 import { rocAuc } from './stats.js';
+import { deployProbability, logit } from './risk-model.js';
+import type { UnitKind } from './deploy-units.js';
 
 /** The factors history allows: no coverage, timing or live sources for a past change. */
 export const BACKTEST_FACTORS = ['zones', 'size', 'ai', 'review', 'migrations', 'history'] as const;
@@ -117,11 +119,15 @@ export interface BacktestResult {
     'riskyAt' | 'waitAt' | 'blockAt',
     { threshold: number; flagged: number; share: number | null }
   >;
-  /** The same on deploy-sized units (a day's changes scored together, as plan scores a range). */
-  deployFlagRates: { units: 'days'; count: number } & Record<
+  /**
+   * The same on deploy-sized units (the ledger's deploys, release tags or a day's changes, each scored
+   * together as plan scores a range), how many of them failed, and the scores that would flag about
+   * 13% / 5% / 1% of them (null without units).
+   */
+  deployFlagRates: { units: UnitKind; count: number; failed: number } & Record<
     'riskyAt' | 'waitAt' | 'blockAt',
     { threshold: number; flagged: number; share: number | null }
-  >;
+  > & { suggested: Record<'riskyAt' | 'waitAt' | 'blockAt', number | null> };
   /** Where the change-history coefficients came from, and the hotfix labels' window and cost. */
   model: { source: 'prior' | 'calibrated'; fittedAt: string; hotfixDays: number };
   hotfix: { fixCommits: number; blamedNow: number; fromCache: number; failedFiles: number };
@@ -208,43 +214,78 @@ export function kindFigures(
   };
 }
 
-/**
- * The flag rates on deploy-sized units: the changes of each UTC day scored together as one deploy, the
- * way plan scores a range (the thresholds are meant for deploys, not single changes).
- */
-export function dayUnitFlagRates(
-  changes: readonly ScoredChange[],
-  model: ScoreModel,
-  thresholds: { riskyAt: number; waitAt: number; blockAt: number },
-): BacktestResult['deployFlagRates'] {
-  const days = new Map<string, ScoredChange[]>();
-  for (const change of changes) {
-    const key = new Date(change.at).toISOString().slice(0, 10);
-    const list = days.get(key) ?? [];
-    list.push(change);
-    days.set(key, list);
-  }
-  const scores: number[] = [];
-  for (const unit of days.values()) {
+/** A deploy-sized unit scored as plan scores a range: its changes together, their findings at their worst. */
+export interface ScoredUnit {
+  score: number;
+  probability: number;
+  /** The model's change-level probabilities of its changes, and the policy findings' log-odds on top. */
+  changeProbabilities: number[];
+  policyLogOdds: number;
+  /** When its last change was made, and when the first of its changes' failures became known (epoch ms). */
+  at: number;
+  failed: boolean;
+  failedAt: number | null;
+}
+
+export function scoreUnits(units: ReadonlyArray<readonly ScoredChange[]>, model: ScoreModel): ScoredUnit[] {
+  return units.map((unit) => {
     const shares: Partial<Record<BacktestFactor, number>> = {};
     for (const change of unit)
       for (const [id, value] of Object.entries(policyShares(change)) as Array<[BacktestFactor, number]>)
         shares[id] = Math.max(shares[id] ?? 0, value);
-    scores.push(
-      scoreChange(model, {
-        changes: unit.map((change) => change.x),
-        shares,
-        reviewSeen: unit.some((change) => change.reviewSeen),
-      }).score,
-    );
-  }
+    const result = scoreChange(model, {
+      changes: unit.map((change) => change.x),
+      shares,
+      reviewSeen: unit.some((change) => change.reviewSeen),
+    });
+    const base = deployProbability(model.deploy, result.changeProbabilities);
+    const failures = unit.flatMap((change) => (change.failed ? [change.failedAt ?? Infinity] : []));
+    return {
+      score: result.score,
+      probability: result.probability,
+      changeProbabilities: result.changeProbabilities,
+      policyLogOdds: result.probability > 0 ? logit(result.probability) - logit(base) : 0,
+      at: Math.max(...unit.map((change) => change.at)),
+      failed: failures.length > 0,
+      failedAt: failures.length > 0 ? Math.min(...failures) : null,
+    };
+  });
+}
+
+/** The score at a share of the units from the top: what a threshold must be to flag about that share. */
+function scoreAtTopShare(scores: readonly number[], share: number): number | null {
+  if (scores.length === 0) return null;
+  const sorted = [...scores].sort((a, b) => b - a);
+  return sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)] ?? null;
+}
+
+/** The shares of deploys the default thresholds aim to flag: risky, waiting, blocked. */
+export const TARGET_FLAG_SHARES = { riskyAt: 0.13, waitAt: 0.05, blockAt: 0.01 } as const;
+
+/**
+ * The flag rates on deploy-sized units (deploy-units.ts: the ledger's deploys, release tags, or a day's
+ * changes), scored as plan scores a range: the thresholds are meant for deploys, not single changes. Also
+ * the thresholds that would flag about 13% / 5% / 1% of these units, for a team tuning them.
+ */
+export function unitFlagRates(
+  kind: UnitKind,
+  scored: readonly ScoredUnit[],
+  thresholds: { riskyAt: number; waitAt: number; blockAt: number },
+): BacktestResult['deployFlagRates'] {
+  const scores = scored.map((unit) => unit.score);
   const rate = (threshold: number) => atOrAbove(scores, threshold);
   return {
-    units: 'days',
+    units: kind,
     count: scores.length,
+    failed: scored.filter((unit) => unit.failed).length,
     riskyAt: rate(thresholds.riskyAt),
     waitAt: rate(thresholds.waitAt),
     blockAt: rate(thresholds.blockAt),
+    suggested: {
+      riskyAt: scoreAtTopShare(scores, TARGET_FLAG_SHARES.riskyAt),
+      waitAt: scoreAtTopShare(scores, TARGET_FLAG_SHARES.waitAt),
+      blockAt: scoreAtTopShare(scores, TARGET_FLAG_SHARES.blockAt),
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { RiskZone } from '../config/schema.js';
 import { riskValue, type Classifier, type CommitView } from './context.js';
 import { byText } from './text.js';
 import { historyCounts, type HistoryCounts, type HistoryTraits } from './factors/history.js';
+import { claimFrom } from './deploy-units.js';
 import type { Deploy } from './deploys.js';
 import type { CommitFacts } from './facts.js';
 import { WEEKDAYS, type DeployRow, type Weekday } from './insights-types.js';
@@ -59,27 +60,6 @@ export function localSlot(iso: string, timezone: string): { weekday: Weekday; ho
 }
 
 /**
- * Walks the parents from `tip` over the loaded commits and returns every commit not in `claimed`: the
- * commits a deploy of `tip` ships first. Claimed sets are closed under ancestry, so the walk stops at
- * the first claimed commit on each path. The caller decides whether to claim them.
- */
-function claim(tip: string, bySha: ReadonlyMap<string, CommitFacts>, claimed: ReadonlySet<string>): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const stack = [tip];
-  while (stack.length > 0) {
-    const sha = stack.pop();
-    if (sha === undefined || claimed.has(sha) || seen.has(sha)) continue;
-    const commit = bySha.get(sha);
-    if (commit === undefined) continue;
-    seen.add(sha);
-    out.push(sha);
-    stack.push(...commit.parents);
-  }
-  return out;
-}
-
-/**
  * Attributes commits to deploys, and decides which deploys failed: by the ledger (`failed`,
  * `rolled-back`), or, when the ledger says it succeeded, by a later revert in git of a commit it shipped
  * (the revert shipped in a later deploy, not in the same one), or by a later fix of lines it shipped
@@ -112,7 +92,7 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
           ? bySha.has(deploy.sha) && !claimed.has(deploy.sha)
             ? [deploy.sha]
             : []
-          : claim(deploy.sha, bySha, claimed);
+          : claimFrom(deploy.sha, (sha) => bySha.get(sha)?.parents, claimed);
     if (deploy.outcome !== 'failed') {
       for (const sha of shas) {
         claimed.add(sha);

@@ -1,3 +1,4 @@
+import { UNIT_NAMES } from '../assess/deploy-units.js';
 import {
   BACKTEST_FACTORS,
   type BacktestResult,
@@ -61,7 +62,12 @@ function flagLine(result: BacktestResult): string {
   const f = result.flagRates;
   const one = (name: string, row: (typeof f)['riskyAt']) => `${name} ${row.threshold}: ${pct(row.share)}`;
   const d = result.deployFlagRates;
-  return `Flag rates, share at or above: of ${thousands(d.count)} deploy-sized units (a day's changes scored together) ${one('riskyAt', d.riskyAt)}, ${one('waitAt', d.waitAt)}, ${one('blockAt', d.blockAt)}; of single changes ${one('riskyAt', f.riskyAt)}, ${one('waitAt', f.waitAt)}, ${one('blockAt', f.blockAt)}.`;
+  const s = d.suggested;
+  const tune =
+    s.riskyAt === null || s.waitAt === null || s.blockAt === null
+      ? ''
+      : ` To flag about 13% / 5% / 1% of these units: riskyAt ${s.riskyAt}, waitAt ${s.waitAt}, blockAt ${s.blockAt}.`;
+  return `Flag rates, share at or above: of ${thousands(d.count)} deploy-sized units (${UNIT_NAMES[d.units]}, each scored together; ${thousands(d.failed)} failed) ${one('riskyAt', d.riskyAt)}, ${one('waitAt', d.waitAt)}, ${one('blockAt', d.blockAt)}; of single changes ${one('riskyAt', f.riskyAt)}, ${one('waitAt', f.waitAt)}, ${one('blockAt', f.blockAt)}.${tune}`;
 }
 
 function modelLine(result: BacktestResult): string {
