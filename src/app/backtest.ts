@@ -21,6 +21,7 @@ import {
 } from '../assess/backtest.js';
 import { CHANGE_FEATURES, type ChangeFeature, type ChangeInput } from '../assess/change-features.js';
 import { isFixCommit } from '../assess/hotfixes.js';
+import type { ScoreModel } from '../assess/risk-score.js';
 import type { UnitKind } from '../assess/deploy-units.js';
 import { readDeployUnits } from './deploy-units.js';
 import { changeModelOf } from '../assess/factors/model.js';
@@ -48,8 +49,10 @@ export interface BacktestRun {
   result: BacktestResult;
   /** Oldest first, with features and labels: what calibrate fits. */
   changes: ScoredChange[];
-  /** The deploy-sized units the deploy-level figures are judged on, scored. */
-  units: { kind: UnitKind; scored: ScoredUnit[] };
+  /** The deploy-sized units the deploy-level figures are judged on: their changes, and scored. */
+  units: { kind: UnitKind; groups: ScoredChange[][]; scored: ScoredUnit[] };
+  /** The model the changes and units were scored with. */
+  scoreModel: ScoreModel;
 }
 
 /** `A..B`, or a single ref (everything reachable from it); `A...B` is refused. */
@@ -239,8 +242,10 @@ export async function backtestRange(
   applyHistory(changes, weights.history);
   const prior = RISK_PRIOR;
   const inForce =
-    scoring.prior === true ? { model: prior.model, source: 'prior' as const } : changeModelOf(policy);
-  const scoreModel = { change: inForce.model, deploy: prior.deploy, weights };
+    scoring.prior === true
+      ? { model: prior.model, source: 'prior' as const, deploy: prior.deploy }
+      : changeModelOf(policy);
+  const scoreModel = { change: inForce.model, deploy: inForce.deploy, weights };
   applyModel(walk, bySha, scoreModel);
 
   if (workspace.layout.isShallow) {
@@ -272,7 +277,7 @@ export async function backtestRange(
   }
   const thresholds = policy.thresholds;
   const grouped = await readDeployUnits(workspace.git, range, envDeploys, changes);
-  const units = { kind: grouped.kind, scored: scoreUnits(grouped.units, scoreModel) };
+  const units = { kind: grouped.kind, groups: grouped.units, scored: scoreUnits(grouped.units, scoreModel) };
   const byKind = {
     any: kindFigures(changes, 'any', linesKnown),
     revert: kindFigures(changes, 'revert', linesKnown),
@@ -325,5 +330,5 @@ export async function backtestRange(
       ) as Record<ChangeFeature, number>,
     })),
   };
-  return { workspace, result, changes, units };
+  return { workspace, result, changes, units, scoreModel };
 }

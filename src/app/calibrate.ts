@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { calibrate, HELD_OUT_SHARE, type Calibration as CalibrationResult } from '../assess/calibrate.js';
+import { scoreUnits } from '../assess/backtest.js';
+import { calibrateDeploy, type DeployFit } from '../assess/calibrate-deploy.js';
 import { RISK_PRIOR } from '../assess/risk-prior.js';
 import { auc } from '../assess/text.js';
 import { UserError } from '../errors.js';
@@ -17,6 +19,8 @@ export interface CalibrateRequest extends BacktestRequest {
 export interface Calibration {
   run: BacktestRun;
   result: CalibrationResult;
+  /** The deploy-level calibration refitted on this repository's deploy-sized units. */
+  deploy: DeployFit;
   /** The policy file the model was written into, as the user knows it; null without --write. */
   written: string | null;
 }
@@ -47,7 +51,6 @@ export async function calibrateWeights(
   ports: AppPorts,
   calibrateOptions: CalibrateRequest,
 ): Promise<Calibration> {
-  const spec = calibrateOptions.range;
   // The fit departs from the shipped prior, never from an earlier calibration of this same history.
   const run = await backtestRange(ports, calibrateOptions, { prior: true });
   const { source } = run.workspace.loaded;
@@ -56,52 +59,99 @@ export async function calibrateWeights(
       `calibrate --write: the policy was read from ${source.ref ?? 'a git ref'}; --write edits the working-tree file. Run without --policy-ref.`,
     );
   }
-  const { policy } = run.workspace.loaded;
   const result = calibrate(run.changes, run.result.weights, RISK_PRIOR.model, RISK_PRIOR.deploy);
+  // The deploy level is fitted on top of the change model that will be in force: the fitted one when
+  // it is kept, else the prior.
+  const unitModel =
+    result.problem === null
+      ? {
+          ...run.scoreModel,
+          change: { intercept: result.intercept, coefficients: result.coefficients },
+          weights: { ...run.scoreModel.weights, ...result.weights },
+        }
+      : run.scoreModel;
+  const deploy = calibrateDeploy(scoreUnits(run.units.groups, unitModel), run.units.kind, RISK_PRIOR.deploy);
+  const written =
+    calibrateOptions.write === true && (result.problem === null || deploy.problem === null)
+      ? await writeModel(ports, calibrateOptions, run, result, deploy)
+      : null;
+  return { run, result, deploy, written };
+}
+
+/** Stores what calibrate kept in the policy's model: section; returns the file as the user knows it. */
+async function writeModel(
+  ports: AppPorts,
+  calibrateOptions: CalibrateRequest,
+  run: BacktestRun,
+  result: CalibrationResult,
+  deploy: DeployFit,
+): Promise<string> {
+  const spec = calibrateOptions.range;
+  const { source, policy } = run.workspace.loaded;
   const now =
     calibrateOptions.now === undefined
       ? ports.clock.now()
       : parseNow(calibrateOptions.now, run.workspace.loaded.policy.timezone);
-  let written: string | null = null;
-  if (calibrateOptions.write === true && result.problem === null) {
-    const path =
-      source.path === null
-        ? resolve(run.workspace.repoRoot, '.deployadvisor.yml')
-        : isAbsolute(source.path)
-          ? source.path
-          : resolve(run.workspace.repoRoot, source.path);
-    const text = source.path === null ? '' : await readFile(path, 'utf8');
-    const day = new Date(now).toISOString().slice(0, 10);
-    const range = `${run.result.range.from ?? 'root'}..${run.result.range.to}`;
-    const comment = [
-      ` Fitted by deployadvisor calibrate on ${day} over ${spec} (${range}): ${run.result.changes} changes, ${run.result.failed} failed.`,
-      ` Trained on the older ${Math.round((1 - HELD_OUT_SHARE) * 100)}%, tested on the newer ${Math.round(HELD_OUT_SHARE * 100)}%:`,
-      ` held-out AUC ${auc(result.after)} (the model before ${auc(result.before)}; lines added alone ${auc(result.baseline)});`,
-      ` walk-forward AUC ${auc(result.walkForward.auc)} over ${result.walkForward.changes} changes.`,
-    ].join('\n');
-    const model = {
-      hotfixDays: policy.model.hotfixDays,
-      intercept: result.intercept,
-      coefficients: result.coefficients,
-      weights: result.weights,
-      fittedAt: day,
-      range,
-      changes: run.result.changes,
-      heldOutAuc: result.after === null ? null : Number(result.after.toFixed(4)),
-      defaultAuc: result.before === null ? null : Number(result.before.toFixed(4)),
-      baselineAuc: result.baseline === null ? null : Number(result.baseline.toFixed(4)),
-    };
-    const updated = await modelYaml(text, model, comment);
-    // The new text must load as a policy before it replaces the old one.
-    const { parsePolicy } = await import('../config/parse.js');
-    parsePolicy(updated, {
-      kind: 'file',
-      path: source.path ?? '.deployadvisor.yml',
-      ref: null,
-      blobSha: null,
-    });
-    await writeUserFile('calibrate --write', path, updated);
-    written = source.path ?? '.deployadvisor.yml';
-  }
-  return { run, result, written };
+  const path =
+    source.path === null
+      ? resolve(run.workspace.repoRoot, '.deployadvisor.yml')
+      : isAbsolute(source.path)
+        ? source.path
+        : resolve(run.workspace.repoRoot, source.path);
+  const text = source.path === null ? '' : await readFile(path, 'utf8');
+  const day = new Date(now).toISOString().slice(0, 10);
+  const range = `${run.result.range.from ?? 'root'}..${run.result.range.to}`;
+  const comment = [
+    ` Fitted by deployadvisor calibrate on ${day} over ${spec} (${range}): ${run.result.changes} changes, ${run.result.failed} failed.`,
+    ` Trained on the older ${Math.round((1 - HELD_OUT_SHARE) * 100)}%, tested on the newer ${Math.round(HELD_OUT_SHARE * 100)}%:`,
+    ` held-out AUC ${auc(result.after)} (the model before ${auc(result.before)}; lines added alone ${auc(result.baseline)});`,
+    ` walk-forward AUC ${auc(result.walkForward.auc)} over ${result.walkForward.changes} changes.`,
+    deploy.problem === null && deploy.before !== null && deploy.after !== null
+      ? ` Deploy level refitted on ${deploy.count} ${deploy.units} units: held-out log-loss ${deploy.after.logLoss.toFixed(3)} (before ${deploy.before.logLoss.toFixed(3)}).`
+      : ` Deploy level: ${deploy.problem ?? 'not refitted'}`,
+  ].join('\n');
+  const changeLevel =
+    result.problem !== null
+      ? {}
+      : {
+          intercept: result.intercept,
+          coefficients: result.coefficients,
+          weights: result.weights,
+        };
+  const deployLevel =
+    deploy.problem !== null
+      ? {}
+      : {
+          deploy: {
+            ...deploy.fitted,
+            count: deploy.count,
+            ...(deploy.failedShare === null ? {} : { failedShare: Number(deploy.failedShare.toFixed(4)) }),
+          },
+        };
+  const model = {
+    hotfixDays: policy.model.hotfixDays,
+    ...changeLevel,
+    ...deployLevel,
+    fittedAt: day,
+    range,
+    changes: run.result.changes,
+    ...(result.problem !== null
+      ? {}
+      : {
+          heldOutAuc: result.after === null ? null : Number(result.after.toFixed(4)),
+          defaultAuc: result.before === null ? null : Number(result.before.toFixed(4)),
+          baselineAuc: result.baseline === null ? null : Number(result.baseline.toFixed(4)),
+        }),
+  };
+  const updated = await modelYaml(text, model, comment);
+  // The new text must load as a policy before it replaces the old one.
+  const { parsePolicy } = await import('../config/parse.js');
+  parsePolicy(updated, {
+    kind: 'file',
+    path: source.path ?? '.deployadvisor.yml',
+    ref: null,
+    blobSha: null,
+  });
+  await writeUserFile('calibrate --write', path, updated);
+  return source.path ?? '.deployadvisor.yml';
 }

@@ -438,6 +438,20 @@ function round4(value: number): number {
   return Number(value.toFixed(4));
 }
 
+/** What the deploy-level calibration was fitted on, in words. */
+function unitsText(deploy: ReturnType<typeof assessModel>['deploy']): string {
+  if (deploy.units === 'days' && deploy.count === undefined)
+    return "a day's changes across the prior's corpus";
+  const what =
+    { ledger: 'deploys in the ledger', tags: 'releases (tags)', days: "days' changes" }[deploy.units] ??
+    deploy.units;
+  const share =
+    deploy.failedShare === undefined
+      ? ''
+      : `, ${Math.round(deploy.failedShare * 100)}% of them needed a rollback or fix`;
+  return `this repository's ${deploy.count === undefined ? '' : `${deploy.count} `}${what}${share}`;
+}
+
 /** The estimate in words: exactly what was modelled, against what is usual here. */
 function planEstimate(model: ReturnType<typeof assessModel>, hotfixDays: number): Plan['estimate'] {
   const { result } = model;
@@ -453,13 +467,13 @@ function planEstimate(model: ReturnType<typeof assessModel>, hotfixDays: number)
   const sentence =
     model.commits.length === 0
       ? 'No code changes to deploy (docs, tests, lock files or CI only, or nothing at all): nothing for the model to estimate.'
-      : `Estimated chance this deploy needs a rollback or a hotfix within ${hotfixDays} days: ${pct(result.probability)} (a median change: ${pct(result.usual)}). Model: ${source}; deploy-level figures calibrated on a day's changes.`;
+      : `Estimated chance this deploy needs a rollback or a hotfix within ${hotfixDays} days: ${pct(result.probability)} (a median change: ${pct(result.usual)}). Model: ${source}; deploy-level figures calibrated on ${unitsText(model.deploy)}.`;
   return {
     probability: round4(result.probability),
     usual: round4(result.usual),
     hotfixDays,
     model: model.source,
-    units: 'days',
+    units: model.deploy.units,
     comparedWith: model.profile,
     riskiest,
     sentence,

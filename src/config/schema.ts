@@ -385,6 +385,31 @@ export const policySchema = z
             .describe(
               'Fitted change-history coefficients (log-odds per percentile), replacing the shipped prior.',
             ),
+          deploy: z
+            .strictObject({
+              a: z
+                .number()
+                .describe('Intercept: logit(P deploy) = a + b · logit(1 − Π(1 − p of each change)).'),
+              b: z.number().min(0).describe('Slope on the naive deploy log-odds.'),
+              units: z
+                .enum(['ledger', 'tags', 'days'])
+                .describe(
+                  "The deploy-sized units it was fitted on: the ledger's deploys, release tags, or days.",
+                ),
+              count: z.number().int().min(0).optional().describe('How many units.'),
+              failedShare: z
+                .number()
+                .min(0)
+                .max(1)
+                .optional()
+                .describe(
+                  'The share of those units that needed a rollback or fix (this repository’s base rate).',
+                ),
+            })
+            .optional()
+            .describe(
+              "Deploy-level calibration fitted by calibrate on this repository's own deploy-sized units, replacing the prior's (fitted on a day's changes across the corpus).",
+            ),
           fittedAt: z.string().min(1).optional().describe('When calibrate fitted them (YYYY-MM-DD).'),
           range: z
             .string()

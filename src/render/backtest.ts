@@ -1,3 +1,4 @@
+import type { DeployFit } from '../assess/calibrate-deploy.js';
 import { UNIT_NAMES } from '../assess/deploy-units.js';
 import {
   BACKTEST_FACTORS,
@@ -175,8 +176,22 @@ export function renderBacktestMarkdown(result: BacktestResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The deploy-level refit in one paragraph. */
+function deployLine(d: DeployFit): string {
+  const head = `Deploy level, on ${thousands(d.count)} deploy-sized units (${UNIT_NAMES[d.units]}; ${thousands(d.failed)} needed a rollback or fix${d.failedShare === null ? '' : `, ${pct(d.failedShare)}`}).`;
+  if (d.before === null || d.after === null || d.observed === null)
+    return `${head} ${d.problem ?? ''}`.trim();
+  const judged = `Held out, ${pct(d.observed)} failed: the calibration in force estimated ${pct(d.before.meanEstimate)} on average (log-loss ${d.before.logLoss.toFixed(3)}), the refitted one ${pct(d.after.meanEstimate)} (log-loss ${d.after.logLoss.toFixed(3)}); a = ${d.fitted.a}, b = ${d.fitted.b}.`;
+  return `${head} ${judged}${d.problem === null ? '' : ` ${d.problem}`}`;
+}
+
 /** What calibrate found, 80 columns; `written` is the policy file it wrote, if any. */
-export function renderCalibrationText(c: Calibration, spec: string, written: string | null): string {
+export function renderCalibrationText(
+  c: Calibration,
+  spec: string,
+  written: string | null,
+  deploy: DeployFit,
+): string {
   const wf = c.walkForward;
   const lines = [
     `Calibrate over ${spec}: trained on the older ${c.train.changes} change(s) (${c.train.failed} failure(s) known by then, ${c.train.from ?? '-'} to ${c.train.to ?? '-'}), tested on the newer ${c.test.changes} (${c.test.failed} failed, ${c.test.from ?? '-'} to ${c.test.to ?? '-'}).`,
@@ -199,10 +214,11 @@ export function renderCalibrationText(c: Calibration, spec: string, written: str
     ),
   ];
   if (c.problem !== null) lines.push(wrapBlock(c.problem, 80));
+  lines.push(wrapBlock(deployLine(deploy), 80));
   lines.push(
     written !== null
       ? `Written to ${written} (model:); plan now uses this model and says so.`
-      : c.problem === null
+      : c.problem === null || deploy.problem === null
         ? 'Run with --write to store this model in the policy (model: section).'
         : 'Nothing written.',
   );

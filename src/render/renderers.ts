@@ -55,16 +55,17 @@ export const BACKTEST_RENDERERS = {
 } satisfies RendererTable<BacktestResult>;
 
 export const CALIBRATION_RENDERERS = {
-  text: async ({ run, result, written }: Calibration) =>
+  text: async ({ run, result, deploy, written }: Calibration) =>
     text(
       (await import('./backtest.js')).renderCalibrationText(
         cleanDeep(result),
         cleanText(run.result.range.spec),
         written,
+        deploy,
       ),
     ),
-  json: ({ run, result, written }: Calibration) =>
+  json: ({ run, result, deploy, written }: Calibration) =>
     text(
-      `${JSON.stringify({ schemaVersion: 'deployadvisor.calibration/1', tool: run.result.tool, range: run.result.range, ...result, written }, null, 2)}\n`,
+      `${JSON.stringify({ schemaVersion: 'deployadvisor.calibration/1', tool: run.result.tool, range: run.result.range, ...result, deploy, written }, null, 2)}\n`,
     ),
 } satisfies RendererTable<Calibration>;

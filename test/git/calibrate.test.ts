@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BACKTEST_FACTORS, type BacktestFactor } from '../../src/assess/backtest.js';
 import type { Calibration } from '../../src/assess/calibrate.js';
+import type { DeployFit } from '../../src/assess/calibrate-deploy.js';
 import { generateBacktestRepo, type ChangeTraits, type GeneratedHistory } from '../helpers/backtest-repo.js';
 import { runCli, runPlanJson } from '../helpers/run.js';
 
 type CalibrationJson = Calibration & {
+  deploy: DeployFit;
   schemaVersion: 'deployadvisor.calibration/1';
   range: { spec: string; from: string | null; to: string };
   written: string | null;
@@ -129,6 +131,19 @@ describe('calibrate on a history where payments predicts failure and AI assistan
     }
   });
 
+  // One change every 3 hours and no ledger or tags: the units are days, and about half of them carry a
+  // failed change, far more than the prior's corpus: the refit estimates closer to what happened.
+  it('refits the deploy level on days and estimates closer to the held-out failure share', () => {
+    const d = dry.deploy;
+    expect(d).toMatchObject({ units: 'days', count: 376, problem: null });
+    expect(d.failedShare ?? 0).toBeGreaterThan(0.4);
+    const observed = d.observed ?? 0;
+    expect(Math.abs((d.after?.meanEstimate ?? 0) - observed)).toBeLessThan(
+      Math.abs((d.before?.meanEstimate ?? 0) - observed),
+    );
+    expect(d.after?.logLoss ?? 1).toBeLessThan(d.before?.logLoss ?? 0);
+  });
+
   it('--write gives the same fit and stores it under model:, with the dates and AUCs as comments', () => {
     expect(written.written).toBe('.deployadvisor.yml');
     expect(written.weights).toEqual(dry.weights);
@@ -138,6 +153,11 @@ describe('calibrate on a history where payments predicts failure and AI assistan
       intercept: dry.intercept,
       coefficients: dry.coefficients,
       weights: dry.weights,
+      deploy: {
+        ...dry.deploy.fitted,
+        count: dry.deploy.count,
+        failedShare: Number((dry.deploy.failedShare ?? 0).toFixed(4)),
+      },
       fittedAt: '2026-11-23',
       range: `root..${dry.range.to}`,
       changes: 1 + history.changes.length,
@@ -181,6 +201,10 @@ describe('calibrate on a history where payments predicts failure and AI assistan
       fittedAt: '2026-11-23',
       heldOutAuc: Number((dry.after ?? 0).toFixed(4)),
     });
+    expect(plan.estimate.units).toBe('days');
+    expect(plan.estimate.sentence).toContain(
+      `deploy-level figures calibrated on this repository's 376 days' changes, ${Math.round((dry.deploy.failedShare ?? 0) * 100)}% of them needed a rollback or fix.`,
+    );
   });
 
   it('backtest then reports the model as the source of its weights', async () => {

@@ -5,7 +5,7 @@ import { type Context } from '../context.js';
 import { byText, listSome, short } from '../text.js';
 import type { CommitFacts } from '../facts.js';
 import type { Factor } from '../plan-types.js';
-import type { ChangeModel } from '../risk-model.js';
+import type { ChangeModel, DeployCalibration } from '../risk-model.js';
 import { RISK_PRIOR } from '../risk-prior.js';
 import {
   MODEL_FACTORS,
@@ -15,11 +15,26 @@ import {
   type ScoreResult,
 } from '../risk-score.js';
 
-/** The change model in force: the shipped prior, or what calibrate fitted to this repository. */
-export function changeModelOf(policy: Policy): { model: ChangeModel; source: 'prior' | 'calibrated' } {
+/** A deploy calibration with what this repository's fit said about its units, when calibrate made it. */
+export type DeployModel = DeployCalibration & {
+  count?: number | undefined;
+  failedShare?: number | undefined;
+};
+
+/**
+ * The change model in force: the shipped prior, or what calibrate fitted to this repository; and the
+ * deploy-level calibration in force: the prior's (a day's changes across the corpus), or this
+ * repository's own (its ledger deploys or release tags).
+ */
+export function changeModelOf(policy: Policy): {
+  model: ChangeModel;
+  source: 'prior' | 'calibrated';
+  deploy: DeployModel;
+} {
   const prior = RISK_PRIOR.model;
+  const deploy = policy.model.deploy ?? RISK_PRIOR.deploy;
   const fitted = policy.model.coefficients;
-  if (fitted === undefined) return { model: prior, source: 'prior' };
+  if (fitted === undefined) return { model: prior, source: 'prior', deploy };
   const coefficients = { ...prior.coefficients };
   for (const feature of CHANGE_FEATURES) {
     const value = fitted[feature];
@@ -28,6 +43,7 @@ export function changeModelOf(policy: Policy): { model: ChangeModel; source: 'pr
   return {
     model: { intercept: policy.model.intercept ?? prior.intercept, coefficients },
     source: 'calibrated',
+    deploy,
   };
 }
 
@@ -46,6 +62,8 @@ export interface ModelAssessment {
   source: 'prior' | 'calibrated';
   /** The change model in force. */
   model: ChangeModel;
+  /** The deploy-level calibration in force. */
+  deploy: DeployModel;
   /** How many earlier changes the percentiles were measured against. */
   profile: number;
 }
@@ -93,12 +111,12 @@ export function assessModel(
     if (measured.raw.codeFiles > 0) commits.push({ commit, ...measured });
     history.add(input, measured.raw);
   }
-  const { model, source } = changeModelOf(ctx.policy);
+  const { model, source, deploy } = changeModelOf(ctx.policy);
   const result = scoreChange(
-    { change: model, deploy: RISK_PRIOR.deploy, weights: ctx.weights },
+    { change: model, deploy, weights: ctx.weights },
     { changes: commits.map((c) => c.x), shares, reviewSeen },
   );
-  return { result, commits, reviewSeen, source, model, profile: prior.length };
+  return { result, commits, reviewSeen, source, model, deploy, profile: prior.length };
 }
 
 const TITLES: Record<ModelFactor, string> = {
