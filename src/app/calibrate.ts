@@ -59,6 +59,10 @@ export async function calibrateWeights(
       `calibrate --write: the policy was read from ${source.ref ?? 'a git ref'}; --write edits the working-tree file. Run without --policy-ref.`,
     );
   }
+  const now =
+    calibrateOptions.now === undefined
+      ? ports.clock.now()
+      : parseNow(calibrateOptions.now, run.workspace.loaded.policy.timezone);
   const result = calibrate(run.changes, run.result.weights, RISK_PRIOR.model, RISK_PRIOR.deploy);
   // The deploy level is fitted on top of the change model that will be in force: the fitted one when
   // it is kept, else the prior.
@@ -73,25 +77,21 @@ export async function calibrateWeights(
   const deploy = calibrateDeploy(scoreUnits(run.units.groups, unitModel), run.units.kind, RISK_PRIOR.deploy);
   const written =
     calibrateOptions.write === true && (result.problem === null || deploy.problem === null)
-      ? await writeModel(ports, calibrateOptions, run, result, deploy)
+      ? await writeModel(calibrateOptions, run, result, deploy, now)
       : null;
   return { run, result, deploy, written };
 }
 
 /** Stores what calibrate kept in the policy's model: section; returns the file as the user knows it. */
 async function writeModel(
-  ports: AppPorts,
   calibrateOptions: CalibrateRequest,
   run: BacktestRun,
   result: CalibrationResult,
   deploy: DeployFit,
+  now: number,
 ): Promise<string> {
   const spec = calibrateOptions.range;
   const { source, policy } = run.workspace.loaded;
-  const now =
-    calibrateOptions.now === undefined
-      ? ports.clock.now()
-      : parseNow(calibrateOptions.now, run.workspace.loaded.policy.timezone);
   const path =
     source.path === null
       ? resolve(run.workspace.repoRoot, '.deployadvisor.yml')
