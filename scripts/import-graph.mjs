@@ -21,6 +21,8 @@ export const LAYERS = [
   ['app'],
   // Pure, but renders what the use cases return.
   ['render'],
+  // The MCP server: use cases and renderers behind the protocol's tools.
+  ['mcp'],
   ['commands'],
   ['main.ts'],
   ['cli.ts'],

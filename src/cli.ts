@@ -34,5 +34,6 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     cwd: process.cwd(),
     isTTY: { stdout: process.stdout.isTTY, stderr: process.stderr.isTTY },
     progressStream: process.stderr,
+    stdio: { stdin: process.stdin, stdout: process.stdout },
   });
 }

@@ -160,7 +160,7 @@ async function planRecord(
     at: iso(range.now),
     backfilled: false,
     recordedAt: iso(ports.clock.now()),
-    actor: await actorOf(workspace.git, ports.env),
+    actor: await actorOf(workspace.git, ports.env, ports.agent),
     ciRunUrl: ciRunUrl(ports.env),
     plan: {
       verdict: plan.verdict,

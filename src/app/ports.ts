@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../collect/clock.js';
+import type { Agent } from '../ledger/context.js';
 
 /** A progress indicator (a spinner on a terminal, nothing elsewhere): what the use cases may show. */
 export interface Progress {
@@ -24,6 +25,8 @@ export interface AppPorts {
   log?: ((line: string) => void) | undefined;
   /** undici dispatcher for live sources: tests pass a MockAgent. */
   dispatcher?: Dispatcher | undefined;
+  /** An AI agent calling through the MCP server: records name it as the actor. */
+  agent?: Agent | undefined;
 }
 
 /** Where the repository and its policy are: the global options every use case reads. */

@@ -87,7 +87,7 @@ export async function recordEvent(ports: AppPorts, request: RecordRequest): Prom
     at: at ?? now,
     backfilled: at !== null,
     recordedAt: now,
-    actor: await actorOf(workspace.git, ports.env),
+    actor: await actorOf(workspace.git, ports.env, ports.agent),
     ciRunUrl: ciRunUrl(ports.env),
     plan: null,
     planId,

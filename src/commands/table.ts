@@ -12,6 +12,7 @@ import {
   ledgerVerifyCommand,
 } from './ledger.js';
 import { lineageCommand } from './lineage.js';
+import { mcpCommand } from './mcp.js';
 import { planCommand } from './plan.js';
 import { recordCommand } from './record.js';
 import type { AnyCommand } from './spec.js';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   configCheckCommand,
   configPrintCommand,
   configSchemaCommand,
+  mcpCommand,
 ];
 
 /** The commands that only group others (`ledger list`, `config check`), with their help. */
