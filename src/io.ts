@@ -13,5 +13,5 @@ export interface Io {
   /** undici dispatcher for live sources: tests pass a MockAgent; never set by the CLI itself. */
   dispatcher?: Dispatcher;
   /** The raw standard streams, for a protocol spoken over them (`mcp`); absent in tests of other commands. */
-  stdio?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream };
+  stdio?: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream };
 }

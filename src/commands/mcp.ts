@@ -11,7 +11,9 @@ export const mcpCommand = defineCommand<object, McpOptions>({
   description: 'serve plan, explain, record, insights and ledger_verify to AI agents (MCP over stdio)',
   args: {},
   options: {
-    allowRecord: { description: 'let agents append to the ledger (record, plan with record); default read-only' },
+    allowRecord: {
+      description: 'let agents append to the ledger (record, plan with record); default read-only',
+    },
   },
   formats: ['text'],
   helpAfter: `

@@ -26,10 +26,9 @@ export interface McpOptions {
   ports: AppPorts;
   defaults: WorkspaceRequest;
   allowRecord: boolean;
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
 }
-
 
 /**
  * A tool's answer, or its failure as a tool error the agent reads (never a crash of the server). The
@@ -115,10 +114,7 @@ export function createMcpServer(
 export async function serveMcp(options: McpOptions): Promise<void> {
   const inFlight = new Set<Promise<unknown>>();
   const server = createMcpServer(options, inFlight);
-  const transport = new StdioServerTransport(
-    options.stdin as NodeJS.ReadStream,
-    options.stdout as NodeJS.WriteStream,
-  );
+  const transport = new StdioServerTransport(options.stdin, options.stdout);
   const closed = new Promise<void>((resolve) => {
     options.stdin.once('end', resolve);
     options.stdin.once('close', resolve);

@@ -47,7 +47,10 @@ export const RECORD_INPUT = z.strictObject({
   ...workspace,
   event: z.enum(['started', 'succeeded', 'failed', 'rolled-back']).describe('the deploy event'),
   env: z.string().optional().describe('environment (default: defaultEnvironment)'),
-  sha: z.string().optional().describe('the deployed commit; for rolled-back, the one rolled back (default: HEAD)'),
+  sha: z
+    .string()
+    .optional()
+    .describe('the deployed commit; for rolled-back, the one rolled back (default: HEAD)'),
   reason: z.string().optional().describe('why (required for failed and rolled-back)'),
   plan: z.string().optional().describe('id (or prefix) of the plan record this deploy carried out'),
 });
@@ -113,7 +116,11 @@ export async function runPlan(context: ToolContext, input: z.infer<typeof PLAN_I
   if (input.record === true && !context.allowRecord) throw new ReadOnlyError();
   const { planDeploy } = await import('../app/plan.js');
   const { appendTo } = await import('../app/record.js');
-  const { workspace: opened, plan, record } = await planDeploy(context.ports, {
+  const {
+    workspace: opened,
+    plan,
+    record,
+  } = await planDeploy(context.ports, {
     ...place(context, input),
     target: input.target ?? 'HEAD',
     env: input.env,
@@ -128,9 +135,15 @@ export async function runPlan(context: ToolContext, input: z.infer<typeof PLAN_I
   return asJson(PLAN_RENDERERS, plan);
 }
 
-export async function runExplain(context: ToolContext, input: z.infer<typeof EXPLAIN_INPUT>): Promise<string> {
+export async function runExplain(
+  context: ToolContext,
+  input: z.infer<typeof EXPLAIN_INPUT>,
+): Promise<string> {
   const { explainCommit } = await import('../app/explain.js');
-  return asJson(EXPLAIN_RENDERERS, await explainCommit(context.ports, { ...place(context, input), sha: input.sha }));
+  return asJson(
+    EXPLAIN_RENDERERS,
+    await explainCommit(context.ports, { ...place(context, input), sha: input.sha }),
+  );
 }
 
 export async function runRecord(context: ToolContext, input: z.infer<typeof RECORD_INPUT>): Promise<string> {
