@@ -32,7 +32,7 @@ export interface HttpClientOptions {
 
 export interface JsonRequest<T> {
   url: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   /** Ordinary headers, sent on every hop. */
   headers?: Record<string, string>;
   /** Credential headers (Authorization, PRIVATE-TOKEN, DD-API-KEY, ...): never sent to another origin. */
@@ -44,7 +44,15 @@ export interface JsonRequest<T> {
 export type HttpFailure = 'timeout' | 'deadline' | 'network' | 'http' | 'invalid' | 'redirect';
 
 export type HttpResult<T> =
-  | { ok: true; value: T; status: number; attempts: number; latencyMs: number }
+  | {
+      ok: true;
+      value: T;
+      status: number;
+      /** The response's headers (pagination's `link`). */
+      headers: Record<string, string | string[] | undefined>;
+      attempts: number;
+      latencyMs: number;
+    }
   | {
       ok: false;
       failure: HttpFailure;
@@ -354,7 +362,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
               latencyMs: latency(),
             };
           }
-          return { ok: true, value: parsed.data, status, attempts, latencyMs: latency() };
+          return { ok: true, value: parsed.data, status, headers, attempts, latencyMs: latency() };
         }
         const rateLimited =
           status === 429 || (status === 403 && requestedWaitMs(headers, clock.now()) !== null);

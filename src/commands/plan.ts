@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { FAIL_ON, type FailOn } from '../assess/plan-types.js';
-import { UserError } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { formatsOf } from '../render/formats.js';
 import { PLAN_RENDERERS } from '../render/renderers.js';
 import { cleanText, guardOutput } from '../render/safe-text.js';
@@ -23,6 +23,7 @@ interface PlanOptions {
   offline?: boolean;
   record?: boolean;
   dryRun?: boolean;
+  comment?: boolean;
 }
 
 /**
@@ -72,6 +73,9 @@ export const planCommand = defineCommand<PlanArgs, PlanOptions>({
     offline: { description: 'ask no network endpoints: every configured source is skipped' },
     record: { description: 'store the plan (or the override) in the ledger' },
     dryRun: { description: 'evaluate only; never record (wins over --record)' },
+    comment: {
+      description: 'in a GitHub pull-request job, post the markdown plan as one comment, updated on reruns',
+    },
   },
   formats: formatsOf(PLAN_RENDERERS),
   helpAfter: EXIT_HELP,
@@ -109,6 +113,15 @@ export const planCommand = defineCommand<PlanArgs, PlanOptions>({
       );
     }
     if (summaryError !== null) throw summaryError;
+    if (request.comment === true) {
+      const { commentPlan } = await import('./plan-comment.js');
+      const failed = await commentPlan(context, workspace.loaded.policy, env, plan);
+      // A comment that failed never loosens the gate: GO becomes 2, any other verdict keeps its code.
+      if (failed !== null) {
+        io.stderr(`deployadvisor: ${failed}\n`);
+        return plan.exitCode === EXIT.go ? EXIT.usage : plan.exitCode;
+      }
+    }
     return plan.exitCode;
   },
 });
