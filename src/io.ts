@@ -12,6 +12,8 @@ export interface Io {
   progressStream?: NodeJS.WriteStream;
   /** undici dispatcher for live sources: tests pass a MockAgent; never set by the CLI itself. */
   dispatcher?: Dispatcher;
+  /** The clock port: tests pass one that neither reads the time nor waits; never set by the CLI itself. */
+  clock?: { now(): number; monotonic(): number; sleep(ms: number): Promise<void> };
   /** The raw standard streams, for a protocol spoken over them (`mcp`); absent in tests of other commands. */
   stdio?: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream };
 }

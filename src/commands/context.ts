@@ -52,7 +52,7 @@ export function appPorts(io: Io, options: GlobalOptions): AppPorts {
   return {
     env: io.env,
     cwd: io.cwd,
-    clock: systemClock,
+    clock: io.clock ?? systemClock,
     progress: (text) => spinner(io, options, text),
     log:
       options.verbose === true

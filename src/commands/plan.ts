@@ -4,7 +4,7 @@ import { EXIT, UserError } from '../errors.js';
 import { formatsOf } from '../render/formats.js';
 import { PLAN_RENDERERS } from '../render/renderers.js';
 import { cleanText, guardOutput } from '../render/safe-text.js';
-import { appPorts, renderIn, workspaceOf } from './context.js';
+import { renderIn, workspaceOf } from './context.js';
 import { COVERAGE_OPTION, EXIT_HELP, FROM_OPTION } from './global.js';
 import { emit } from './output.js';
 import { defineCommand, type CommandContext } from './spec.js';
@@ -24,6 +24,8 @@ interface PlanOptions {
   record?: boolean;
   dryRun?: boolean;
   comment?: boolean;
+  wait?: boolean;
+  maxWait?: string;
 }
 
 /**
@@ -73,6 +75,10 @@ export const planCommand = defineCommand<PlanArgs, PlanOptions>({
     offline: { description: 'ask no network endpoints: every configured source is skipped' },
     record: { description: 'store the plan (or the override) in the ledger' },
     dryRun: { description: 'evaluate only; never record (wins over --record)' },
+    wait: {
+      description: 'while the verdict is WAIT, sleep until it can turn GO, then exit with the final verdict',
+    },
+    maxWait: { value: '<duration>', description: 'longest --wait, such as 90m, 6h or 2d (default 6h)' },
     comment: {
       description: 'in a GitHub pull-request job, post the markdown plan as one comment, updated on reruns',
     },
@@ -81,13 +87,14 @@ export const planCommand = defineCommand<PlanArgs, PlanOptions>({
   helpAfter: EXIT_HELP,
   async run(context, request) {
     const { io, global } = context;
-    const { planDeploy } = await import('../app/plan.js');
+    const { evaluatePlan } = await import('./plan-wait.js');
     const { appendTo } = await import('../app/record.js');
-    const { workspace, env, plan, record } = await planDeploy(appPorts(io, global), {
-      ...workspaceOf(global),
-      ...request,
-      record: request.record === true && request.dryRun !== true,
-    });
+    const { wait, maxWait, comment: _comment, ...options } = request;
+    const { workspace, env, plan, record } = await evaluatePlan(
+      context,
+      { ...workspaceOf(global), ...options, record: request.record === true && request.dryRun !== true },
+      { wait, maxWait },
+    );
     const out = await renderIn(context, PLAN_RENDERERS, plan);
     let summaryError: UserError | null = null;
     if (out.summary === undefined) await emit(io, global, out.stdout);

@@ -2,6 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from 'undici';
+import type { Io } from '../../src/io.js';
 import { main } from '../../src/main.js';
 
 export interface RunResult {
@@ -13,7 +14,7 @@ export interface RunResult {
 /** Runs the CLI in-process with captured output (no TTY, no colour). */
 export async function runCli(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string>; dispatcher?: Dispatcher } = {},
+  options: { cwd?: string; env?: Record<string, string>; dispatcher?: Dispatcher; clock?: Io['clock'] } = {},
 ): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
@@ -28,6 +29,7 @@ export async function runCli(
     cwd: options.cwd ?? process.cwd(),
     isTTY: { stdout: false, stderr: false },
     ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   return { code, stdout, stderr };
 }
