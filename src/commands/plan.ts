@@ -28,6 +28,15 @@ interface PlanOptions {
   maxWait?: string;
 }
 
+/** Appends `key=value` lines to $GITHUB_OUTPUT, when set: the values are one-line tokens. */
+async function writeStepOutputs(io: CommandContext['io'], outputs: Record<string, string>): Promise<void> {
+  const file = io.env.GITHUB_OUTPUT;
+  if (file === undefined || file === '') return;
+  const { writeUserFile } = await import('../app/user-file.js');
+  const lines = Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`);
+  await writeUserFile('GITHUB_OUTPUT', resolve(io.cwd, file), lines.join(''), 'a');
+}
+
 /**
  * Format github: annotations to stdout, the markdown plan to $GITHUB_STEP_SUMMARY (else stdout, so
  * it is never lost). A summary that cannot be written is returned, to fail once the plan is recorded.
@@ -106,8 +115,10 @@ export const planCommand = defineCommand<PlanArgs, PlanOptions>({
           : `deployadvisor: --override ignored: the verdict is already ${plan.verdict}.\n`,
       );
     }
+    let planId = '';
     if (record !== null) {
       const stored = await appendTo(workspace, record);
+      planId = stored.id;
       if (global.quiet !== true) {
         io.stderr(
           `deployadvisor: recorded ${stored.type} #${stored.seq} for ${env} (id ${stored.id.slice(0, 12)}) in ${workspace.loaded.policy.ledger.ref}\n`,
@@ -118,6 +129,10 @@ export const planCommand = defineCommand<PlanArgs, PlanOptions>({
       io.stderr(
         `deployadvisor: OVERRIDE: ${plan.overridden.from} turned into GO. Reason: "${cleanText(plan.overridden.reason)}"\n`,
       );
+    }
+    if (global.format === 'github') {
+      // verdict, score and plan-id as step outputs (the action adds exit-code).
+      await writeStepOutputs(io, { verdict: plan.verdict, score: String(plan.score), 'plan-id': planId });
     }
     if (summaryError !== null) throw summaryError;
     if (request.comment === true) {
