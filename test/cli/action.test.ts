@@ -56,7 +56,7 @@ function runAction(repo: string, inputs: Record<string, string>) {
   for (const step of action.runs.steps) {
     if (step.run === undefined) continue;
     const env = Object.fromEntries(
-      Object.entries(step.env ?? {}).map(([key, value]) => [key, expand(String(value), inputs)]),
+      Object.entries(step.env ?? {}).map(([key, value]) => [key, expand(value, inputs)]),
     );
     const result = spawnSync(
       'bash',
