@@ -17,6 +17,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface Step {
   id?: string;
+  if?: string;
   uses?: string;
   run?: string;
   shell?: string;
@@ -45,6 +46,8 @@ function expand(text: string, inputs: Record<string, string>): string {
   });
 }
 
+const temps: string[] = [];
+
 /** Runs the composite action's run steps in `repo`; returns the last step's exit code and the outputs. */
 function runAction(repo: string, inputs: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'da-action-'));
@@ -55,6 +58,9 @@ function runAction(repo: string, inputs: Record<string, string>) {
   let stderr = '';
   for (const step of action.runs.steps) {
     if (step.run === undefined) continue;
+    // The one condition action.yml uses: inputs.plan != 'false'.
+    if (step.if !== undefined && expand(`\${{ ${step.if.replace(" != 'false'", '')} }}`, inputs) === 'false')
+      continue;
     const env = Object.fromEntries(
       Object.entries(step.env ?? {}).map(([key, value]) => [key, expand(value, inputs)]),
     );
@@ -71,6 +77,8 @@ function runAction(repo: string, inputs: Record<string, string>) {
           TZ: 'UTC',
           GITHUB_ACTIONS: 'true',
           GITHUB_OUTPUT: outputFile,
+          GITHUB_PATH: join(dir, 'path'),
+          RUNNER_TEMP: dir,
           GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
           GITHUB_WORKSPACE: repo,
           ...env,
@@ -88,9 +96,10 @@ function runAction(repo: string, inputs: Record<string, string>) {
       .filter(Boolean)
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
+  const path = existsSync(join(dir, 'path')) ? readFileSync(join(dir, 'path'), 'utf8') : '';
   const summary = existsSync(join(dir, 'summary.md')) ? readFileSync(join(dir, 'summary.md'), 'utf8') : '';
-  rmSync(dir, { recursive: true, force: true });
-  return { code, outputs, stdout, stderr, summary };
+  temps.push(dir);
+  return { code, outputs, stdout, stderr, summary, path };
 }
 
 let go: TestRepo;
@@ -113,6 +122,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   go.cleanup();
   frozen.cleanup();
 });
@@ -166,6 +176,18 @@ describe('action.yml', () => {
     const never = runAction(frozen.dir, { 'fail-on': 'never' });
     expect(never.code).toBe(0);
     expect(never.outputs).toMatchObject({ verdict: 'BLOCK', 'exit-code': '0' });
+  });
+
+  it('plan: false only installs: deployadvisor on the PATH of later steps, no plan, no outputs', () => {
+    const { code, outputs, path } = runAction(go.dir, { plan: 'false' });
+    expect(code).toBe(0);
+    expect(outputs).toEqual({});
+    expect(path).toMatch(/deployadvisor-bin\n$/);
+    const version = spawnSync('deployadvisor', ['--version'], {
+      encoding: 'utf8',
+      env: { PATH: `${path.trim()}:${process.env.PATH ?? ''}` },
+    });
+    expect(version.status).toBe(0);
   });
 
   it('hostile inputs stay data: a shell command in env, a bad fail-on, odd coverage paths', () => {
