@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planUntilGo } from '../../src/app/wait.js';
 import { nextCheck } from '../../src/assess/wait.js';
 import type { Plan } from '../../src/assess/plan-types.js';
 import { IN_FREEZE, PEAK, SCENARIO_POLICY, scenarioRepos } from '../helpers/policy.js';
@@ -58,6 +59,36 @@ describe('plan --wait', () => {
       'deployadvisor: --wait: WAIT at 2026-11-23T11:00:00-08:00; re-evaluating at 2026-11-24T04:00:00Z (in 9h 00m 00s): the next window opens Mon 23 Nov 20:00.',
       'deployadvisor: --wait: GO at 2026-11-23T20:00:00-08:00: the verdict is GO.',
     ]);
+  });
+
+  it('on a terminal the sleep is a countdown on the progress line, a second at a time', async () => {
+    const fake = fakeClock(PEAK);
+    const updates: string[] = [];
+    const ports = {
+      env: {},
+      cwd: repos.aiReviewed.dir,
+      clock: fake.clock,
+      progress: () =>
+        Promise.resolve({
+          update: (text: string) => {
+            updates.push(text);
+          },
+          stop: () => undefined,
+        }),
+    };
+    const request = {
+      repo: repos.aiReviewed.dir,
+      target: 'HEAD',
+      now: PEAK,
+      failOn: 'wait',
+      record: false,
+    } as const;
+    const result = await planUntilGo(ports, request, { maxWaitMs: 12 * 3_600_000, countdown: true });
+    expect(result.plan.verdict).toBe('GO');
+    expect(fake.sleeps).toHaveLength(9 * 3600);
+    expect(new Set(fake.sleeps)).toEqual(new Set([1000]));
+    expect(updates[0]).toBe('Waiting 9h 00m 00s: the next window opens Mon 23 Nov 20:00');
+    expect(updates.at(-1)).toBe('Waiting 0m 01s: the next window opens Mon 23 Nov 20:00');
   });
 
   it('a window past --max-wait is not waited for: WAIT exits 3 at once', async () => {
