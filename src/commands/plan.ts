@@ -29,7 +29,7 @@ interface PlanOptions {
  * Format github: annotations to stdout, the markdown plan to $GITHUB_STEP_SUMMARY (else stdout, so
  * it is never lost). A summary that cannot be written is returned, to fail once the plan is recorded.
  */
-async function emitGithub(
+export async function emitGithub(
   { io, global }: CommandContext,
   out: { stdout: string; summary: string },
 ): Promise<UserError | null> {

@@ -15,6 +15,7 @@ import { lineageCommand } from './lineage.js';
 import { planCommand } from './plan.js';
 import { recordCommand } from './record.js';
 import type { AnyCommand } from './spec.js';
+import { verifyCommand } from './verify.js';
 
 /**
  * Every command, in the order --help lists them. Each file holds a command's option table and a run
@@ -24,6 +25,7 @@ import type { AnyCommand } from './spec.js';
 export const COMMANDS: readonly AnyCommand[] = [
   planCommand,
   recordCommand,
+  verifyCommand,
   ledgerListCommand,
   ledgerExportCommand,
   ledgerVerifyCommand,
