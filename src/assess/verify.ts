@@ -105,9 +105,7 @@ export function judgeMetric(input: MetricInput, settings: JudgeSettings): Metric
       ? `${status === 'high' ? 'higher' : 'lower'} after the deploy: ${medians} (${effect}, ${pValue(p)}), beyond ${tolerance}`
       : p >= settings.alpha
         ? `no significant ${{ higher: 'rise', lower: 'fall', both: 'shift' }[input.direction]}: ${medians} (${effect}, ${pValue(p)})`
-        : !bad
-          ? `a significant shift the good way: ${medians} (${effect}, ${pValue(p)})`
-          : `a significant shift within ${tolerance}: ${medians} (${effect}, ${pValue(p)})`;
+        : `a significant shift within ${tolerance}: ${medians} (${effect}, ${pValue(p)})`;
   return {
     ...common,
     status,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppPorts } from '../../src/app/ports.js';
+import { verifyDeploy } from '../../src/app/verify.js';
 import type { VerifyResult } from '../../src/assess/verify-types.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
@@ -192,6 +194,64 @@ describe.skipIf(!liveServersAvailable())('verify against a backfilled Prometheus
       /^::error title=deployadvisor verify%3A FAIL::errors: higher after the deploy/,
     );
     expect(github.stdout).toContain('::error title=Metric errors high::');
+  });
+
+  /** Ports whose clock starts at `start` and whose sleep only moves it on: --watch without waiting. */
+  function fakePorts(start: string): AppPorts & { sleeps: number[]; shown: string[] } {
+    let now = Date.parse(start);
+    const sleeps: number[] = [];
+    const shown: string[] = [];
+    return {
+      env: {},
+      cwd: repo.dir,
+      clock: {
+        now: () => now,
+        monotonic: () => performance.now(),
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          now += ms;
+        },
+      },
+      progress: async (text) => {
+        shown.push(text);
+        return { update: (next) => shown.push(next), stop() {} };
+      },
+      sleeps,
+      shown,
+    };
+  }
+
+  it('--watch judges each minute until the window closes, on the clock port', async () => {
+    repo.write('.deployadvisor.yml', policy(metric('errors', 'small')));
+    const ports = fakePorts('2026-11-18T10:05:00Z');
+    const result = await verifyDeploy(ports, { repo: repo.dir, watch: true });
+    expect(result.verdict).toBe('PASS');
+    expect(result.window).toMatchObject({ until: '2026-11-18T10:40:00Z', complete: true });
+    // 10:05 -> 10:10 (the rollout), then a minute at a time to 10:40.
+    expect(ports.sleeps).toEqual([300_000, ...Array<number>(30).fill(60_000)]);
+    expect(result.rounds).toBe(32);
+    expect(ports.shown.at(-1)).toBe('Watching 1 metric(s) until 2026-11-18T10:40:00Z');
+  });
+
+  it('--watch stops early when a critical metric fails', async () => {
+    repo.write(
+      '.deployadvisor.yml',
+      policy(metric('errors', 'double'), '  metrics:\n    - { source: errors, critical: true }\n'),
+    );
+    const ports = fakePorts('2026-11-18T10:11:00Z');
+    const result = await verifyDeploy(ports, { repo: repo.dir, watch: true });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.failedFast).toBe(true);
+    // 10:11 has 2 samples after the deploy, too few; 5 samples are there at 10:14.
+    expect(result.window).toMatchObject({ until: '2026-11-18T10:14:00Z', complete: false });
+    expect(result.rounds).toBe(4);
+    expect(result.exitCode).toBe(4);
+  });
+
+  it('--watch and --now together are a usage error', async () => {
+    const run = await runCli(['--repo', repo.dir, 'verify', '--watch', '--now', AFTER_CLOSE]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--watch and --now do not go together');
   });
 
   it('--record appends one failed record linked to the started one, and insights counts the failure', async () => {
