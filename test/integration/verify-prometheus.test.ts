@@ -283,6 +283,14 @@ describe.skipIf(!liveServersAvailable())('verify against a backfilled Prometheus
     const again = await verify(config, ['--record']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already has an outcome: failed #2/);
+    const explained = await runCli(['--repo', repo.dir, 'explain', 'HEAD']);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toContain(
+      '    verify FAIL over 2026-11-18T10:10:00Z to 2026-11-18T10:40:00Z, the deploy started in #1:\n',
+    );
+    expect(explained.stdout).toMatch(
+      /\n {8}errors high, median 0\.01004 → 0\.02004 \(\+99\.\d%\), p<0\.0001\n/,
+    );
     const verified = await runCli(['--repo', repo.dir, 'ledger', 'verify']);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
   });
