@@ -2,8 +2,7 @@ import { UserError } from '../errors.js';
 import { formatsOf } from '../render/formats.js';
 import { VERIFY_RENDERERS } from '../render/renderers.js';
 import { appPorts, renderIn, workspaceOf } from './context.js';
-import { emit } from './output.js';
-import { emitGithub } from './plan.js';
+import { emit, emitGithub } from './output.js';
 import { defineCommand } from './spec.js';
 
 interface VerifyOptions {

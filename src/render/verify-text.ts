@@ -35,8 +35,12 @@ export function recordedLine(result: VerifyResult): string | null {
 }
 
 export function renderVerifyText(result: VerifyResult, style: Style): string {
-  const colour =
-    result.verdict === 'PASS' ? style.green : result.verdict === 'FAIL' ? style.red : style.yellow;
+  const colour = (text: string) =>
+    result.verdict === 'PASS'
+      ? style.green(text)
+      : result.verdict === 'FAIL'
+        ? style.red(text)
+        : style.yellow(text);
   const out: string[] = [];
   out.push(
     `${colour(style.bold(`verify ${result.verdict}`))}: ${result.env} at ${result.deploy.sha.slice(0, 12)}, started ${result.deploy.startedAt} (record #${result.deploy.startedSeq})`,

@@ -83,7 +83,9 @@ describe.skipIf(!liveServersAvailable())('verify against a backfilled Prometheus
     repo.commit('second');
     const started = await runCli(['--repo', repo.dir, 'record', 'started', '--at', STARTED]);
     expect(started.code, started.stderr).toBe(0);
-    startedId = JSON.parse(repo.git('cat-file', '-p', 'refs/deployadvisor/ledger:record.json')).id as string;
+    startedId = (
+      JSON.parse(repo.git('cat-file', '-p', 'refs/deployadvisor/ledger:record.json')) as { id: string }
+    ).id;
   }, 60_000);
 
   afterAll(async () => {
@@ -207,14 +209,15 @@ describe.skipIf(!liveServersAvailable())('verify against a backfilled Prometheus
       clock: {
         now: () => now,
         monotonic: () => performance.now(),
-        sleep: async (ms) => {
+        sleep: (ms) => {
           sleeps.push(ms);
           now += ms;
+          return Promise.resolve();
         },
       },
-      progress: async (text) => {
+      progress: (text) => {
         shown.push(text);
-        return { update: (next) => shown.push(next), stop() {} };
+        return Promise.resolve({ update: (next) => shown.push(next), stop() {} });
       },
       sleeps,
       shown,

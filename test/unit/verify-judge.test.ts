@@ -111,7 +111,7 @@ describe('judgeMetric', () => {
   });
 
   it('from a zero baseline any significant rise fails (no relative shift)', () => {
-    const judged = judgeMetric(input(Array(10).fill(0), ramp(0.01, 0.001)), SETTINGS);
+    const judged = judgeMetric(input(Array<number>(10).fill(0), ramp(0.01, 0.001)), SETTINGS);
     expect(judged.status).toBe('high');
     expect(judged.relativeShift).toBeNull();
   });
