@@ -283,6 +283,21 @@ describe.skipIf(!liveServersAvailable())('verify against a backfilled Prometheus
       JSON.parse(insights.stdout) as { dora: { changeFailureRate: { value: number; sample: number } } }
     ).dora.changeFailureRate;
     expect(rate).toMatchObject({ value: 1, sample: 1 });
+    // The next plan's history factor learns from it too.
+    const plan = await runCli([
+      '--repo',
+      repo.dir,
+      '--format',
+      'json',
+      'plan',
+      '--offline',
+      '--now',
+      AFTER_CLOSE,
+    ]);
+    const history = (
+      JSON.parse(plan.stdout) as { factors: Array<{ id: string; evidence: string[] }> }
+    ).factors.find((factor) => factor.id === 'history');
+    expect(history?.evidence[0]).toMatch(/^base rate: 1 of 1 deploys? .*failed/);
     const again = await verify(config, ['--record']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already has an outcome: failed #2/);
