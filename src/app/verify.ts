@@ -102,7 +102,10 @@ async function outcomeRecord(
 /** Judges until the verdict is final: the window closed, or a critical metric failed. */
 async function watch(ports: AppPorts, round: Round, first: VerifyResult): Promise<VerifyResult> {
   const interval = round.policy.verify.watchIntervalSeconds * 1000;
-  const progress = await ports.progress('');
+  if (first.window.complete || first.failedFast) return first;
+  const progress = await ports.progress(
+    `Watching ${round.targets.length} metric(s) until ${first.window.to}`,
+  );
   let result = first;
   try {
     while (!result.window.complete && !result.failedFast) {

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerifyResult } from '../../src/assess/verify-types.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli } from '../helpers/run.js';
+import { schemaErrorsText, schemaValidator } from '../helpers/schemas.js';
+
+const validate = schemaValidator('verify');
 
 /**
  * `verify` against local servers: Datadog's `GET /api/v1/query` shaped after its documented response
@@ -135,10 +138,10 @@ describe('verify against local Datadog and hostile Prometheus stand-ins', () => 
       ['--repo', repo.dir, '--format', format, 'verify', '--now', AFTER_CLOSE, ...args],
       { env },
     );
-    return {
-      ...run,
-      result: format === 'json' && run.stdout !== '' ? (JSON.parse(run.stdout) as VerifyResult) : null,
-    };
+    const result = format === 'json' && run.stdout !== '' ? (JSON.parse(run.stdout) as VerifyResult) : null;
+    // Every JSON answer, whatever its verdict, matches docs/verify.schema.json.
+    if (result !== null) expect(validate(result), schemaErrorsText(validate.errors)).toBe(true);
+    return { ...run, result };
   }
 
   it('datadog: the documented response, keys from the named variables, points outside the window left out', async () => {

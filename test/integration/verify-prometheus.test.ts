@@ -67,10 +67,10 @@ describe.skipIf(!liveServersAvailable())('verify against a backfilled Prometheus
       AFTER_CLOSE,
       ...args,
     ]);
-    return {
-      ...run,
-      result: format === 'json' && run.stdout !== '' ? (JSON.parse(run.stdout) as VerifyResult) : null,
-    };
+    const result = format === 'json' && run.stdout !== '' ? (JSON.parse(run.stdout) as VerifyResult) : null;
+    // Every JSON answer, whatever its verdict, matches docs/verify.schema.json.
+    if (result !== null) expect(validate(result), schemaErrorsText(validate.errors)).toBe(true);
+    return { ...run, result };
   }
 
   beforeAll(async () => {
