@@ -298,6 +298,14 @@ describe.skipIf(!liveServersAvailable())('verify against a backfilled Prometheus
       JSON.parse(plan.stdout) as { factors: Array<{ id: string; evidence: string[] }> }
     ).factors.find((factor) => factor.id === 'history');
     expect(history?.evidence[0]).toMatch(/^base rate: 1 of 1 deploys? .*failed/);
+    // And backtest labels the deployed change failed by the ledger.
+    const backtest = await runCli(['--repo', repo.dir, '--format', 'json', 'backtest']);
+    expect(backtest.code, backtest.stderr).toBe(0);
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    const changes = (
+      JSON.parse(backtest.stdout) as { changes: Array<{ sha: string; failedBy: string | null }> }
+    ).changes;
+    expect(changes.find((change) => change.sha === head)?.failedBy).toBe('ledger');
     const again = await verify(config, ['--record']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already has an outcome: failed #2/);
