@@ -1,6 +1,6 @@
 import { metricNumber, pValue } from '../assess/verify.js';
 import type { MetricJudgement, VerifyResult } from '../assess/verify-types.js';
-import type { Style } from './style.js';
+import { wrap, type Style } from './style.js';
 import { renderTable } from './table.js';
 
 /** `verify` as text: the verdict line first, then the metrics table, why, and what was recorded. */
@@ -42,11 +42,16 @@ export function renderVerifyText(result: VerifyResult, style: Style): string {
         ? style.red(text)
         : style.yellow(text);
   const out: string[] = [];
-  out.push(
-    `${colour(style.bold(`verify ${result.verdict}`))}: ${result.env} at ${result.deploy.sha.slice(0, 12)}, started ${result.deploy.startedAt} (record #${result.deploy.startedSeq})`,
-    `window ${result.window.from} to ${result.window.to} (after a ${result.deploy.deployMinutes}-minute rollout), judged up to ${result.window.until}${result.window.complete ? '' : ', still open'}${result.rounds > 1 ? `, ${result.rounds} rounds` : ''}${result.failedFast ? ', stopped early: a critical metric failed' : ''}`,
-    '',
+  // 80 columns: long lines wrap, continuation indented under their first word.
+  const line = (text: string, indent = '    ') => out.push(wrap(text, 80, indent));
+  line(
+    `${colour(style.bold(`verify ${result.verdict}`))}: ${result.env}, ${result.deploy.sha.slice(0, 12)} started ${result.deploy.startedAt} (#${result.deploy.startedSeq})`,
   );
+  line(
+    `window ${result.window.from} to ${result.window.to} (after a ${result.deploy.deployMinutes}-minute rollout), judged up to ${result.window.until}${result.window.complete ? '' : ', still open'}${result.rounds > 1 ? `, ${result.rounds} rounds` : ''}${result.failedFast ? ', stopped early: a critical metric failed' : ''}`,
+    '  ',
+  );
+  out.push('');
   const rows = result.metrics.map((m) => [
     `${m.name}${m.critical ? ' (critical)' : ''}`,
     STATUS_TEXT[m.status],
@@ -55,20 +60,24 @@ export function renderVerifyText(result: VerifyResult, style: Style): string {
     m.p === null ? '-' : pValue(m.p),
   ]);
   out.push(
-    renderTable(['metric', 'status', 'median before → after', 'shift', 'p'], rows, [22, 9, 25, 10, 10]),
+    renderTable(['metric', 'status', 'median before → after', 'shift', 'p'], rows, [20, 9, 24, 10, 11]),
     '',
   );
   out.push('why');
-  for (const reason of result.reasons) out.push(`  - ${reason}`);
+  for (const reason of result.reasons) line(`  - ${reason}`);
   out.push('', 'metrics');
   for (const m of result.metrics) {
-    out.push(
-      `  ${m.name}: ${m.provider} ${m.query}`,
+    line(`  ${m.name}: ${m.provider} ${m.query}`, '      ');
+    line(
       `    bad if ${m.direction}, tolerance ${Math.round(m.tolerance * 1000) / 10}%; baseline ${m.baseline.kind === 'before' ? 'before the deploy' : 'offset'} ${m.baseline.from} to ${m.baseline.to}; samples ${m.samples.baseline} / ${m.samples.after}`,
-      `    ${m.summary}`,
+      '      ',
     );
+    line(`    ${m.summary}`, '      ');
   }
   const recorded = recordedLine(result);
-  if (recorded !== null) out.push('', recorded);
+  if (recorded !== null) {
+    out.push('');
+    line(recorded, '  ');
+  }
   return `${out.join('\n')}\n`;
 }

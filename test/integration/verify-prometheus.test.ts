@@ -185,9 +185,10 @@ describe.skipIf(!liveServersAvailable())('verify against a backfilled Prometheus
     const config = policy(metric('errors', 'double'));
     const text = await verify(config, [], 'text');
     expect(text.stdout.split('\n')[0]).toBe(
-      `verify FAIL: production at ${repo.git('rev-parse', 'HEAD').trim().slice(0, 12)}, started 2026-11-18T10:00:00Z (record #1)`,
+      `verify FAIL: production, ${repo.git('rev-parse', 'HEAD').trim().slice(0, 12)} started 2026-11-18T10:00:00Z (#1)`,
     );
     expect(text.stdout).toContain('0.01004 → 0.02004');
+    expect(text.stdout.split('\n').filter((row) => row.length > 80)).toEqual([]);
     const markdown = await verify(config, [], 'markdown');
     expect(markdown.stdout).toContain('## deployadvisor verify: FAIL');
     expect(markdown.stdout).toMatch(/\| errors \| high \| 0\.01004 → 0\.02004 \| 99\.\d% \| p<0\.0001 \|/);
