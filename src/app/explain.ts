@@ -43,6 +43,9 @@ export interface Explanation {
       factors: Array<{ id: string; points: number; max: number; summary: string }>;
       policyBlob: string | null;
       reason: string | null;
+      /** For an outcome `verify --record` wrote: the started record it closes, and what the metrics said. */
+      deployId: string | null;
+      verification: NonNullable<LedgerRecord['verification']> | null;
     }>;
   }>;
   /** When no record carries the commit: an assessment computed now, clearly not a record. */
@@ -141,6 +144,8 @@ export async function explainCommit(ports: AppPorts, request: ExplainRequest): P
           factors: r.plan?.factors ?? [],
           policyBlob: r.plan?.policyBlob ?? null,
           reason: r.reason,
+          deployId: r.deployId ?? null,
+          verification: r.verification ?? null,
         })),
       };
     }),

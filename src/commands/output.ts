@@ -6,6 +6,7 @@ import type { Io } from '../io.js';
 import { guardOutput } from '../render/safe-text.js';
 import { PLAIN, type Style } from '../render/style.js';
 import type { GlobalOptions } from './global.js';
+import type { CommandContext } from './spec.js';
 
 /** Colour only on a TTY, and never with --no-color or NO_COLOR. */
 export async function styleFor(io: Io, options: Pick<GlobalOptions, 'color' | 'output'>): Promise<Style> {
@@ -66,4 +67,29 @@ export async function emit(
     return;
   }
   await writeUserFile(`--output ${options.output}`, resolve(io.cwd, options.output), guardOutput(text));
+}
+
+/**
+ * Format github: annotations to stdout, the markdown plan to $GITHUB_STEP_SUMMARY (else stdout, so
+ * it is never lost). A summary that cannot be written is returned, to fail once the plan is recorded.
+ */
+export async function emitGithub(
+  { io, global }: CommandContext,
+  out: { stdout: string; summary: string },
+): Promise<UserError | null> {
+  await emit(io, global, out.stdout, { workflowCommands: true });
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile !== undefined && summaryFile !== '') {
+    try {
+      const { writeUserFile } = await import('../app/user-file.js');
+      await writeUserFile('GITHUB_STEP_SUMMARY', resolve(io.cwd, summaryFile), guardOutput(out.summary), 'a');
+      return null;
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      await emit(io, { output: undefined }, out.summary);
+      return error;
+    }
+  }
+  await emit(io, { output: undefined }, out.summary);
+  return null;
 }

@@ -3,10 +3,10 @@ import { FAIL_ON, type FailOn } from '../assess/plan-types.js';
 import { EXIT, UserError } from '../errors.js';
 import { formatsOf } from '../render/formats.js';
 import { PLAN_RENDERERS } from '../render/renderers.js';
-import { cleanText, guardOutput } from '../render/safe-text.js';
+import { cleanText } from '../render/safe-text.js';
 import { renderIn, workspaceOf } from './context.js';
 import { COVERAGE_OPTION, EXIT_HELP, FROM_OPTION } from './global.js';
-import { emit } from './output.js';
+import { emit, emitGithub } from './output.js';
 import { defineCommand, type CommandContext } from './spec.js';
 
 interface PlanArgs {
@@ -35,31 +35,6 @@ async function writeStepOutputs(io: CommandContext['io'], outputs: Record<string
   const { writeUserFile } = await import('../app/user-file.js');
   const lines = Object.entries(outputs).map(([key, value]) => `${key}=${value}\n`);
   await writeUserFile('GITHUB_OUTPUT', resolve(io.cwd, file), lines.join(''), 'a');
-}
-
-/**
- * Format github: annotations to stdout, the markdown plan to $GITHUB_STEP_SUMMARY (else stdout, so
- * it is never lost). A summary that cannot be written is returned, to fail once the plan is recorded.
- */
-async function emitGithub(
-  { io, global }: CommandContext,
-  out: { stdout: string; summary: string },
-): Promise<UserError | null> {
-  await emit(io, global, out.stdout, { workflowCommands: true });
-  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile !== undefined && summaryFile !== '') {
-    try {
-      const { writeUserFile } = await import('../app/user-file.js');
-      await writeUserFile('GITHUB_STEP_SUMMARY', resolve(io.cwd, summaryFile), guardOutput(out.summary), 'a');
-      return null;
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      await emit(io, { output: undefined }, out.summary);
-      return error;
-    }
-  }
-  await emit(io, { output: undefined }, out.summary);
-  return null;
 }
 
 export const planCommand = defineCommand<PlanArgs, PlanOptions>({

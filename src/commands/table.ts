@@ -16,6 +16,7 @@ import { mcpCommand } from './mcp.js';
 import { planCommand } from './plan.js';
 import { recordCommand } from './record.js';
 import type { AnyCommand } from './spec.js';
+import { verifyCommand } from './verify.js';
 
 /**
  * Every command, in the order --help lists them. Each file holds a command's option table and a run
@@ -25,6 +26,7 @@ import type { AnyCommand } from './spec.js';
 export const COMMANDS: readonly AnyCommand[] = [
   planCommand,
   recordCommand,
+  verifyCommand,
   ledgerListCommand,
   ledgerExportCommand,
   ledgerVerifyCommand,

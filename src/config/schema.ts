@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { sourcesSchema } from './sources-schema.js';
+import { verifySchema } from './verify-schema.js';
 
 /**
  * The policy file `.deployadvisor.yml`. This schema is the single source of the config types, of the
@@ -527,6 +528,7 @@ export const policySchema = z
         .describe("The deploy ledger kept in this repository's git."),
     ),
     sources: section(sourcesSchema),
+    verify: section(verifySchema),
     git: section(
       z
         .strictObject({

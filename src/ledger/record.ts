@@ -60,6 +60,28 @@ export const recordSchema = z.strictObject({
   planId: z.string().nullable(),
   /** Required for overrides, failures and rollbacks. */
   reason: z.string().nullable(),
+  /** For an outcome `verify --record` wrote: the id of the `started` record of the deploy it judged. */
+  deployId: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  /** For an outcome `verify --record` wrote: what the metrics said (docs/verify.md). */
+  verification: z
+    .strictObject({
+      verdict: z.enum(['PASS', 'FAIL']),
+      window: z.strictObject({ from: z.string(), to: z.string() }),
+      metrics: z.array(
+        z.strictObject({
+          name: z.string(),
+          status: z.string(),
+          baseline: z.number().nullable(),
+          after: z.number().nullable(),
+          relativeShift: z.number().nullable(),
+          p: z.number().nullable(),
+        }),
+      ),
+    })
+    .optional(),
   /**
    * 128 random bits drawn when the record is first appended, kept when it is re-appended: two clones
    * recording the same event in the same second still write two records. Absent in records written

@@ -1,11 +1,36 @@
 import type { Explanation } from '../app/explain.js';
 import type { Rendered, RendererTable } from './formats.js';
+import { metricNumber, pValue } from '../assess/verify.js';
 import { mdInline } from './markdown.js';
 import { cleanDeep } from './safe-text.js';
 
 /** More than a minute between the instant a record is about and its writing (`--at`, `plan --now`). */
 function recordedLater(at: string, recordedAt: string): boolean {
   return Math.abs(Date.parse(recordedAt) - Date.parse(at)) > 60_000;
+}
+
+/** What `verify --record` saw, under its outcome record: the window and each metric's medians and p. */
+function verificationLines(
+  r: Explanation['environments'][number]['records'][number],
+  records: Explanation['environments'][number]['records'],
+  li: string,
+  t: (text: string) => string,
+): string[] {
+  const v = r.verification;
+  if (v === null) return [];
+  const started = records.find((other) => other.id === r.deployId);
+  const value = (n: number | null) => (n === null ? '-' : metricNumber(n));
+  return [
+    `${li}    verify ${v.verdict} over ${v.window.from} to ${v.window.to}${started === undefined ? '' : `, the deploy started in #${started.seq}`}:`,
+    ...v.metrics.map(
+      (m) =>
+        `${li}      ${t(m.name)} ${m.status}, median ${value(m.baseline)} → ${value(m.after)}` +
+        (m.relativeShift === null
+          ? ''
+          : ` (${m.relativeShift >= 0 ? '+' : ''}${Math.round(m.relativeShift * 1000) / 10}%)`) +
+        (m.p === null ? '' : `, ${pValue(m.p)}`),
+    ),
+  ];
 }
 
 export function renderExplanation(e: Explanation, markdown: boolean): string {
@@ -57,6 +82,7 @@ export function renderExplanation(e: Explanation, markdown: boolean): string {
           (r.policyBlob === null ? '' : ` — policy ${r.policyBlob.slice(0, 12)}`) +
           (r.ciRunUrl === null ? '' : ` — ${t(r.ciRunUrl)}`),
       );
+      out.push(...verificationLines(r, env.records, li, t));
     }
     out.push('');
   }

@@ -2,10 +2,10 @@ import type { Plan } from '../assess/plan-types.js';
 import { renderMarkdown } from './plan-markdown.js';
 
 /** GitHub workflow-command escaping for the message and for properties. */
-function escapeData(text: string): string {
+export function escapeData(text: string): string {
   return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 }
-function escapeProperty(text: string): string {
+export function escapeProperty(text: string): string {
   return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 }
 

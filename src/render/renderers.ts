@@ -3,6 +3,7 @@ import type { BacktestResult } from '../assess/backtest.js';
 import type { Insights } from '../assess/insights-types.js';
 import type { LineageReport } from '../assess/lineage-types.js';
 import type { Plan } from '../assess/plan-types.js';
+import type { VerifyResult } from '../assess/verify-types.js';
 import type { Rendered, RendererTable } from './formats.js';
 import { cleanDeep, cleanText } from './safe-text.js';
 
@@ -69,3 +70,15 @@ export const CALIBRATION_RENDERERS = {
       `${JSON.stringify({ schemaVersion: 'deployadvisor.calibration/1', tool: run.result.tool, range: run.result.range, ...result, deploy, written }, null, 2)}\n`,
     ),
 } satisfies RendererTable<Calibration>;
+
+export const VERIFY_RENDERERS = {
+  text: async (result: VerifyResult, { style }) =>
+    text((await import('./verify-text.js')).renderVerifyText(cleanDeep(result), style)),
+  json: (result: VerifyResult) => text(`${JSON.stringify(result, null, 2)}\n`),
+  markdown: async (result: VerifyResult) =>
+    text((await import('./verify-markdown.js')).renderVerifyMarkdown(cleanDeep(result))),
+  github: async (result: VerifyResult) => {
+    const out = (await import('./verify-markdown.js')).renderVerifyGithub(cleanDeep(result));
+    return { stdout: out.stdout, workflowCommands: true, summary: out.summary };
+  },
+} satisfies RendererTable<VerifyResult>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 
 /** The JSON Schemas of the outputs, docs/<name>.schema.json. */
-export const OUTPUT_SCHEMAS = ['plan', 'insights', 'lineage', 'backtest', 'calibration'] as const;
+export const OUTPUT_SCHEMAS = ['plan', 'insights', 'lineage', 'backtest', 'calibration', 'verify'] as const;
 export type OutputSchema = (typeof OUTPUT_SCHEMAS)[number];
 
 /** One Ajv for every test: strict, all errors, and real format checks (Ajv ships none). */

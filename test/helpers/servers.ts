@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -111,6 +111,39 @@ export function startPrometheus(targets: string[]): Promise<LiveServer> {
       writeFileSync(
         join(dir, 'prometheus.yml'),
         `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: app\n    static_configs: [{ targets: ${JSON.stringify(targets)} }]\n`,
+      );
+    },
+    async (url) => (await fetch(`${url}/-/ready`)).ok,
+  );
+}
+
+export const PROMTOOL_BIN = '/usr/bin/promtool';
+
+/**
+ * Prometheus that scrapes nothing, its TSDB backfilled from `openmetrics` (text in the OpenMetrics
+ * format, `# EOF` last) with `promtool tsdb create-blocks-from openmetrics` before it starts: every
+ * sample is there at once, so no test waits for a scrape. Retention is long, so old samples stay.
+ */
+export function startPrometheusWithData(openmetrics: string): Promise<LiveServer> {
+  return start(
+    'prometheus',
+    PROMETHEUS_BIN,
+    (dir, port) => [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      '--storage.tsdb.retention.time=100y',
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    (dir) => {
+      writeFileSync(join(dir, 'prometheus.yml'), 'global: { scrape_interval: 1h }\n');
+      writeFileSync(join(dir, 'series.om'), openmetrics);
+      execFileSync(
+        PROMTOOL_BIN,
+        ['tsdb', 'create-blocks-from', 'openmetrics', '-q', join(dir, 'series.om'), join(dir, 'data')],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
       );
     },
     async (url) => (await fetch(`${url}/-/ready`)).ok,

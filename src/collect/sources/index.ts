@@ -29,7 +29,7 @@ export interface CollectSourcesOptions {
 type Probe = Omit<SourceFacts, 'name' | 'kind' | 'query'>;
 
 /** Credential headers from the variable named by tokenEnv; null with a reason when it is unset. */
-function authFrom(
+export function authFrom(
   tokenEnv: string | undefined,
   env: CollectSourcesOptions['env'],
   header: (token: string) => Record<string, string>,
@@ -41,7 +41,7 @@ function authFrom(
   return { auth: header(token) };
 }
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export async function collectSources(
   policy: SourcesPolicy,
