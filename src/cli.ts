@@ -33,6 +33,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     env: process.env,
     cwd: process.cwd(),
     isTTY: { stdout: process.stdout.isTTY, stderr: process.stderr.isTTY },
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     progressStream: process.stderr,
     stdio: { stdin: process.stdin, stdout: process.stdout },
   });

@@ -8,6 +8,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   cwd: string;
   isTTY: { stdout: boolean; stderr: boolean };
+  /** The terminal's width when stdout is one (text output follows it; 80 otherwise). */
+  columns?: number | undefined;
   /** The terminal stream progress spinners draw on (only used when stderr is a TTY). */
   progressStream?: NodeJS.WriteStream;
   /** undici dispatcher for live sources: tests pass a MockAgent; never set by the CLI itself. */

@@ -6,10 +6,11 @@ import { collectGitFacts, resolveCommit } from '../collect/git-facts.js';
 import { readCommits } from '../collect/git-log.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import { UserError } from '../errors.js';
+import { standings, type RecordStanding } from '../ledger/corrections.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import { VERSION } from '../version.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
-import { ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
+import { allLedgerRecords, openWorkspace, type Workspace } from './workspace.js';
 
 export interface Explanation {
   schemaVersion: 'deployadvisor.explain/1';
@@ -46,6 +47,14 @@ export interface Explanation {
       /** For an outcome `verify --record` wrote: the started record it closes, and what the metrics said. */
       deployId: string | null;
       verification: NonNullable<LedgerRecord['verification']> | null;
+      /**
+       * `in-effect`; `voided` or `corrected` by the record numbered `standingBy` (then every reader
+       * ignores it); `void` for a void record itself.
+       */
+      standing: 'in-effect' | 'voided' | 'corrected' | 'void';
+      standingBy: number | null;
+      /** The number of the record a void or a correction names (null when it is not in this ledger). */
+      corrects: number | null;
     }>;
   }>;
   /** When no record carries the commit: an assessment computed now, clearly not a record. */
@@ -92,7 +101,10 @@ export async function explainCommit(ports: AppPorts, request: ExplainRequest): P
     ignore: policy.ai.ignore,
   };
   const reviewKeys = new Set(policy.review.trailers.map((key) => key.toLowerCase()));
-  const records = await ledgerRecords(workspace);
+  const records = await allLedgerRecords(workspace);
+  const standing = standings(records);
+  const seqOf = new Map(records.map((r) => [r.id, r.seq]));
+  const counts = (r: LedgerRecord) => r.type !== 'void' && standing.get(r.id)?.status === 'in-effect';
 
   // A record carries the commit when its target contains it and its base (what was deployed) did not.
   const carried: LedgerRecord[] = [];
@@ -123,7 +135,7 @@ export async function explainCommit(ports: AppPorts, request: ExplainRequest): P
     },
     environments: envs.map((env) => {
       const mine = carried.filter((r) => r.env === env).sort((a, b) => byText(a.at, b.at) || a.seq - b.seq);
-      const shipped = mine.find((r) => r.type === 'succeeded') ?? null;
+      const shipped = mine.find((r) => r.type === 'succeeded' && counts(r)) ?? null;
       return {
         env,
         shipped: shipped === null ? null : { at: shipped.at, sha: shipped.sha, seq: shipped.seq },
@@ -146,6 +158,7 @@ export async function explainCommit(ports: AppPorts, request: ExplainRequest): P
           reason: r.reason,
           deployId: r.deployId ?? null,
           verification: r.verification ?? null,
+          ...standingOf(r, standing.get(r.id), seqOf),
         })),
       };
     }),
@@ -153,6 +166,18 @@ export async function explainCommit(ports: AppPorts, request: ExplainRequest): P
   };
   if (carried.length === 0) explanation.retrospective = await retrospective(ports, workspace, sha, commit);
   return explanation;
+}
+
+/** A record's standing as explain shows it: ignored ones stay listed, marked. */
+function standingOf(
+  record: LedgerRecord,
+  standing: RecordStanding | undefined,
+  seqOf: ReadonlyMap<string, number>,
+): Pick<Explanation['environments'][number]['records'][number], 'standing' | 'standingBy' | 'corrects'> {
+  const corrects = record.corrects === undefined ? null : (seqOf.get(record.corrects) ?? null);
+  if (standing !== undefined && standing.status !== 'in-effect')
+    return { standing: standing.status, standingBy: standing.by.seq, corrects };
+  return { standing: record.type === 'void' ? 'void' : 'in-effect', standingBy: null, corrects };
 }
 
 /** When no record carries the commit: an assessment of it alone, computed now, clearly not a record. */

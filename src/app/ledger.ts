@@ -1,10 +1,12 @@
 import { UserError } from '../errors.js';
-import { RECORD_TYPES, type LedgerRecord } from '../ledger/record.js';
-import { readLedger, verifyChain } from '../ledger/store.js';
+import { actorOf, ciRunUrl } from '../ledger/context.js';
+import { assertCorrectable, findRecord, standings, type RecordStanding } from '../ledger/corrections.js';
+import { RECORD_TYPES, type LedgerRecord, type RecordBody } from '../ledger/record.js';
+import { appendRecord, readLedger, verifyChain } from '../ledger/store.js';
 import { compareWithRemote, pullLedger, pushLedger, remoteProblems } from '../ledger/sync.js';
 import { sinceOption } from './instants.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
-import { ledgerRecords, openWorkspace } from './workspace.js';
+import { allLedgerRecords, openWorkspace } from './workspace.js';
 
 export interface LedgerListRequest extends WorkspaceRequest {
   env?: string | undefined;
@@ -12,8 +14,14 @@ export interface LedgerListRequest extends WorkspaceRequest {
   since?: string | undefined;
 }
 
-/** `ledger list`: the records that match the filters, oldest first. */
-export async function listRecords(ports: AppPorts, request: LedgerListRequest): Promise<LedgerRecord[]> {
+export interface LedgerListing {
+  records: LedgerRecord[];
+  /** Every record's standing, from the whole ledger (a filter may hide the void that decides it). */
+  standing: ReadonlyMap<string, RecordStanding>;
+}
+
+/** `ledger list`: the records that match the filters, oldest first, voided and corrected ones marked. */
+export async function listRecords(ports: AppPorts, request: LedgerListRequest): Promise<LedgerListing> {
   const workspace = await openWorkspace(ports, request);
   if (request.type !== undefined && !(RECORD_TYPES as readonly string[]).includes(request.type)) {
     throw new UserError(`--type ${request.type}: expected one of ${RECORD_TYPES.join(', ')}.`);
@@ -22,17 +30,62 @@ export async function listRecords(ports: AppPorts, request: LedgerListRequest): 
     request.since === undefined
       ? null
       : Date.parse(sinceOption(request.since, ports.clock.now(), workspace.loaded.policy.timezone));
-  return (await ledgerRecords(workspace)).filter(
+  const all = await allLedgerRecords(workspace);
+  const records = all.filter(
     (r) =>
       (request.env === undefined || r.env === request.env) &&
       (request.type === undefined || r.type === request.type) &&
       (since === null || Date.parse(r.at) >= since),
   );
+  return { records, standing: standings(all) };
 }
 
 /** `ledger export`: every record, oldest first. */
 export async function exportRecords(ports: AppPorts, request: WorkspaceRequest): Promise<LedgerRecord[]> {
-  return ledgerRecords(await openWorkspace(ports, request));
+  return allLedgerRecords(await openWorkspace(ports, request));
+}
+
+export interface LedgerVoidRequest extends WorkspaceRequest {
+  record: string;
+  reason?: string | undefined;
+}
+
+/**
+ * `ledger void <record> --reason`: appends a `void` record naming it, so every reader ignores it from
+ * now on; the chain is only appended to, never rewritten.
+ */
+export async function voidRecord(
+  ports: AppPorts,
+  request: LedgerVoidRequest,
+): Promise<{ void: LedgerRecord; target: LedgerRecord }> {
+  const workspace = await openWorkspace(ports, request);
+  const reason = request.reason?.trim();
+  if (reason === undefined || reason === '') {
+    throw new UserError(
+      `ledger void ${request.record} needs --reason: say why the record is wrong ("wrong --sha", "recorded twice").`,
+    );
+  }
+  const all = await allLedgerRecords(workspace);
+  const target = findRecord(all, request.record, 'ledger void');
+  assertCorrectable(all, target, 'ledger void');
+  const now = new Date(ports.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const body: RecordBody = {
+    schema: 'deployadvisor.record/1',
+    type: 'void',
+    env: target.env,
+    sha: target.sha,
+    base: null,
+    at: now,
+    backfilled: false,
+    recordedAt: now,
+    actor: await actorOf(workspace.git, ports.env),
+    ciRunUrl: ciRunUrl(ports.env),
+    plan: null,
+    planId: null,
+    reason,
+    corrects: target.id,
+  };
+  return { void: await appendRecord(workspace.git, workspace.loaded.policy.ledger.ref, body), target };
 }
 
 export interface LedgerVerifyRequest extends WorkspaceRequest {

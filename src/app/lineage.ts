@@ -5,6 +5,7 @@ import { blameFiles } from '../collect/blame.js';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { collectGitFacts } from '../collect/git-facts.js';
 import { UserError } from '../errors.js';
+import { inEffect } from '../ledger/corrections.js';
 import { readRecords } from '../ledger/store.js';
 import { VERSION } from '../version.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
@@ -47,7 +48,9 @@ export async function lineageOf(ports: AppPorts, lineage: LineageRequest): Promi
 
   // As for plan: the env's last successful deploy in the ledger is the base when none is given.
   const ledgerBase =
-    from === undefined ? await ledgerBaseOf(git, await readRecords(git, policy.ledger.ref), env) : undefined;
+    from === undefined
+      ? await ledgerBaseOf(git, inEffect(await readRecords(git, policy.ledger.ref)), env)
+      : undefined;
   const facts = await collectGitFacts(git, { target: range.target, from, env, policy, layout, ledgerBase });
   const candidates = facts.diff
     .filter((file) => file.status !== 'deleted' && file.added !== null && file.addedRanges.length > 0)

@@ -1,12 +1,14 @@
 import { resolveCommit } from '../collect/git-facts.js';
+import { suggestKey } from '../config/suggest.js';
 import { UserError } from '../errors.js';
 import { actorOf, ciRunUrl } from '../ledger/context.js';
+import { assertCorrectable, findRecord, inEffect } from '../ledger/corrections.js';
 import { lastSucceeded } from '../ledger/queries.js';
 import { DEPLOY_EVENTS, type DeployEvent, type LedgerRecord, type RecordBody } from '../ledger/record.js';
 import { appendRecord } from '../ledger/store.js';
 import { instantOption } from './instants.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
-import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
+import { allLedgerRecords, environmentOf, openWorkspace, type Workspace } from './workspace.js';
 
 /** How far ahead of this machine's clock `record --at` may be: clock skew between machines, not a plan. */
 export const MAX_FUTURE_SKEW_MINUTES = 5;
@@ -18,6 +20,8 @@ export interface RecordRequest extends WorkspaceRequest {
   reason?: string | undefined;
   plan?: string | undefined;
   at?: string | undefined;
+  /** The record (number or id prefix) this one replaces: a mistyped --at, a wrong --sha. */
+  corrects?: string | undefined;
 }
 
 export interface RecordResult {
@@ -57,27 +61,41 @@ function planIdOf(records: readonly LedgerRecord[], prefix: string | undefined):
 export async function recordEvent(ports: AppPorts, request: RecordRequest): Promise<RecordResult> {
   const { event } = request;
   if (!(DEPLOY_EVENTS as readonly string[]).includes(event)) {
-    throw new UserError(`record ${event}: expected one of ${DEPLOY_EVENTS.join(', ')}.`);
+    const suggestion = suggestKey(event, DEPLOY_EVENTS);
+    throw new UserError(
+      `record ${event}: expected one of ${DEPLOY_EVENTS.join(', ')}.`,
+      suggestion === null ? {} : { hint: `Did you mean \`record ${suggestion}\`?` },
+    );
   }
   const workspace = await openWorkspace(ports, request);
   const { policy } = workspace.loaded;
-  const env = environmentOf(workspace, request.env);
-  const reason = request.reason?.trim();
+  const all = await allLedgerRecords(workspace);
+  // --corrects: what is not given again is taken from the record corrected.
+  const corrected = request.corrects === undefined ? null : findRecord(all, request.corrects, '--corrects');
+  if (corrected !== null) assertCorrectable(all, corrected, '--corrects');
+  if (corrected !== null && !(DEPLOY_EVENTS as readonly string[]).includes(corrected.type)) {
+    throw new UserError(
+      `--corrects #${corrected.seq}: that is a ${corrected.type} record; record corrects deploy events (${DEPLOY_EVENTS.join(', ')}).`,
+      { hint: `Use \`deployadvisor ledger void ${corrected.seq} --reason "..."\` to take it out.` },
+    );
+  }
+  const env = environmentOf(workspace, request.env ?? corrected?.env);
+  const reason = request.reason?.trim() ?? corrected?.reason ?? undefined;
   if ((event === 'failed' || event === 'rolled-back') && (reason === undefined || reason === '')) {
     throw new UserError(
       `record ${event} needs --reason: say what went wrong ("error rate 4% after deploy", "INC-123").`,
     );
   }
-  const target = request.sha ?? 'HEAD';
+  const target = request.sha ?? corrected?.sha ?? 'HEAD';
   const sha = await resolveCommit(workspace.git, target);
   if (sha === null) throw new UserError(`--sha ${target}: not a commit in this repository.`);
-  const records = await ledgerRecords(workspace);
+  const records = inEffect(all).filter((record) => record.id !== corrected?.id);
   const clock = ports.clock.now();
-  const at = parseAt(request.at, policy.timezone, clock);
+  const at = parseAt(request.at, policy.timezone, clock) ?? (corrected === null ? null : corrected.at);
   const now = new Date(clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
   // The base is what ran before this commit, so explain can tell which records carried it.
   const previous = lastSucceeded(records, env, at ?? undefined, sha);
-  const planId = planIdOf(records, request.plan);
+  const planId = request.plan === undefined ? (corrected?.planId ?? null) : planIdOf(records, request.plan);
   const body: RecordBody = {
     schema: 'deployadvisor.record/1',
     type: event as DeployEvent,
@@ -92,6 +110,7 @@ export async function recordEvent(ports: AppPorts, request: RecordRequest): Prom
     plan: null,
     planId,
     reason: reason === undefined || reason === '' ? null : reason,
+    ...(corrected === null ? {} : { corrects: corrected.id }),
   };
   return { env, sha, record: await appendTo(workspace, body) };
 }

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../assess/facts.js';
 import { loadPolicy, workingTreePolicyBlob, type LoadedPolicy } from '../config/load.js';
 import { suggestKey } from '../config/suggest.js';
 import { GitError, UserError } from '../errors.js';
+import { inEffect } from '../ledger/corrections.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import { readRecords } from '../ledger/store.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
@@ -161,7 +162,12 @@ export function environmentOf(workspace: Workspace, env: string | undefined): st
   return name;
 }
 
-/** All well-formed ledger records, oldest first. */
-export async function ledgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
+/** Every well-formed ledger record, oldest first, voided and corrected ones included (list, export). */
+export async function allLedgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
   return readRecords(workspace.git, workspace.loaded.policy.ledger.ref);
+}
+
+/** The ledger records in effect, oldest first: corrections applied (what plans, insights, backtest read). */
+export async function ledgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
+  return inEffect(await allLedgerRecords(workspace));
 }

@@ -30,7 +30,10 @@ function byTime(a: LedgerRecord, b: LedgerRecord): number {
  */
 export function deploysFrom(records: readonly LedgerRecord[], env: string): Deploy[] {
   const events = records
-    .filter((record) => record.env === env && record.type !== 'plan' && record.type !== 'override')
+    .filter(
+      (record) =>
+        record.env === env && record.type !== 'plan' && record.type !== 'override' && record.type !== 'void',
+    )
     .sort(byTime);
   const deploys: Deploy[] = [];
   const open = new Map<string, { at: string; base: string | null }>();

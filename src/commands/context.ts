@@ -3,7 +3,7 @@ import { systemClock } from '../collect/clock.js';
 import type { Io } from '../io.js';
 import { formatsOf, type Rendered, type RendererTable } from '../render/formats.js';
 import type { GlobalOptions } from './global.js';
-import { emit, styleFor } from './output.js';
+import { emit, styleFor, widthFor } from './output.js';
 import type { CommandContext } from './spec.js';
 
 /**
@@ -85,7 +85,7 @@ export async function renderIn<T>(
   const renderer = table[global.format];
   if (renderer === undefined)
     throw new Error(`no ${global.format} renderer; the command declares ${formatsOf(table).join(', ')}`);
-  return renderer(value, { style: await styleFor(io, global) });
+  return renderer(value, { style: await styleFor(io, global), width: widthFor(io, global) });
 }
 
 /** Renders `value` (see renderIn) and writes it to --output or stdout. */

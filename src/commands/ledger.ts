@@ -51,6 +51,25 @@ export const ledgerExportCommand = defineCommand<object, object>({
   },
 });
 
+export const ledgerVoidCommand = defineCommand<{ record: string }, { reason?: string }>({
+  path: ['ledger', 'void'],
+  description: 'append a void of a wrong record: every reader ignores it from then on (history is kept)',
+  args: { record: { syntax: '<record>', description: 'the record: its number (#12) or an id prefix' } },
+  options: { reason: { value: '<text>', description: 'why the record is wrong (required)' } },
+  formats: TEXT_FORMATS,
+  async run({ io, global }, request) {
+    const { voidRecord } = await import('../app/ledger.js');
+    const { void: record, target } = await voidRecord(appPorts(io, global), {
+      ...workspaceOf(global),
+      ...request,
+    });
+    io.stdout(
+      `Recorded void #${record.seq} of #${target.seq} (${target.type} ${target.env} ${target.sha.slice(0, 12)}), id ${record.id.slice(0, 12)}.\n`,
+    );
+    return EXIT.go;
+  },
+});
+
 interface RemoteArgs {
   remote?: string;
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { writeUserFile } from '../app/user-file.js';
 import { UserError } from '../errors.js';
 import type { Io } from '../io.js';
+import { outputWidth } from '../render/formats.js';
 import { guardOutput } from '../render/safe-text.js';
 import { PLAIN, type Style } from '../render/style.js';
 import type { GlobalOptions } from './global.js';
@@ -25,6 +26,11 @@ export async function styleFor(io: Io, options: Pick<GlobalOptions, 'color' | 'o
     green: chalk.green,
     cyan: chalk.cyan,
   };
+}
+
+/** The terminal's width (60–160) when stdout is one and no --output file is written; else 80. */
+export function widthFor(io: Io, options: Pick<GlobalOptions, 'output'>): number {
+  return outputWidth(io.isTTY.stdout && options.output === undefined ? io.columns : undefined);
 }
 
 /**

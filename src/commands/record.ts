@@ -13,6 +13,7 @@ interface RecordOptions {
   reason?: string;
   plan?: string;
   at?: string;
+  corrects?: string;
 }
 
 export const recordCommand = defineCommand<RecordArgs, RecordOptions>({
@@ -31,6 +32,11 @@ export const recordCommand = defineCommand<RecordArgs, RecordOptions>({
       value: '<iso-8601>',
       description: 'when it happened, to backfill past deploys (marked as backfilled)',
     },
+    corrects: {
+      value: '<record>',
+      description:
+        'replace a wrong record (#number or id prefix); --env, --sha, --at, --reason, --plan default to its',
+    },
   },
   formats: TEXT_FORMATS,
   async run({ io, global }, request) {
@@ -40,7 +46,7 @@ export const recordCommand = defineCommand<RecordArgs, RecordOptions>({
       ...request,
     });
     io.stdout(
-      `Recorded ${record.type} #${record.seq} for ${env} at ${sha.slice(0, 12)}${record.backfilled ? ` (backfilled to ${record.at})` : ''}, id ${record.id.slice(0, 12)}.\n`,
+      `Recorded ${record.type} #${record.seq} for ${env} at ${sha.slice(0, 12)}${record.backfilled ? ` (backfilled to ${record.at})` : ''}${record.corrects === undefined ? '' : `, correcting ${record.corrects.slice(0, 12)}`}, id ${record.id.slice(0, 12)}.\n`,
     );
     return EXIT.go;
   },

@@ -10,6 +10,7 @@ import {
   ledgerPullCommand,
   ledgerPushCommand,
   ledgerVerifyCommand,
+  ledgerVoidCommand,
 } from './ledger.js';
 import { lineageCommand } from './lineage.js';
 import { mcpCommand } from './mcp.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   ledgerVerifyCommand,
   ledgerPushCommand,
   ledgerPullCommand,
+  ledgerVoidCommand,
   insightsCommand,
   backtestCommand,
   calibrateCommand,
@@ -46,6 +48,6 @@ export const COMMANDS: readonly AnyCommand[] = [
 
 /** The commands that only group others (`ledger list`, `config check`), with their help. */
 export const GROUPS: Readonly<Record<string, string>> = {
-  ledger: 'the deploy ledger kept in git: list, verify, push, pull, export',
+  ledger: 'the deploy ledger kept in git: list, verify, push, pull, export, void',
   config: 'validate, print or describe the policy',
 };

@@ -74,5 +74,11 @@ export function suggestKey(key: string, valid: readonly string[]): string | null
       bestDistance = d;
     }
   }
-  return best !== null && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
+  if (best !== null && bestDistance <= Math.max(2, Math.floor(key.length / 3))) return best;
+  // A short form of one name (`prod` for `production`) is no small edit, but it is a likely meaning.
+  const lower = key.toLowerCase();
+  const extended = valid.filter(
+    (candidate) => lower.length >= 3 && candidate.toLowerCase().startsWith(lower),
+  );
+  return extended.length === 1 ? (extended[0] ?? null) : null;
 }

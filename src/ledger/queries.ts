@@ -15,7 +15,7 @@ export function lastSucceeded(
   excluding?: string,
 ): LedgerRecord | null {
   const events = records
-    .filter((r) => r.env === env && r.type !== 'plan' && r.type !== 'override')
+    .filter((r) => r.env === env && r.type !== 'plan' && r.type !== 'override' && r.type !== 'void')
     .filter((r) => before === undefined || r.at < before)
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
   const stack: LedgerRecord[] = [];

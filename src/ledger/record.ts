@@ -1,7 +1,15 @@
 import { z } from 'zod';
 
-/** Record types (SPEC 7). */
-export const RECORD_TYPES = ['plan', 'override', 'started', 'succeeded', 'failed', 'rolled-back'] as const;
+/** Record types (SPEC 7). `void` takes the record its `corrects` names out of effect (docs/audit.md). */
+export const RECORD_TYPES = [
+  'plan',
+  'override',
+  'started',
+  'succeeded',
+  'failed',
+  'rolled-back',
+  'void',
+] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 export const DEPLOY_EVENTS = ['started', 'succeeded', 'failed', 'rolled-back'] as const;
 export type DeployEvent = (typeof DEPLOY_EVENTS)[number];
@@ -58,7 +66,7 @@ export const recordSchema = z.strictObject({
     .nullable(),
   /** The plan record (id) a deploy event belongs to. */
   planId: z.string().nullable(),
-  /** Required for overrides, failures and rollbacks. */
+  /** Required for overrides, failures, rollbacks and voids. */
   reason: z.string().nullable(),
   /** For an outcome `verify --record` wrote: the id of the `started` record of the deploy it judged. */
   deployId: z
@@ -81,6 +89,14 @@ export const recordSchema = z.strictObject({
         }),
       ),
     })
+    .optional(),
+  /**
+   * The `id` of the record this one corrects: a `void` takes it out of effect, a deploy event
+   * (`record --corrects`) stands in its place. Absent in records that correct nothing.
+   */
+  corrects: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
     .optional(),
   /**
    * 128 random bits drawn when the record is first appended, kept when it is re-appended: two clones

@@ -107,9 +107,14 @@ export async function integrate(git: GitRunner, ref: string, remoteTip: string):
         entry.record !== null && !known.has(bodyDigest(entry.record)) ? [entry.record] : [],
       );
       let top: { commit: string; record: LedgerRecord } | null = await readTip(git, remoteTip);
+      // A re-appended record gets a new id: a void or correction of it re-appended after it follows.
+      const moved = new Map<string, string>();
       for (const record of missing) {
-        const { seq: _seq, prev: _prev, id: _id, ...body } = record;
-        top = await writeRecordCommit(git, top, body);
+        const { seq: _seq, prev: _prev, id, ...body } = record;
+        const corrects =
+          body.corrects === undefined ? undefined : (moved.get(body.corrects) ?? body.corrects);
+        top = await writeRecordCommit(git, top, { ...body, ...(corrects === undefined ? {} : { corrects }) });
+        moved.set(id, top.record.id);
       }
       if (top !== null && (await compareAndSwap(git, ref, top.commit, local.commit))) {
         return { outcome: 'rebased', reappended: missing.length };

@@ -5,7 +5,7 @@ import { EXPLAIN_RENDERERS } from '../render/explain.js';
 import { LEDGER_VERIFY_RENDERERS } from '../render/ledger.js';
 import { INSIGHTS_RENDERERS, PLAN_RENDERERS } from '../render/renderers.js';
 import { PLAIN } from '../render/style.js';
-import type { RendererTable } from '../render/formats.js';
+import { PIPE_WIDTH, type RendererTable } from '../render/formats.js';
 
 /**
  * The tools `deployadvisor mcp` offers an agent: each a JSON Schema (from zod), a description an agent
@@ -93,7 +93,7 @@ export const DESCRIPTIONS = {
 export async function asJson<T>(table: RendererTable<T>, value: T): Promise<string> {
   const json = table.json;
   if (json === undefined) throw new Error('no JSON renderer');
-  return (await json(value, { style: PLAIN })).stdout;
+  return (await json(value, { style: PLAIN, width: PIPE_WIDTH })).stdout;
 }
 
 /** What every tool call gets: the server's ports and its defaults. */

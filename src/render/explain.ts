@@ -1,8 +1,9 @@
 import type { Explanation } from '../app/explain.js';
-import type { Rendered, RendererTable } from './formats.js';
+import type { RenderContext, Rendered, RendererTable } from './formats.js';
 import { metricNumber, pValue } from '../assess/verify.js';
 import { mdInline } from './markdown.js';
 import { cleanDeep } from './safe-text.js';
+import { wrap } from './style.js';
 
 /** More than a minute between the instant a record is about and its writing (`--at`, `plan --now`). */
 function recordedLater(at: string, recordedAt: string): boolean {
@@ -33,7 +34,25 @@ function verificationLines(
   ];
 }
 
-export function renderExplanation(e: Explanation, markdown: boolean): string {
+/** What a record's line says of its standing: voided and corrected records are ignored by every reader. */
+function standingText(r: Explanation['environments'][number]['records'][number]): string {
+  const target = r.corrects === null ? 'a record not in this ledger' : `#${r.corrects}`;
+  if (r.standing === 'void') return ` of ${target}`;
+  const corrects = r.corrects === null ? '' : ` (corrects ${target})`;
+  if (r.standing === 'voided') return `${corrects} [VOID by #${r.standingBy ?? '?'}: ignored]`;
+  if (r.standing === 'corrected') return `${corrects} [CORRECTED by #${r.standingBy ?? '?'}: ignored]`;
+  return corrects;
+}
+
+/** Text lines wrapped to `width`, continuation lines 4 columns further in than their own. */
+function wrapLines(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => wrap(line, width, ' '.repeat((/^\s*/.exec(line)?.[0].length ?? 0) + 4)))
+    .join('\n');
+}
+
+export function renderExplanation(e: Explanation, markdown: boolean, width?: number): string {
   const h = (text: string) => (markdown ? `## ${mdInline(text)}` : text.toUpperCase());
   // Values from git and the ledger; in markdown they cannot open a link or HTML.
   const t = markdown ? mdInline : (text: string) => text;
@@ -76,7 +95,7 @@ export function renderExplanation(e: Explanation, markdown: boolean): string {
         .map((f) => `${f.id} ${f.points}/${f.max}`)
         .join(', ');
       out.push(
-        `${li}#${r.seq} ${r.at}${r.backfilled ? ' (backfilled)' : ''}${recordedLater(r.at, r.recordedAt) ? ` (recorded ${r.recordedAt})` : ''} ${r.type}${plan} by ${t(r.actor)} at ${r.sha.slice(0, 12)}` +
+        `${li}#${r.seq} ${r.at}${r.backfilled ? ' (backfilled)' : ''}${recordedLater(r.at, r.recordedAt) ? ` (recorded ${r.recordedAt})` : ''} ${r.type}${standingText(r)}${plan} by ${t(r.actor)} at ${r.sha.slice(0, 12)}` +
           (top === '' ? '' : ` — ${top}`) +
           (r.reason === null ? '' : ` — reason: "${t(r.reason)}"`) +
           (r.policyBlob === null ? '' : ` — policy ${r.policyBlob.slice(0, 12)}`) +
@@ -95,11 +114,13 @@ export function renderExplanation(e: Explanation, markdown: boolean): string {
       out.push(`${li}${f.id} ${f.points}/${f.max}: ${t(f.summary)}`);
     out.push('');
   }
-  return `${out.join('\n')}\n`;
+  const body = out.join('\n');
+  return `${width === undefined ? body : wrapLines(body, width)}\n`;
 }
 
 const text = (stdout: string): Rendered => ({ stdout });
-const explanationText = (e: Explanation) => text(renderExplanation(cleanDeep(e), false));
+const explanationText = (e: Explanation, context: RenderContext) =>
+  text(renderExplanation(cleanDeep(e), false, context.width));
 
 /** `explain`: JSON, markdown, else text. */
 export const EXPLAIN_RENDERERS = {

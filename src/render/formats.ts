@@ -4,9 +4,23 @@ import type { Style } from './style.js';
 export const FORMATS = ['text', 'json', 'markdown', 'github', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
-/** What a renderer may know besides its value: the colours (PLAIN off a terminal). */
+/** What a renderer may know besides its value: the colours (PLAIN off a terminal) and the width. */
 export interface RenderContext {
   style: Style;
+  /** Columns text output may take: the terminal's, kept within 60–160; exactly 80 off a terminal. */
+  width: number;
+}
+
+/** The narrowest and widest text output, whatever the terminal says. */
+export const MIN_WIDTH = 60;
+export const MAX_WIDTH = 160;
+/** The width off a terminal (a pipe, a file, CI): output stays the same bytes wherever it runs. */
+export const PIPE_WIDTH = 80;
+
+/** The width text output takes on a terminal `columns` wide (undefined or unusable: not a terminal). */
+export function outputWidth(columns: number | undefined): number {
+  if (columns === undefined || !Number.isFinite(columns) || columns < 1) return PIPE_WIDTH;
+  return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Math.floor(columns)));
 }
 
 /** A rendered result: what goes to stdout (or --output), and for GitHub the step summary. */

@@ -1,29 +1,61 @@
-import type { LedgerSync, LedgerVerification } from '../app/ledger.js';
+import type { LedgerListing, LedgerSync, LedgerVerification } from '../app/ledger.js';
+import type { RecordStanding } from '../ledger/corrections.js';
 import type { LedgerRecord } from '../ledger/record.js';
-import type { Rendered, RendererTable } from './formats.js';
+import type { RenderContext, Rendered, RendererTable } from './formats.js';
 import { cleanDeep } from './safe-text.js';
-import { wrapBlock } from './style.js';
+import { wrap } from './style.js';
 
-/** One line per record, not a table: it stays readable at 80 columns with long env names and reasons. */
-function ledgerListText(records: readonly LedgerRecord[]): string {
+/** What a record's standing adds to its line: nothing when it is in effect. */
+function standingNote(record: LedgerRecord, standing: RecordStanding | undefined): string {
+  if (standing?.status === 'voided') return ` [VOID by #${standing.by.seq}]`;
+  if (standing?.status === 'corrected') return ` [CORRECTED by #${standing.by.seq}]`;
+  return '';
+}
+
+/**
+ * One line per record, not a table: it stays readable at narrow widths with long env names and
+ * reasons. The number, time and type are padded, so columns line up past #9.
+ */
+function ledgerListText(listing: LedgerListing, width: number): string {
+  const { records, standing } = listing;
   if (records.length === 0) return 'No ledger records match.\n';
+  const bySeq = new Map(records.map((r) => [r.id, r.seq]));
+  const numberWidth = Math.max(...records.map((r) => `#${r.seq}`.length));
   // cleanDeep: a newline in a --reason (or an env name, an actor) cannot start a row of its own.
-  const lines = records.map(cleanDeep).map((r) => {
+  const lines = records.map((record) => {
+    const r = cleanDeep(record);
     const plan =
       r.plan === null
         ? ''
         : ` ${r.plan.overriddenFrom === null ? r.plan.verdict : `${r.plan.overriddenFrom}→GO`} ${r.plan.score}`;
     const when = r.at.replace('T', ' ').replace(/:\d\dZ$/, 'Z');
+    const target =
+      r.corrects === undefined
+        ? ''
+        : ` ${r.type === 'void' ? 'voids' : 'corrects'} ${targetName(r.corrects, bySeq, standing)}`;
     const reason = r.reason === null ? '' : ` — ${r.reason}`;
-    return `#${r.seq}  ${when}  ${`${r.type}${r.backfilled ? '*' : ''}`.padEnd(12)} ${r.env}  ${r.sha.slice(0, 10)}${plan}  ${r.actor.ci ?? r.actor.name}${reason}`;
+    return `${`#${r.seq}`.padEnd(numberWidth)}  ${when}  ${`${r.type}${r.backfilled ? '*' : ''}`.padEnd(12)} ${r.env}  ${r.sha.slice(0, 10)}${plan}  ${r.actor.ci ?? r.actor.name}${target}${standingNote(r, standing.get(r.id))}${reason}`;
   });
+  const hanging = ' '.repeat(numberWidth + 2);
   const note = records.some((r) => r.backfilled) ? '* backfilled with record --at\n' : '';
-  return `${wrapBlock(lines.join('\n'), 80)}\n${note}`;
+  return `${lines.map((line) => wrap(line, width, hanging)).join('\n')}\n${note}`;
+}
+
+/** `#5` for a record of the ledger (listed or not: the standing map holds its corrector's number). */
+function targetName(
+  id: string,
+  listed: ReadonlyMap<string, number>,
+  standing: ReadonlyMap<string, RecordStanding>,
+): string {
+  const seq = listed.get(id);
+  if (seq !== undefined) return `#${seq}`;
+  return standing.has(id) ? `record ${id.slice(0, 12)}` : `${id.slice(0, 12)} (not in this ledger)`;
 }
 
 const text = (stdout: string): Rendered => ({ stdout });
-const listJson = (records: readonly LedgerRecord[]) => text(`${JSON.stringify(records, null, 2)}\n`);
-const listText = (records: readonly LedgerRecord[]) => text(ledgerListText(records));
+const listJson = (listing: LedgerListing) => text(`${JSON.stringify(listing.records, null, 2)}\n`);
+const listText = (listing: LedgerListing, context: RenderContext) =>
+  text(ledgerListText(listing, context.width));
 
 /** `ledger list`: JSON, else one line per record. */
 export const LEDGER_LIST_RENDERERS = {
@@ -31,7 +63,7 @@ export const LEDGER_LIST_RENDERERS = {
   json: listJson,
   markdown: listText,
   github: listText,
-} satisfies RendererTable<readonly LedgerRecord[]>;
+} satisfies RendererTable<LedgerListing>;
 
 /** `ledger export`: canonical JSON, one record per line, whatever the format. */
 const exportJsonl = async (records: readonly LedgerRecord[]) => {
