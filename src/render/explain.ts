@@ -34,14 +34,17 @@ function verificationLines(
   ];
 }
 
-/** What a record's line says of its standing: voided and corrected records are ignored by every reader. */
-function standingText(r: Explanation['environments'][number]['records'][number]): string {
-  const target = r.corrects === null ? 'a record not in this ledger' : `#${r.corrects}`;
-  if (r.standing === 'void') return ` of ${target}`;
-  const corrects = r.corrects === null ? '' : ` (corrects ${target})`;
-  if (r.standing === 'voided') return `${corrects} [VOID by #${r.standingBy ?? '?'}: ignored]`;
-  if (r.standing === 'corrected') return `${corrects} [CORRECTED by #${r.standingBy ?? '?'}: ignored]`;
-  return corrects;
+/** What a void or a correction names, after the type: `of #2`, `(corrects #2)`. */
+function targetText(r: Explanation['environments'][number]['records'][number]): string {
+  if (r.corrects === null) return r.standing === 'void' ? ' of a record not in this ledger' : '';
+  return r.type === 'void' ? ` of #${r.corrects}` : ` (corrects #${r.corrects})`;
+}
+
+/** A voided or corrected record stays listed, marked: every reader ignores it. */
+function standingMark(r: Explanation['environments'][number]['records'][number]): string {
+  if (r.standing === 'voided') return ` [VOID by #${r.standingBy ?? '?'}: ignored]`;
+  if (r.standing === 'corrected') return ` [CORRECTED by #${r.standingBy ?? '?'}: ignored]`;
+  return '';
 }
 
 /** Text lines wrapped to `width`, continuation lines 4 columns further in than their own. */
@@ -95,7 +98,7 @@ export function renderExplanation(e: Explanation, markdown: boolean, width?: num
         .map((f) => `${f.id} ${f.points}/${f.max}`)
         .join(', ');
       out.push(
-        `${li}#${r.seq} ${r.at}${r.backfilled ? ' (backfilled)' : ''}${recordedLater(r.at, r.recordedAt) ? ` (recorded ${r.recordedAt})` : ''} ${r.type}${standingText(r)}${plan} by ${t(r.actor)} at ${r.sha.slice(0, 12)}` +
+        `${li}#${r.seq}${standingMark(r)} ${r.at}${r.backfilled ? ' (backfilled)' : ''}${recordedLater(r.at, r.recordedAt) ? ` (recorded ${r.recordedAt})` : ''} ${r.type}${targetText(r)}${plan} by ${t(r.actor)} at ${r.sha.slice(0, 12)}` +
           (top === '' ? '' : ` — ${top}`) +
           (r.reason === null ? '' : ` — reason: "${t(r.reason)}"`) +
           (r.policyBlob === null ? '' : ` — policy ${r.policyBlob.slice(0, 12)}`) +
