@@ -9,6 +9,7 @@ import {
 import type { Calibration } from '../assess/calibrate.js';
 import { auc, short, thousands } from '../assess/text.js';
 import { CHANGE_FEATURES } from '../assess/change-features.js';
+import { PIPE_WIDTH } from './formats.js';
 import { renderTable } from './table.js';
 import { wrapBlock } from './style.js';
 
@@ -77,30 +78,31 @@ function modelLine(result: BacktestResult): string {
   return `Model: ${m.source === 'prior' ? `the shipped prior (fitted ${m.fittedAt} on public histories, none of them this one)` : `calibrated on this repository (${m.fittedAt})`}. Hotfix labels: lines changed by ${thousands(h.fixCommits)} fix commit(s) within ${m.hotfixDays} days (SZZ; ${thousands(h.blamedNow)} blamed now, ${thousands(h.fromCache)} from the cache${h.failedFiles > 0 ? `, ${thousands(h.failedFiles)} file(s) could not be blamed` : ''}).`;
 }
 
-/** Text report, 80 columns. */
-export function renderBacktestText(result: BacktestResult): string {
+/** Text report, `width` columns (80 off a terminal). */
+export function renderBacktestText(result: BacktestResult, width: number = PIPE_WIDTH): string {
   const lines: string[] = [];
   lines.push(
     `Backtest ${result.range.spec} (${from(result.range.from)}..${short(result.range.to)}): ${thousands(result.changes)} change(s), ${thousands(result.failed)} failed (${thousands(result.labels.revert)} reverted, ${thousands(result.labels.hotfix)} hot-fixed, ${thousands(result.labels.ledger)} by the ledger)`,
   );
   lines.push('');
-  lines.push(wrapBlock(verdict(result), 80));
+  lines.push(wrapBlock(verdict(result), width));
   lines.push('');
   lines.push(
     renderTable(
       ['label', 'changes / events', 'score AUC', 'lines-added AUC', 'top 10%'],
       kindRows(result),
       [12, 18, 18, 18, 9],
+      width,
     ),
   );
   lines.push(
     wrapBlock(
       'top 10%: the share of all failed changes that are in the riskiest tenth by the score (recall).',
-      80,
+      width,
     ),
   );
-  lines.push(wrapBlock(flagLine(result), 80));
-  lines.push(wrapBlock(modelLine(result), 80));
+  lines.push(wrapBlock(flagLine(result), width));
+  lines.push(wrapBlock(modelLine(result), width));
   lines.push('');
   lines.push('Failure rate by score band');
   lines.push(
@@ -124,7 +126,7 @@ export function renderBacktestText(result: BacktestResult): string {
   lines.push(
     wrapBlock(
       `Weights (${result.weightsSource === 'model' ? 'calibrated model' : 'policy'}): ${weights}. No coverage, timing or live sources for past changes.`,
-      80,
+      width,
     ),
   );
   const { merges, empty, reverts, shallowBoundary } = result.skipped;
@@ -132,12 +134,12 @@ export function renderBacktestText(result: BacktestResult): string {
     lines.push(
       wrapBlock(
         `Not scored: ${thousands(merges)} merge commit(s), ${thousands(empty)} empty commit(s), ${thousands(reverts)} revert(s)${shallowBoundary > 0 ? `, ${shallowBoundary} shallow-clone boundary commit(s)` : ''}.`,
-        80,
+        width,
       ),
     );
   for (const d of result.diagnostics) {
     lines.push('');
-    lines.push(wrapBlock(`${d.level}: ${d.message}${d.remedy === undefined ? '' : ` ${d.remedy}`}`, 80));
+    lines.push(wrapBlock(`${d.level}: ${d.message}${d.remedy === undefined ? '' : ` ${d.remedy}`}`, width));
   }
   lines.push('');
   lines.push('Every change with its score, factor points and label: --format json.');
@@ -185,12 +187,13 @@ function deployLine(d: DeployFit): string {
   return `${head} ${judged}${d.problem === null ? '' : ` ${d.problem}`}`;
 }
 
-/** What calibrate found, 80 columns; `written` is the policy file it wrote, if any. */
+/** What calibrate found, `width` columns; `written` is the policy file it wrote, if any. */
 export function renderCalibrationText(
   c: Calibration,
   spec: string,
   written: string | null,
   deploy: DeployFit,
+  width: number = PIPE_WIDTH,
 ): string {
   const wf = c.walkForward;
   const lines = [
@@ -213,8 +216,8 @@ export function renderCalibrationText(
       [18, 14, 10],
     ),
   ];
-  if (c.problem !== null) lines.push(wrapBlock(c.problem, 80));
-  lines.push(wrapBlock(deployLine(deploy), 80));
+  if (c.problem !== null) lines.push(wrapBlock(c.problem, width));
+  lines.push(wrapBlock(deployLine(deploy), width));
   lines.push(
     written !== null
       ? `Written to ${written} (model:); plan now uses this model and says so.`
@@ -222,5 +225,5 @@ export function renderCalibrationText(
         ? 'Run with --write to store this model in the policy (model: section).'
         : 'Nothing written.',
   );
-  return `${wrapBlock(lines[0] ?? '', 80)}\n${lines.slice(1).join('\n')}\n`;
+  return `${wrapBlock(lines[0] ?? '', width)}\n${lines.slice(1).join('\n')}\n`;
 }

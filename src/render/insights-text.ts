@@ -15,6 +15,7 @@ import {
   successPercent,
 } from './insights-format.js';
 import { wrap, wrapBlock, type Style } from './style.js';
+import { PIPE_WIDTH } from './formats.js';
 import { breakName, renderTable } from './table.js';
 
 /** Band colours: green for the good bands, yellow and red for the ones to work on. */
@@ -33,9 +34,9 @@ function bandStyle(band: DoraBand | null, style: Style): (text: string) => strin
   }
 }
 
-/** Word-wraps `text` to 80 columns, `indent` spaces in, continuation lines `hanging` spaces in. */
-function indented(text: string, indent: number, hanging = indent): string[] {
-  return wrap(`${' '.repeat(indent)}${text}`, 80, ' '.repeat(hanging)).split('\n');
+/** Word-wraps `text` to `width` columns, `indent` spaces in, continuation lines `hanging` spaces in. */
+function indented(width: number, text: string, indent: number, hanging = indent): string[] {
+  return wrap(`${' '.repeat(indent)}${text}`, width, ' '.repeat(hanging)).split('\n');
 }
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'] as const;
@@ -83,7 +84,12 @@ function barChart(rows: RateRow[], dimension: 'weekday' | 'hour', style: Style):
   return out;
 }
 
-function rateTable(rows: RateRow[], dimension: 'zone' | 'aiShare', insights: Insights): string {
+function rateTable(
+  rows: RateRow[],
+  dimension: 'zone' | 'aiShare',
+  insights: Insights,
+  width: number,
+): string {
   const head = [
     dimension === 'zone' ? 'Zone' : 'AI share',
     'Deploys',
@@ -103,6 +109,7 @@ function rateTable(rows: RateRow[], dimension: 'zone' | 'aiShare', insights: Ins
       ratioLabel(row),
     ]),
     [20, 9, 8, 6, 12, 18],
+    width,
   );
 }
 
@@ -134,7 +141,7 @@ function weeklyLines(insights: Insights, style: Style): string[] {
   return out;
 }
 
-export function renderInsightsText(insights: Insights, style: Style): string {
+export function renderInsightsText(insights: Insights, style: Style, width: number = PIPE_WIDTH): string {
   const out: string[] = [];
   out.push(`${style.bold('Deploy insights')} — ${insights.env}`);
   out.push(
@@ -150,7 +157,7 @@ export function renderInsightsText(insights: Insights, style: Style): string {
     out.push(
       `  ${DORA_TITLES[name].padEnd(23)} ${figure} ${bandStyle(key.band, style)(key.band ?? 'no band')}`,
     );
-    out.push(...indented(key.summary, 6).map((line) => style.dim(line)));
+    out.push(...indented(width, key.summary, 6).map((line) => style.dim(line)));
   }
   out.push('');
 
@@ -162,7 +169,7 @@ export function renderInsightsText(insights: Insights, style: Style): string {
     for (const highlight of insights.highlights) {
       const note = highlight.significant ? '' : style.dim(' (could be chance)');
       out.push(
-        ...indented(`- ${highlight.sentence}`, 2, 4).map((line, i, all) =>
+        ...indented(width, `- ${highlight.sentence}`, 2, 4).map((line, i, all) =>
           i === all.length - 1 ? `${line}${note}` : line,
         ),
       );
@@ -182,10 +189,13 @@ export function renderInsightsText(insights: Insights, style: Style): string {
     out.push(...barChart(byHour, 'hour', style), '');
 
     out.push(`${style.bold('Failure rate by zone')} ${style.dim('(interval: 95%; vs others: rate ratio)')}`);
-    out.push(byZone.length === 0 ? '  no risk zones touched' : rateTable(byZone, 'zone', insights), '');
+    out.push(
+      byZone.length === 0 ? '  no risk zones touched' : rateTable(byZone, 'zone', insights, width),
+      '',
+    );
     out.push(style.bold('Failure rate by AI share'));
     out.push(
-      byAiShare.length === 0 ? '  no AI share measured' : rateTable(byAiShare, 'aiShare', insights),
+      byAiShare.length === 0 ? '  no AI share measured' : rateTable(byAiShare, 'aiShare', insights, width),
       '',
     );
   }
@@ -201,7 +211,7 @@ export function renderInsightsText(insights: Insights, style: Style): string {
       `  ${successPercent(main.successRate)} success: ${thousands(main.failed)} of ${thousands(main.total)} failed (${source})`,
     );
   }
-  out.push(...indented(main.summary, 2), '');
+  out.push(...indented(width, main.summary, 2), '');
 
   if (insights.diagnostics.length > 0) {
     out.push(style.bold('Diagnostics'));
@@ -213,11 +223,11 @@ export function renderInsightsText(insights: Insights, style: Style): string {
             ? style.yellow(d.level)
             : style.red(d.level);
       const text = `${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`;
-      const [first = '', ...rest] = indented(`${d.level.padEnd(7)}  ${text}`, 2, 11);
+      const [first = '', ...rest] = indented(width, `${d.level.padEnd(7)}  ${text}`, 2, 11);
       out.push(first.replace(d.level, level), ...rest);
     }
     out.push('');
   }
   out.push(style.dim(`${insights.schemaVersion} · ${insights.tool.name} ${insights.tool.version}`));
-  return `${wrapBlock(out.join('\n'), 80)}\n`;
+  return `${wrapBlock(out.join('\n'), width)}\n`;
 }

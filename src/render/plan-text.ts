@@ -1,6 +1,7 @@
 import type { Plan, Verdict } from '../assess/plan-types.js';
 import { sameDay } from '../assess/plan.js';
 import { coverageLines } from './coverage.js';
+import { PIPE_WIDTH } from './formats.js';
 import { diagnosticsSection, formatDuration, wrapBlock, type Style } from './style.js';
 import { renderTable } from './table.js';
 
@@ -39,7 +40,7 @@ export function modelLine(model: NonNullable<Plan['model']>): string {
   return `Weights fitted by calibrate on ${model.fittedAt} over ${model.changes} changes (held-out AUC ${auc}${base}).`;
 }
 
-export function renderText(plan: Plan, style: Style): string {
+export function renderText(plan: Plan, style: Style, width: number = PIPE_WIDTH): string {
   const out: string[] = [];
   const paint = verdictStyle(plan.verdict, style);
   out.push(
@@ -61,6 +62,7 @@ export function renderText(plan: Plan, style: Style): string {
       ['Factor', 'Points', 'Finding'],
       plan.factors.map((f) => [f.title, String(f.points), f.summary]),
       [18, 8, 50],
+      width,
     ),
   );
   if (plan.model !== null) out.push(`  ${modelLine(plan.model)}`);
@@ -109,6 +111,7 @@ export function renderText(plan: Plan, style: Style): string {
           source.value === null ? source.reason : `${source.value}: ${source.reason}`,
         ]),
         [14, 13, 7, 20, 22],
+        width,
       ),
     );
     out.push('');
@@ -144,5 +147,5 @@ export function renderText(plan: Plan, style: Style): string {
       `policy: ${plan.policy.source}${plan.policy.path === null ? '' : ` ${plan.policy.path}`}${plan.policy.blobSha === null ? '' : ` @ ${plan.policy.blobSha.slice(0, 12)}`} · exit ${plan.exitCode} (--fail-on ${plan.failOn})`,
     ),
   );
-  return `${wrapBlock(out.join('\n'), 80)}\n`;
+  return `${wrapBlock(out.join('\n'), width)}\n`;
 }

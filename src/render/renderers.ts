@@ -16,8 +16,8 @@ import { cleanDeep, cleanText } from './safe-text.js';
 const text = (stdout: string): Rendered => ({ stdout });
 
 export const PLAN_RENDERERS = {
-  text: async (plan: Plan, { style }) =>
-    text((await import('./plan-text.js')).renderText(cleanDeep(plan), style)),
+  text: async (plan: Plan, { style, width }) =>
+    text((await import('./plan-text.js')).renderText(cleanDeep(plan), style, width)),
   json: async (plan: Plan) => text((await import('./plan-json.js')).renderJson(plan)),
   markdown: async (plan: Plan) => text((await import('./plan-markdown.js')).renderMarkdown(cleanDeep(plan))),
   github: async (plan: Plan) => {
@@ -38,8 +38,8 @@ export const LINEAGE_RENDERERS = {
 } satisfies RendererTable<LineageReport>;
 
 export const INSIGHTS_RENDERERS = {
-  text: async (insights: Insights, { style }) =>
-    text((await import('./insights-text.js')).renderInsightsText(cleanDeep(insights), style)),
+  text: async (insights: Insights, { style, width }) =>
+    text((await import('./insights-text.js')).renderInsightsText(cleanDeep(insights), style, width)),
   json: async (insights: Insights) => text((await import('./insights-json.js')).renderInsightsJson(insights)),
   markdown: async (insights: Insights) =>
     text((await import('./insights-markdown.js')).renderInsightsMarkdown(cleanDeep(insights))),
@@ -48,21 +48,22 @@ export const INSIGHTS_RENDERERS = {
 } satisfies RendererTable<Insights>;
 
 export const BACKTEST_RENDERERS = {
-  text: async (result: BacktestResult) =>
-    text((await import('./backtest.js')).renderBacktestText(cleanDeep(result))),
+  text: async (result: BacktestResult, { width }) =>
+    text((await import('./backtest.js')).renderBacktestText(cleanDeep(result), width)),
   json: async (result: BacktestResult) => text((await import('./backtest.js')).renderBacktestJson(result)),
   markdown: async (result: BacktestResult) =>
     text((await import('./backtest.js')).renderBacktestMarkdown(cleanDeep(result))),
 } satisfies RendererTable<BacktestResult>;
 
 export const CALIBRATION_RENDERERS = {
-  text: async ({ run, result, deploy, written }: Calibration) =>
+  text: async ({ run, result, deploy, written }: Calibration, { width }) =>
     text(
       (await import('./backtest.js')).renderCalibrationText(
         cleanDeep(result),
         cleanText(run.result.range.spec),
         written,
         deploy,
+        width,
       ),
     ),
   json: ({ run, result, deploy, written }: Calibration) =>

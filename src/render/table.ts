@@ -1,7 +1,52 @@
 import Table from 'cli-table3';
+import { PIPE_WIDTH } from './formats.js';
 
-/** The one table renderer: plain borders, wrapped cells, fits 80 columns. */
-export function renderTable(head: string[], rows: string[][], widths: number[]): string {
+/** Columns a table of these cell widths takes, borders included. */
+function tableWidth(widths: readonly number[]): number {
+  return widths.reduce((sum, width) => sum + width, 0) + widths.length + 1;
+}
+
+/**
+ * Cell widths for `total` columns, from widths laid out for 80: a table that fills 80 columns gives the
+ * difference to (or takes it from) its widest column, the finding or the name; narrower, the columns
+ * with the most room above their heading give it up one at a time. At 80 nothing changes.
+ */
+export function fitWidths(widths: readonly number[], head: readonly string[], total: number): number[] {
+  const out = [...widths];
+  const designed = tableWidth(widths);
+  const delta = total - PIPE_WIDTH;
+  if (delta === 0) return out;
+  if (delta > 0) {
+    if (designed < PIPE_WIDTH - 4) return out;
+    const widest = out.indexOf(Math.max(...out));
+    out[widest] = (out[widest] ?? 0) + delta;
+    return out;
+  }
+  const target = Math.min(total, designed + delta);
+  const floor = widths.map((width, i) => Math.min(width, Math.max(6, (head[i]?.length ?? 0) + 2)));
+  while (tableWidth(out) > target) {
+    let best = -1;
+    let room = 0;
+    out.forEach((width, i) => {
+      if (width - (floor[i] ?? width) > room) {
+        best = i;
+        room = width - (floor[i] ?? width);
+      }
+    });
+    if (best === -1) break;
+    out[best] = (out[best] ?? 0) - 1;
+  }
+  return out;
+}
+
+/** The one table renderer: plain borders, wrapped cells, laid out for 80 columns and fitted to `total`. */
+export function renderTable(
+  head: string[],
+  rows: string[][],
+  designed: number[],
+  total: number = PIPE_WIDTH,
+): string {
+  const widths = fitWidths(designed, head, total);
   const table = new Table({
     head,
     colWidths: widths,
