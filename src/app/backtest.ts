@@ -142,6 +142,7 @@ export async function backtestRange(
   };
   const diagnostics: BacktestResult['diagnostics'] = [];
   let linesKnown = true;
+  const walking = await ports.progress(`Scoring the changes of ${spec}`);
   const stream = async (diffArgs: readonly string[]) => {
     const matcher = new RevertMatcher();
     if (tips.length > 0) {
@@ -161,8 +162,10 @@ export async function backtestRange(
     }
     const args = ['log', '-z', ...diffArgs, '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
     args.push('--end-of-options', range.revs, '--');
-    for await (const commit of parseLog(workspace.git.stream(args, '\0')))
+    for await (const commit of parseLog(workspace.git.stream(args, '\0'))) {
       score(commit, matcher.observe(commit));
+      walking.update(`Scoring the changes of ${spec}: ${changes.length}`);
+    }
   };
   const reset = () => {
     changes.length = 0;
@@ -186,6 +189,8 @@ export async function backtestRange(
       message: `${error.message.replace(/ \(a partial.*$/, '')}: line counts could not be read, so every change was scored from the files it touched without its line counts (size counts files only; the lines-added baseline is undefined; no hotfix labels).`,
       remedy: 'Use a complete clone (git clone without --filter, or git fetch --refetch) for line counts.',
     });
+  } finally {
+    walking.stop();
   }
   const labels: Record<FailureKind, number> = { revert: 0, hotfix: 0, ledger: 0 };
   const mark = (change: ScoredChange, kind: FailureKind, at: number, event: string) => {

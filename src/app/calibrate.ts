@@ -63,18 +63,25 @@ export async function calibrateWeights(
     calibrateOptions.now === undefined
       ? ports.clock.now()
       : parseNow(calibrateOptions.now, run.workspace.loaded.policy.timezone);
-  const result = calibrate(run.changes, run.result.weights, RISK_PRIOR.model, RISK_PRIOR.deploy);
-  // The deploy level is fitted on top of the change model that will be in force: the fitted one when
-  // it is kept, else the prior.
-  const unitModel =
-    result.problem === null
-      ? {
-          ...run.scoreModel,
-          change: { intercept: result.intercept, coefficients: result.coefficients },
-          weights: { ...run.scoreModel.weights, ...result.weights },
-        }
-      : run.scoreModel;
-  const deploy = calibrateDeploy(scoreUnits(run.units.groups, unitModel), run.units.kind, RISK_PRIOR.deploy);
+  const progress = await ports.progress(`Fitting the model to ${run.changes.length} change(s)`);
+  let result: CalibrationResult;
+  let deploy: DeployFit;
+  try {
+    result = calibrate(run.changes, run.result.weights, RISK_PRIOR.model, RISK_PRIOR.deploy);
+    // The deploy level is fitted on top of the change model that will be in force: the fitted one when
+    // it is kept, else the prior.
+    const unitModel =
+      result.problem === null
+        ? {
+            ...run.scoreModel,
+            change: { intercept: result.intercept, coefficients: result.coefficients },
+            weights: { ...run.scoreModel.weights, ...result.weights },
+          }
+        : run.scoreModel;
+    deploy = calibrateDeploy(scoreUnits(run.units.groups, unitModel), run.units.kind, RISK_PRIOR.deploy);
+  } finally {
+    progress.stop();
+  }
   const written =
     calibrateOptions.write === true && (result.problem === null || deploy.problem === null)
       ? await writeModel(calibrateOptions, run, result, deploy, now)

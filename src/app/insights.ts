@@ -10,9 +10,9 @@ import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { parseNow, sinceOption } from './instants.js';
 import { pastDeploys } from './past-deploys.js';
-import type { AppPorts, WorkspaceRequest } from './ports.js';
+import type { AppPorts, Progress, WorkspaceRequest } from './ports.js';
 import { envBranch } from './range.js';
-import { environmentOf, ledgerRecords, openWorkspace } from './workspace.js';
+import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
 
 export interface InsightsRequest extends WorkspaceRequest {
   since: string;
@@ -69,6 +69,35 @@ export async function insightsOf(ports: AppPorts, insightsOptions: InsightsReque
     );
   }
 
+  const progress = await ports.progress(`Reading the ledger and git history of ${env}`);
+  try {
+    return await assembleInsights(
+      ports,
+      workspace,
+      { env, envPolicy, now, since, sinceIso, offline: insightsOptions.offline === true },
+      progress,
+    );
+  } finally {
+    progress.stop();
+  }
+}
+
+/** The report itself, once the request is checked: ledger, git history, CI, assessed. */
+async function assembleInsights(
+  ports: AppPorts,
+  workspace: Workspace,
+  request: {
+    env: string;
+    envPolicy: typeof DEFAULT_ENVIRONMENT;
+    now: number;
+    since: number;
+    sinceIso: string;
+    offline: boolean;
+  },
+  progress: Progress,
+): Promise<Insights> {
+  const { env, envPolicy, now, since, sinceIso } = request;
+  const { policy } = workspace.loaded;
   // As of `now`: ledger records and commits after it are not known yet (a --now in the past).
   const records = (await ledgerRecords(workspace)).filter((record) => Date.parse(record.at) <= now);
   const deploys = deploysFrom(records, env);
@@ -117,7 +146,8 @@ export async function insightsOf(ports: AppPorts, insightsOptions: InsightsReque
     });
   }
 
-  const ci = insightsOptions.offline === true ? null : await ciHealth(ports, policy, branch.ref, branch.sha);
+  if (!request.offline) progress.update('Asking CI about the main branch');
+  const ci = request.offline ? null : await ciHealth(ports, policy, branch.ref, branch.sha);
   const insights = assessInsights({
     history,
     env,

@@ -3,7 +3,7 @@ import { systemClock } from '../collect/clock.js';
 import type { Io } from '../io.js';
 import { formatsOf, type Rendered, type RendererTable } from '../render/formats.js';
 import type { GlobalOptions } from './global.js';
-import { emit, styleFor, widthFor } from './output.js';
+import { colourOff, emit, styleFor, widthFor } from './output.js';
 import type { CommandContext } from './spec.js';
 
 /**
@@ -28,7 +28,7 @@ async function spinner(io: Io, options: GlobalOptions, text: string): Promise<Pr
     return NO_PROGRESS;
   }
   const { default: ora } = await import('ora');
-  const spin = ora({ text, stream }).start();
+  const spin = ora({ text, stream, ...(colourOff(io, options) ? { color: false as const } : {}) }).start();
   // A resize to an unusable width stops the spinner before its next frame: Node sets the new size
   // and emits 'resize' in one step, so no frame is drawn in between.
   const onResize = () => {

@@ -19,7 +19,7 @@ export const GLOBAL_OPTIONS: OptionTable<GlobalOptions> = {
   policyRef: { value: '<ref>', description: 'read the policy from this git ref instead of the working tree' },
   format: { value: '<format>', description: 'output format', choices: FORMATS, default: 'text' },
   output: { value: '<file>', description: 'write the output to a file instead of stdout' },
-  color: { negate: true, description: 'no colours (also NO_COLOR=1)' },
+  color: { negate: true, description: 'no colours (also NO_COLOR=1 or FORCE_COLOR=0)' },
   quiet: { description: 'no progress or diagnostics on stderr' },
   verbose: { description: 'log what is run on stderr; stack traces for internal errors' },
 };

@@ -9,13 +9,20 @@ import { PLAIN, type Style } from '../render/style.js';
 import type { GlobalOptions } from './global.js';
 import type { CommandContext } from './spec.js';
 
-/** Colour only on a TTY, and never with --no-color or NO_COLOR. */
-export async function styleFor(io: Io, options: Pick<GlobalOptions, 'color' | 'output'>): Promise<Style> {
-  const noColor =
+/** --no-color, NO_COLOR (any value but empty) or FORCE_COLOR=0 (or false): no colour anywhere, spinner included. */
+export function colourOff(io: Io, options: Pick<GlobalOptions, 'color'>): boolean {
+  const force = io.env.FORCE_COLOR;
+  return (
     !options.color ||
     (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') ||
-    options.output !== undefined;
-  if (noColor || !io.isTTY.stdout) return PLAIN;
+    force === '0' ||
+    force === 'false'
+  );
+}
+
+/** Colour only on a TTY, and never when switched off (colourOff) or written to --output. */
+export async function styleFor(io: Io, options: Pick<GlobalOptions, 'color' | 'output'>): Promise<Style> {
+  if (colourOff(io, options) || options.output !== undefined || !io.isTTY.stdout) return PLAIN;
   const { Chalk } = await import('chalk');
   const chalk = new Chalk({ level: 1 });
   return {
