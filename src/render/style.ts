@@ -30,7 +30,7 @@ export function wrap(text: string, width: number, indent: string): string {
   for (const word of text.slice(lead.length).split(' ')) {
     const candidate = line.trim() === '' ? `${line}${word}` : `${line} ${word}`;
     if (visibleLength(candidate) > width && line.trim() !== '') {
-      lines.push(line);
+      lines.push(line.trimEnd());
       line = `${indent}${word}`;
     } else {
       line = candidate;

@@ -1,47 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-
-const BIN = join(import.meta.dirname, '../../bin/deployadvisor.js');
-/** More than a plan and its spinner frames ever write; the bug wrote gigabytes. */
-const BYTE_CAP = 1_000_000;
-
-/**
- * Runs the built binary under a real pseudo-terminal (util-linux `script`) whose width is set with
- * `stty cols`, so stderr is a TTY and the progress spinner draws. Killed past BYTE_CAP bytes or 20 s.
- */
-function runOnTerminal(columns: number, args: string[]) {
-  const command = `stty cols ${columns} rows 24; exec '${process.execPath}' '${BIN}' ${args.join(' ')}`;
-  return new Promise<{ code: number | null; bytes: number; output: string; killed: boolean }>(
-    (resolve, reject) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // No CI variable: ora draws nothing when it sees one.
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm', NO_COLOR: '1', TZ: 'UTC' },
-      });
-      let bytes = 0;
-      let output = '';
-      let killed = false;
-      const kill = () => {
-        killed = true;
-        child.kill('SIGKILL');
-      };
-      const timer = setTimeout(kill, 20_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (output.length < BYTE_CAP) output += chunk.toString('utf8');
-        if (bytes > BYTE_CAP) kill();
-      });
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, bytes, output, killed });
-      });
-    },
-  );
-}
+import { BYTE_CAP, runOnTerminal } from '../helpers/terminal.js';
 
 describe('progress on a real terminal', () => {
   let repo: TestRepo;
