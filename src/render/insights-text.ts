@@ -141,6 +141,25 @@ function weeklyLines(insights: Insights, style: Style): string[] {
   return out;
 }
 
+/** The Diagnostics section (nothing when there are none), each wrapped under its text. */
+function diagnosticLines(insights: Insights, style: Style, width: number): string[] {
+  if (insights.diagnostics.length === 0) return [];
+  const out = [style.bold('Diagnostics')];
+  for (const d of insights.diagnostics) {
+    const level =
+      d.level === 'info'
+        ? style.dim(d.level)
+        : d.level === 'warning'
+          ? style.yellow(d.level)
+          : style.red(d.level);
+    const text = `${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`;
+    const [first = '', ...rest] = indented(width, `${d.level.padEnd(7)}  ${text}`, 2, 11);
+    out.push(first.replace(d.level, level), ...rest);
+  }
+  out.push('');
+  return out;
+}
+
 export function renderInsightsText(insights: Insights, style: Style, width: number = PIPE_WIDTH): string {
   const out: string[] = [];
   out.push(`${style.bold('Deploy insights')} — ${insights.env}`);
@@ -213,21 +232,7 @@ export function renderInsightsText(insights: Insights, style: Style, width: numb
   }
   out.push(...indented(width, main.summary, 2), '');
 
-  if (insights.diagnostics.length > 0) {
-    out.push(style.bold('Diagnostics'));
-    for (const d of insights.diagnostics) {
-      const level =
-        d.level === 'info'
-          ? style.dim(d.level)
-          : d.level === 'warning'
-            ? style.yellow(d.level)
-            : style.red(d.level);
-      const text = `${d.message}${d.remedy === undefined ? '' : ` Remedy: ${d.remedy}`}`;
-      const [first = '', ...rest] = indented(width, `${d.level.padEnd(7)}  ${text}`, 2, 11);
-      out.push(first.replace(d.level, level), ...rest);
-    }
-    out.push('');
-  }
+  out.push(...diagnosticLines(insights, style, width));
   out.push(style.dim(`${insights.schemaVersion} · ${insights.tool.name} ${insights.tool.version}`));
   return `${wrapBlock(out.join('\n'), width)}\n`;
 }

@@ -11,7 +11,7 @@ const REASON =
   'error rate rose to 4% on the checkout service right after the deploy, see INC-2291 and the on-call notes';
 
 /** The columns a transcript line takes (every character here is one column wide). */
-const columns = (line: string) => [...line].length;
+const columns = (line: string) => Array.from(line).length;
 
 describe('output that fits the terminal', () => {
   let repo: TestRepo;
@@ -36,7 +36,9 @@ describe('output that fits the terminal', () => {
       expect(result.code).toBe(0);
     }
   });
-  afterAll(() => repo.cleanup());
+  afterAll(() => {
+    repo.cleanup();
+  });
 
   it.each([60, 100, 160])(
     'ledger list at %i columns: no line wider, long lines use the width, columns aligned',
@@ -101,23 +103,20 @@ describe('output that fits the terminal', () => {
     expect(widest).toBeGreaterThan(70);
   });
 
-  it.each([
-    ['NO_COLOR=1', { NO_COLOR: '1' }],
-    ['FORCE_COLOR=0', { NO_COLOR: undefined, FORCE_COLOR: '0' }],
+  it.each<[string, Record<string, string | undefined>, string[]]>([
+    ['NO_COLOR=1', { NO_COLOR: '1' }, []],
+    ['FORCE_COLOR=0', { NO_COLOR: undefined, FORCE_COLOR: '0' }, []],
     ['--no-color', { NO_COLOR: undefined }, ['--no-color']],
-  ] as const)(
-    '%s: no colour code anywhere, the spinner drawn without colour',
-    async (_name, env, flags = []) => {
-      const result = await runOnTerminal(
-        80,
-        [...flags, '--repo', repo.dir, 'plan', '--now', NOW, '--fail-on', 'never'],
-        env,
-      );
-      expect(result.code).toBe(0);
-      expect(result.output).toContain('Reading git history');
-      expect(result.output).not.toMatch(SGR);
-    },
-  );
+  ])('%s: no colour code anywhere, the spinner drawn without colour', async (_name, env, flags) => {
+    const result = await runOnTerminal(
+      80,
+      [...flags, '--repo', repo.dir, 'plan', '--now', NOW, '--fail-on', 'never'],
+      env,
+    );
+    expect(result.code).toBe(0);
+    expect(result.output).toContain('Reading git history');
+    expect(result.output).not.toMatch(SGR);
+  });
 
   it('with colour allowed, the same run has colour codes (the check above can fail)', async () => {
     const result = await runOnTerminal(80, ['--repo', repo.dir, 'plan', '--now', NOW, '--fail-on', 'never'], {

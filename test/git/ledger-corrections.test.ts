@@ -37,7 +37,9 @@ describe('corrections: ledger void and record --corrects', () => {
     // The mistake: c3 was never deployed; c2 was.
     expect((await cli('record', 'succeeded', '--sha', c3, '--at', '2026-02-02T10:00:00Z')).code).toBe(0);
   });
-  afterEach(() => repo.cleanup());
+  afterEach(() => {
+    repo.cleanup();
+  });
 
   it('a voided record is ignored by plan, insights and explain, and still listed, marked', async () => {
     expect((await runPlanJson(repo.dir)).plan.range.from).toBe(c3);
@@ -66,9 +68,11 @@ describe('corrections: ledger void and record --corrects', () => {
 
     const list = (await cli('ledger', 'list')).stdout.replace(/\n {4}/g, ' ').split('\n');
     expect(list[1]).toMatch(
-      /^#2  2026-02-02 10:00Z  succeeded\*\s+production  [0-9a-f]{10}  .+ \[VOID by #3\]$/,
+      /^#2 {2}2026-02-02 10:00Z {2}succeeded\*\s+production {2}[0-9a-f]{10} {2}.+ \[VOID by #3\]$/,
     );
-    expect(list[2]).toMatch(/^#3  \S+ \S+  void\s+production  [0-9a-f]{10}  Ada voids #2 — wrong sha$/);
+    expect(list[2]).toMatch(
+      /^#3 {2}\S+ \S+ {2}void\s+production {2}[0-9a-f]{10} {2}Ada voids #2 — wrong sha$/,
+    );
     expect((await cli('ledger', 'verify')).code).toBe(0);
   });
 
@@ -99,7 +103,7 @@ describe('corrections: ledger void and record --corrects', () => {
     const list = (await cli('ledger', 'list')).stdout.replace(/\n {4}/g, ' ');
     expect(list).toMatch(/^#2 .* Ada \[CORRECTED by #3\]$/m);
     expect(list).toMatch(/^#3 .* Ada corrects #2 \[CORRECTED by #4\]$/m);
-    expect(list).toMatch(/^#4 .* succeeded\*\s+production  [0-9a-f]{10}  Ada corrects #3$/m);
+    expect(list).toMatch(/^#4 .* succeeded\*\s+production {2}[0-9a-f]{10} {2}Ada corrects #3$/m);
     expect((await cli('ledger', 'verify')).code).toBe(0);
   });
 
