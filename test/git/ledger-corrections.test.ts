@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/app/explain.js';
+import type { BacktestResult } from '../../src/assess/backtest.js';
 import type { Insights } from '../../src/assess/insights-types.js';
 import type { LedgerRecord } from '../../src/ledger/record.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -133,6 +138,84 @@ describe('corrections: ledger void and record --corrects', () => {
     expect(ofVoid.code).toBe(2);
     expect(ofVoid.stderr).toContain('ledger void #3: that record is itself a void');
     expect((await exported()).length).toBe(3);
+  });
+
+  it('backtest ignores a voided failure: its ledger labels go', async () => {
+    expect(
+      (await cli('record', 'failed', '--sha', c3, '--at', '2026-02-03T10:00:00Z', '--reason', 'x')).code,
+    ).toBe(0);
+    const labels = async () =>
+      (JSON.parse((await cli('--format', 'json', 'backtest')).stdout) as BacktestResult).labels.ledger;
+    expect(await labels()).toBeGreaterThan(0);
+    expect((await cli('ledger', 'void', '3', '--reason', 'it did not fail')).code).toBe(0);
+    expect(await labels()).toBe(0);
+  });
+
+  it('a void re-appended by ledger push still names the record it voids', async () => {
+    const origin = mkdtempSync(join(tmpdir(), 'da-origin-'));
+    try {
+      execFileSync('git', ['init', '-q', '--bare', '-b', 'main', origin]);
+      repo.git('remote', 'add', 'origin', origin);
+      repo.git('push', '-q', 'origin', 'main');
+      expect((await cli('ledger', 'push')).code).toBe(0);
+      // Another clone records first; this one records a deploy, then voids it, then pushes.
+      const other = mkdtempSync(join(tmpdir(), 'da-other-'));
+      execFileSync('git', ['clone', '-q', origin, other]);
+      const inOther = (...args: string[]) => runCli(['--repo', other, ...args]);
+      expect((await inOther('ledger', 'pull')).code).toBe(0);
+      expect((await inOther('record', 'started', '--sha', c1, '--at', '2026-02-03T09:00:00Z')).code).toBe(0);
+      expect((await inOther('ledger', 'push')).code).toBe(0);
+      rmSync(other, { recursive: true, force: true });
+      expect((await cli('record', 'succeeded', '--sha', c2, '--at', '2026-02-03T10:00:00Z')).code).toBe(0);
+      expect((await cli('ledger', 'void', '3', '--reason', 'never happened')).code).toBe(0);
+      expect((await runPlanJson(repo.dir)).plan.range.from).toBe(c3);
+      const pushed = await cli('ledger', 'push');
+      expect(pushed.stdout).toContain('2 record(s) re-appended');
+      const records = await exported();
+      expect(records.map((r) => r.type)).toEqual(['succeeded', 'succeeded', 'started', 'succeeded', 'void']);
+      expect(records[4]?.corrects).toBe(records[3]?.id);
+      expect((await runPlanJson(repo.dir)).plan.range.from).toBe(c3);
+      expect((await cli('ledger', 'verify')).code).toBe(0);
+    } finally {
+      rmSync(origin, { recursive: true, force: true });
+    }
+  });
+
+  it('hostile record references and reasons are refused or shown inert, and nothing is written', async () => {
+    const refused: Array<[string[], string]> = [
+      [
+        ['ledger', 'void', '', '--reason', 'x'],
+        'ledger void : expected a record number (#12) or an id prefix',
+      ],
+      [['ledger', 'void', '#0', '--reason', 'x'], 'ledger void #0: no record #0 in the ledger'],
+      [
+        ['ledger', 'void', '99999999999999999999', '--reason', 'x'],
+        'ledger void 99999999999999999999: no record #99999999999999999999',
+      ],
+      [['ledger', 'void', '--reason', 'x', '--', '-1'], 'ledger void -1: expected a record number'],
+      [['ledger', 'void', '2', '--reason', '   '], 'ledger void 2 needs --reason'],
+      [['record', 'succeeded', '--corrects', '#2x'], '--corrects #2x: expected a record number'],
+    ];
+    for (const [args, message] of refused) {
+      const result = await cli(...args);
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect((await cli('plan', '--record', '--now', NOW, '--fail-on', 'never')).code).toBe(0);
+    const plan = await cli('record', 'succeeded', '--corrects', '3');
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain('--corrects #3: that is a plan record; record corrects deploy events');
+    expect((await exported()).length).toBe(3);
+
+    const esc = String.fromCharCode(27);
+    const forged = `typo${esc}[31m\n#9  2026-01-01 00:00Z  succeeded    production  forged`;
+    expect((await cli('ledger', 'void', '1', '--reason', forged)).code).toBe(0);
+    const list = (await cli('ledger', 'list')).stdout.replace(/\n {4}/g, ' ');
+    expect(list).not.toContain(esc);
+    expect(list).toContain('voids #1 — typo\\x1B[31m\\n#9');
+    expect(list.split('\n').filter((line) => line.startsWith('#'))).toHaveLength(4);
+    expect((await cli('ledger', 'verify')).code).toBe(0);
   });
 
   it('record suggests the closest event and environment on a typo', async () => {
