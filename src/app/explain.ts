@@ -6,7 +6,7 @@ import { collectGitFacts, resolveCommit } from '../collect/git-facts.js';
 import { readCommits } from '../collect/git-log.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import { UserError } from '../errors.js';
-import { standings, type RecordStanding } from '../ledger/corrections.js';
+import { standings } from '../ledger/corrections.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import { VERSION } from '../version.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
@@ -102,9 +102,7 @@ export async function explainCommit(ports: AppPorts, request: ExplainRequest): P
   };
   const reviewKeys = new Set(policy.review.trailers.map((key) => key.toLowerCase()));
   const records = await allLedgerRecords(workspace);
-  const standing = standings(records);
-  const seqOf = new Map(records.map((r) => [r.id, r.seq]));
-  const counts = (r: LedgerRecord) => r.type !== 'void' && standing.get(r.id)?.status === 'in-effect';
+  const { counts, standingOf } = standingsOf(records);
 
   // A record carries the commit when its target contains it and its base (what was deployed) did not.
   const carried: LedgerRecord[] = [];
@@ -158,7 +156,7 @@ export async function explainCommit(ports: AppPorts, request: ExplainRequest): P
           reason: r.reason,
           deployId: r.deployId ?? null,
           verification: r.verification ?? null,
-          ...standingOf(r, standing.get(r.id), seqOf),
+          ...standingOf(r),
         })),
       };
     }),
@@ -168,16 +166,25 @@ export async function explainCommit(ports: AppPorts, request: ExplainRequest): P
   return explanation;
 }
 
-/** A record's standing as explain shows it: ignored ones stay listed, marked. */
-function standingOf(
-  record: LedgerRecord,
-  standing: RecordStanding | undefined,
-  seqOf: ReadonlyMap<string, number>,
-): Pick<Explanation['environments'][number]['records'][number], 'standing' | 'standingBy' | 'corrects'> {
-  const corrects = record.corrects === undefined ? null : (seqOf.get(record.corrects) ?? null);
-  if (standing !== undefined && standing.status !== 'in-effect')
-    return { standing: standing.status, standingBy: standing.by.seq, corrects };
-  return { standing: record.type === 'void' ? 'void' : 'in-effect', standingBy: null, corrects };
+/** Each record's standing as explain shows it (ignored ones stay listed, marked), and which count. */
+function standingsOf(records: readonly LedgerRecord[]): {
+  counts: (record: LedgerRecord) => boolean;
+  standingOf: (
+    record: LedgerRecord,
+  ) => Pick<Explanation['environments'][number]['records'][number], 'standing' | 'standingBy' | 'corrects'>;
+} {
+  const standing = standings(records);
+  const seqOf = new Map(records.map((r) => [r.id, r.seq]));
+  return {
+    counts: (r) => r.type !== 'void' && standing.get(r.id)?.status === 'in-effect',
+    standingOf: (record) => {
+      const known = standing.get(record.id);
+      const corrects = record.corrects === undefined ? null : (seqOf.get(record.corrects) ?? null);
+      if (known !== undefined && known.status !== 'in-effect')
+        return { standing: known.status, standingBy: known.by.seq, corrects };
+      return { standing: record.type === 'void' ? 'void' : 'in-effect', standingBy: null, corrects };
+    },
+  };
 }
 
 /** When no record carries the commit: an assessment of it alone, computed now, clearly not a record. */
