@@ -239,16 +239,22 @@ export function assessLineage(input: LineageInput): LineageReport {
     };
   });
 
+  // Lines go to every tool credited with them; a commit counts once, under its main tool: the one its
+  // note credits most, else its first marker, as plan counts (a commit naming two tools counted for
+  // both made lineage say 13 where plan said 12 for the same range).
   const perTool = new Map<string, { commits: number; lines: number }>();
+  const entryOf = (tool: string) => {
+    const entry = perTool.get(tool) ?? { commits: 0, lines: 0 };
+    perTool.set(tool, entry);
+    return entry;
+  };
   for (const commit of commits) {
-    for (const { tool, lines } of commit.ai.tools) {
-      const entry = perTool.get(tool) ?? { commits: 0, lines: 0 };
-      entry.commits += 1;
-      entry.lines += lines;
-      perTool.set(tool, entry);
-    }
+    for (const { tool, lines } of commit.ai.tools) entryOf(tool).lines += lines;
+    const main = notes.has(commit.sha) ? commit.ai.tool : (commit.markers[0]?.tool ?? commit.ai.tool);
+    if (main !== null) entryOf(main).commits += 1;
   }
   const tools = [...perTool.entries()]
+    .filter(([, { commits: count, lines }]) => count > 0 || lines > 0)
     .map(([tool, { commits: count, lines }]) => ({ tool, commits: count, lines }))
     .sort((a, b) => b.lines - a.lines || b.commits - a.commits || byText(a.tool, b.tool));
   const totalCoverage: LineCoverage | null =
