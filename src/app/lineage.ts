@@ -2,7 +2,7 @@ import { assessLineage } from '../assess/lineage.js';
 import type { LineageReport } from '../assess/lineage-types.js';
 import { readAiNotes } from '../collect/ai-notes.js';
 import { blameFiles } from '../collect/blame.js';
-import { replayBlame } from '../collect/replay-blame.js';
+import { replayedBlame, replayHistory, type ReplayedHistory } from '../collect/replay-blame.js';
 import type { BlameOutcome } from '../assess/lineage-types.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import { collectCoverage } from '../collect/coverage/index.js';
@@ -23,25 +23,22 @@ export interface LineageRequest extends WorkspaceRequest {
 
 /**
  * Blame of the paths at the target. A range from the root (the default where no deploy is known) is
- * the whole history: one replayed `git log -p` answers for it in seconds where a `git blame` per file
- * took minutes; what the replay cannot answer for, and every shorter range, `git blame` answers.
+ * the whole history: the replayed `git log -p` (started as soon as the base was known) answers for it
+ * in seconds where a `git blame` per file took minutes; what the replay cannot answer for, and every
+ * shorter range, `git blame` answers.
  */
 async function blameOf(
   git: GitRunner,
-  range: { base: string | null; target: string },
+  range: { base: string | null; target: string; replay: Promise<ReplayedHistory> | null },
   paths: readonly string[],
   progress: Progress,
 ): Promise<BlameOutcome[]> {
-  if (range.base !== null || paths.length === 0) {
+  if (range.replay === null || range.base !== null || paths.length === 0) {
     progress.update(`Blaming ${paths.length} file(s)`);
     return blameFiles(git, range.base, range.target, paths);
   }
-  let commits = 0;
-  const replayed = await replayBlame(git, range.target, paths, () => {
-    commits += 1;
-    if (commits % 500 === 0) progress.update(`Reading history: ${commits} commits`);
-  });
-  progress.update(`Blaming ${replayed.unresolved.length} file(s) merges touched`);
+  const replayed = await replayedBlame(git, await range.replay, paths);
+  progress.update(`Blaming ${replayed.unresolved.length} file(s) the history replay left`);
   const blamed = new Map(
     (await blameFiles(git, null, range.target, replayed.unresolved)).map((outcome) => [
       outcome.path,
@@ -114,7 +111,25 @@ async function lineageReport(
   const { workspace, env, label, range, from, ledgerBase, targetSha } = read;
   const { git, loaded, repoRoot, layout } = workspace;
   const { policy } = loaded;
-  const facts = await collectGitFacts(git, { target: range.target, from, env, policy, layout, ledgerBase });
+  let replay: Promise<ReplayedHistory> | null = null;
+  let commits = 0;
+  const facts = await collectGitFacts(git, {
+    target: range.target,
+    from,
+    env,
+    policy,
+    layout,
+    ledgerBase,
+    onBase: (baseSha) => {
+      if (baseSha !== null) return;
+      // From the root: the history replay runs alongside the log and the diff.
+      replay = replayHistory(git, targetSha, () => {
+        commits += 1;
+        if (commits % 500 === 0) progress.update(`Reading history: ${commits} commits`);
+      });
+      replay.catch(() => {});
+    },
+  });
   const candidates = facts.diff
     .filter((file) => file.status !== 'deleted' && file.added !== null && file.addedRanges.length > 0)
     .map((file) => file.path);
@@ -130,7 +145,7 @@ async function lineageReport(
   const paths = candidates.filter((path) => !gitlinks.has(path));
   const [notes, blame, coverage] = await Promise.all([
     readAiNotes(git, new Set(facts.commits.map((commit) => commit.sha))),
-    blameOf(git, { base: facts.base.sha, target: facts.target.sha }, paths, progress),
+    blameOf(git, { base: facts.base.sha, target: facts.target.sha, replay }, paths, progress),
     collectCoverage({
       git,
       repoRoot,

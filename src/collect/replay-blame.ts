@@ -160,6 +160,23 @@ function runsOf(state: FileLines, insertions: readonly Insertion[]): BlameRun[] 
   return runs;
 }
 
+/** The commits each merge brought in (`<merge>^1..<merge>`, the merge included), read once per merge. */
+class MergedCommits {
+  private readonly sets = new Map<string, Promise<Set<string>>>();
+  constructor(private readonly git: GitRunner) {}
+
+  of(merge: string): Promise<Set<string>> {
+    let set = this.sets.get(merge);
+    if (set === undefined) {
+      set = this.git
+        .run(['rev-list', '--end-of-options', `${merge}^1..${merge}`])
+        .then(({ stdout }) => new Set(stdout.split('\n').filter((sha) => sha !== '')));
+      this.sets.set(merge, set);
+    }
+    return set;
+  }
+}
+
 export interface ReplayResult {
   /** The files the replay answers for, as `git blame` would. */
   outcomes: Map<string, BlameOutcome>;
@@ -176,6 +193,7 @@ async function throughMerges(
   git: GitRunner,
   runs: readonly BlameRun[],
   merges: ReadonlySet<string>,
+  merged: MergedCommits,
 ): Promise<BlameRun[] | null> {
   const groups = new Map<string, BlameRun[]>();
   for (const run of runs) {
@@ -189,17 +207,21 @@ async function throughMerges(
     const ranges = group.flatMap((run) => ['-L', `${run.origStart},${run.origStart + run.count - 1}`]);
     let found: BlameRun[];
     try {
+      // Only the merged-in commits can have written these lines (the first parent lacks them), so the
+      // walk stops at the first parent's history; a line it reaches the boundary with (a conflict
+      // resolved by hand, a line main had deleted) is the merge's own.
+      const side = await merged.of(sha);
       const { stdout } = await git.run([
         'blame',
         '--incremental',
         '--no-textconv',
         '--ignore-revs-file=',
         ...ranges,
-        sha,
+        `${sha}^1..${sha}`,
         '--',
         origPath,
       ]);
-      found = parseIncrementalBlame(stdout);
+      found = parseIncrementalBlame(stdout).map((piece) => (side.has(piece.sha) ? piece : { ...piece, sha }));
     } catch (error) {
       if (error instanceof GitError) return null;
       throw error;
@@ -227,20 +249,19 @@ async function throughMerges(
   return runs.flatMap((run) => replaced.get(run) ?? [run]);
 }
 
+/** The first-parent history up to `target`, replayed: what `replayedBlame` answers from. */
+export type ReplayedHistory = Replay;
+
 /**
- * Blame for a whole history (the range from the root commit), from one `git log -p -U0` instead of one
- * `git blame` per file: the first-parent history is replayed hunk by hunk, so each line of the target
- * keeps the commit that inserted it, its path there (renames followed) and its line number there.
- * `git blame` passes a line to the parent that has it, which on a linear history is the same answer;
- * lines a merge commit seems to write are blamed at that merge (only those lines). A file that was
- * ever binary is returned unresolved, for `git blame` to answer whole.
+ * Reads the whole first-parent history up to `target` in one `git log -p -U0` and replays it hunk by
+ * hunk, so each line keeps the commit that inserted it, its path there (renames followed) and its line
+ * number there. Needs no list of files, so it can start as soon as the range is known.
  */
-export async function replayBlame(
+export async function replayHistory(
   git: GitRunner,
   target: string,
-  paths: readonly string[],
   onCommit?: () => void,
-): Promise<ReplayResult> {
+): Promise<ReplayedHistory> {
   const replay = new Replay();
   const args = [
     'log',
@@ -262,6 +283,21 @@ export async function replayBlame(
     if (line.startsWith(COMMIT_MARK)) onCommit?.();
     replay.line(line);
   }
+  return replay;
+}
+
+/**
+ * Blame of `paths` for a range from the root commit, from a replayed history instead of one `git blame`
+ * per file. `git blame` passes a line to the parent that has it, which on a linear history is the same
+ * answer; lines a merge commit seems to write are blamed at that merge (only those lines, only through
+ * the commits it merged). A file that was ever binary is returned unresolved, for `git blame` to
+ * answer whole.
+ */
+export async function replayedBlame(
+  git: GitRunner,
+  replay: ReplayedHistory,
+  paths: readonly string[],
+): Promise<ReplayResult> {
   const outcomes = new Map<string, BlameOutcome>();
   const unresolved: string[] = [];
   const throughMerge: Array<{ path: string; runs: BlameRun[] }> = [];
@@ -275,10 +311,20 @@ export async function replayBlame(
     if (runs.some((run) => replay.merges.has(run.sha))) throughMerge.push({ path, runs });
     else outcomes.set(path, { status: 'ok', path, runs });
   }
+  const merged = new MergedCommits(git);
   await mapLimit(throughMerge, 4, async ({ path, runs }) => {
-    const resolved = await throughMerges(git, runs, replay.merges);
+    const resolved = await throughMerges(git, runs, replay.merges, merged);
     if (resolved === null) unresolved.push(path);
     else outcomes.set(path, { status: 'ok', path, runs: resolved });
   });
   return { outcomes, unresolved };
+}
+
+/** replayHistory then replayedBlame. */
+export async function replayBlame(
+  git: GitRunner,
+  target: string,
+  paths: readonly string[],
+): Promise<ReplayResult> {
+  return replayedBlame(git, await replayHistory(git, target), paths);
 }
