@@ -239,9 +239,9 @@ export function assessLineage(input: LineageInput): LineageReport {
     };
   });
 
-  // Lines go to every tool credited with them; a commit counts once, under its main tool: the one its
-  // note credits most, else its first marker, as plan counts (a commit naming two tools counted for
-  // both made lineage say 13 where plan said 12 for the same range).
+  // Lines go to every tool credited with them. A commit its git-ai note attributes counts for every
+  // tool the note names; one only its markers attribute counts once, under its first marker's tool, as
+  // plan counts it (counting it for each marker made lineage say 13 where plan said 12).
   const perTool = new Map<string, { commits: number; lines: number }>();
   const entryOf = (tool: string) => {
     const entry = perTool.get(tool) ?? { commits: 0, lines: 0 };
@@ -250,8 +250,10 @@ export function assessLineage(input: LineageInput): LineageReport {
   };
   for (const commit of commits) {
     for (const { tool, lines } of commit.ai.tools) entryOf(tool).lines += lines;
-    const main = notes.has(commit.sha) ? commit.ai.tool : (commit.markers[0]?.tool ?? commit.ai.tool);
-    if (main !== null) entryOf(main).commits += 1;
+    const counted = notes.has(commit.sha)
+      ? commit.ai.tools.map(({ tool }) => tool)
+      : commit.markers.slice(0, 1).map(({ tool }) => tool);
+    for (const tool of counted) entryOf(tool).commits += 1;
   }
   const tools = [...perTool.entries()]
     .filter(([, { commits: count, lines }]) => count > 0 || lines > 0)
