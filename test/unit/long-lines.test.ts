@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readGoProfile } from '../../src/collect/coverage/go.js';
+import { readIstanbul } from '../../src/collect/coverage/json.js';
 import { readLcov } from '../../src/collect/coverage/lcov.js';
 import type { CoverageSink, LineHits } from '../../src/collect/coverage/types.js';
 import { splitStream } from '../../src/collect/split-stream.js';
@@ -100,5 +101,56 @@ describe('line readers on long lines', () => {
         [2, 1],
       ],
     });
+  });
+});
+
+describe('Istanbul JSON read member by member', () => {
+  const entry = (n: number) => ({
+    path: `src/f${n} "quoted\\" \\.ts`,
+    statementMap: Object.fromEntries(
+      Array.from({ length: 300 }, (_, i) => [
+        String(i),
+        { start: { line: i + 1, column: 0 }, end: { line: i + 1, column: 5 } },
+      ]),
+    ),
+    s: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [String(i), (n + i) % 3])),
+  });
+  const report = Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`k${n}`, entry(n)]));
+
+  it('a single-line report gives the same answer as a pretty-printed one, whatever the chunking', async () => {
+    const pretty = collecting();
+    await readIstanbul(chunked(JSON.stringify(report, null, 2), 1 << 16), pretty.sink, 'pretty.json');
+    expect(pretty.files.size).toBe(40);
+    for (const size of [1, 7, 4096, 1 << 20]) {
+      const single = collecting();
+      await readIstanbul(chunked(`\uFEFF${JSON.stringify(report)}`, size), single.sink, 'single.json');
+      expect(plain(single.files)).toEqual(plain(pretty.files));
+    }
+  });
+
+  it.each([
+    ['garbage', Buffer.from('\x00\x01 not json at all'), /not valid JSON \(expected "\{" at byte 0\)/],
+    [
+      'a truncated report',
+      Buffer.from(JSON.stringify(report).slice(0, 5000)),
+      /not valid JSON \(the object never closes/,
+    ],
+    [
+      'bytes after the object',
+      Buffer.from(`${JSON.stringify(report)} trailing`),
+      /unexpected bytes after the object/,
+    ],
+    ['a broken member', Buffer.from('{"a": {"statementMap": {,}}}'), /not valid JSON/],
+    [
+      'an endless string',
+      Buffer.concat([Buffer.from('{"a":"'), Buffer.alloc(70 << 20, 'x')]),
+      /a member longer than 64 MiB/,
+    ],
+  ])('%s ends with a clear error naming the report', async (_name, bytes, message) => {
+    const { sink } = collecting();
+    await expect(readIstanbul(chunked(bytes, 1 << 20), sink, 'coverage-final.json')).rejects.toThrow(message);
+    await expect(readIstanbul(chunked(bytes, 1 << 20), sink, 'coverage-final.json')).rejects.toThrow(
+      /^coverage-final.json: /,
+    );
   });
 });
