@@ -96,8 +96,14 @@ interface RunningGit {
   exit: Promise<Exit>;
 }
 
-export function createGitRunner(cwd: string, log?: (line: string) => void): GitRunner {
-  const start = (args: readonly string[], options: GitRunOptions): RunningGit => {
+/** Starts one git in `cwd`; a failure to start is in `exit`, never thrown. */
+function startGit(
+  cwd: string,
+  log: ((line: string) => void) | undefined,
+  args: readonly string[],
+  options: GitRunOptions,
+): RunningGit {
+  {
     log?.(`git ${args.map((arg) => (/[\s"']/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}`);
     let child: ChildProcess;
     try {
@@ -137,7 +143,12 @@ export function createGitRunner(cwd: string, log?: (line: string) => void): GitR
     }
     child.stdout?.on('error', () => {});
     return { child, stdout: child.stdout, stderr, exit };
-  };
+  }
+}
+
+export function createGitRunner(cwd: string, log?: (line: string) => void): GitRunner {
+  const start = (args: readonly string[], options: GitRunOptions): RunningGit =>
+    startGit(cwd, log, args, options);
 
   async function check(
     running: RunningGit,

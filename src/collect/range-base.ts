@@ -168,7 +168,17 @@ export async function findBase(
     };
   }
   plainDeployedRefMissing(envPolicy?.deployedRef, request.env, diagnostics);
-  const branch = (envPolicy ?? DEFAULT_ENVIRONMENT).branch;
+  return upstreamBase(git, request, targetSha, diagnostics);
+}
+
+/** The last rules: the merge-base with the upstream of the env's branch, else the root (with a warning). */
+async function upstreamBase(
+  git: GitRunner,
+  request: BaseRequest,
+  targetSha: string,
+  diagnostics: Diagnostic[],
+): Promise<{ base: RangeBase; deployedSha: string | null }> {
+  const branch = (request.policy.environments[request.env] ?? DEFAULT_ENVIRONMENT).branch;
   const upstream = await upstreamOf(git, branch);
   if (upstream !== null) {
     const { stdout, exitCode } = await git.run(['merge-base', '--end-of-options', targetSha, upstream], {
