@@ -66,8 +66,6 @@ const OVERSIZED = [
   'src/collect/coverage/cobertura-scan.ts',
   'src/collect/coverage/index.ts',
   'src/collect/coverage/xml.ts',
-  'src/collect/git-facts.ts',
-  'src/collect/git-runner.ts',
   'src/collect/http.ts',
   'src/collect/sources/index.ts',
   'src/config/schema.ts',

@@ -11,7 +11,13 @@ export default defineConfig({
   splitting: true,
   sourcemap: true,
   clean: true,
-  // Dependencies stay external: they load lazily from node_modules, which keeps `--version` fast.
-  skipNodeModulesBundle: true,
+  // What every command loads is bundled: zod alone is ~95 files, and resolving, reading and linking
+  // them was a good part of a plan's fixed cost (Node 20 has no compile cache). The heavy modules only
+  // some runs need (undici, ora, saxes, stream-json) stay external and load lazily from node_modules.
+  noExternal: ['zod', 'commander', 'picomatch', 'cli-table3', 'luxon', 'yaml', 'tinyglobby'],
+  // Bundled CommonJS (commander, cli-table3, picomatch) calls require; ESM has none, so give it one.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   define: { __DEPLOYADVISOR_VERSION__: JSON.stringify(version) },
 });

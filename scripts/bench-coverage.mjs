@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import os from 'node:os';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH = join(ROOT, '.bench', 'coverage');
@@ -138,12 +139,62 @@ await writeBig(
   coberturaRecord,
   '</classes></package></packages></coverage>\n',
 );
+// The same reports with no line breaks at all, and 1 GB of garbage: each reader must stay linear in
+// the input whatever the line length, and end garbage with a clear error in bounded memory.
+const istanbulRecord = (f) => {
+  const path = f < TRACKED ? join(REPO, 'src', `m${f}.ts`) : `/build/gen/pkg${f % 97}/g${f}.ts`;
+  const ids = Array.from({ length: 400 }, (_, i) => i);
+  const statementMap = Object.fromEntries(
+    ids.map((i) => [i, { start: { line: i + 1, column: 0 }, end: { line: i + 1, column: 20 } }]),
+  );
+  return { path, statementMap, s: Object.fromEntries(ids.map((i) => [i, hits(f, i + 1)])) };
+};
+const istanbulPretty = join(BENCH, 'big-istanbul-pretty.json');
+const istanbulOneLine = join(BENCH, 'big-istanbul-one-line.json');
+const coberturaOneLine = join(BENCH, 'big-cobertura-one-line.xml');
+const garbage = join(BENCH, 'garbage-1gb.info');
+await writeBig(
+  istanbulPretty,
+  128 * 1024 * 1024,
+  '{\n',
+  (f) =>
+    `${f === 0 ? '' : ',\n'}${JSON.stringify(istanbulRecord(f).path)}: ${JSON.stringify(istanbulRecord(f), null, 1)}`,
+  '\n}\n',
+);
+await writeBig(
+  istanbulOneLine,
+  128 * 1024 * 1024,
+  '{',
+  (f) =>
+    `${f === 0 ? '' : ','}${JSON.stringify(istanbulRecord(f).path)}:${JSON.stringify(istanbulRecord(f))}`,
+  '}',
+);
+await writeBig(
+  coberturaOneLine,
+  100 * 1024 * 1024,
+  `<?xml version="1.0"?><coverage line-rate="0.66" version="1"><sources><source>${REPO}</source></sources><packages><package name="all"><classes>`,
+  (f) => coberturaRecord(f).replace('\n', ''),
+  '</classes></package></packages></coverage>',
+);
+let noise = 0x2545f491;
+const garbageBlock = Buffer.alloc(1 << 20, 0).map(() => {
+  noise ^= noise << 13;
+  noise ^= noise >>> 17;
+  noise ^= noise << 5;
+  const byte = (noise >>> 0) % 250;
+  return byte === 0x0a ? 0x20 : byte;
+});
+await writeBig(garbage, 1024 * 1024 * 1024, '', () => garbageBlock.toString('latin1'), '');
 console.log(`generated repo and reports in ${((Date.now() - t0) / 1000).toFixed(1)} s (reused when present)`);
 
 const rows = [];
 for (const [name, report] of [
   ['LCOV 200 MB', lcov],
   ['Cobertura 100 MB', cobertura],
+  ['Cobertura 100 MB on one line', coberturaOneLine],
+  ['Istanbul 128 MB pretty-printed', istanbulPretty],
+  ['Istanbul 128 MB on one line', istanbulOneLine],
+  ['1 GB of garbage named .info', garbage],
 ]) {
   const mb = statSync(report).size / (1024 * 1024);
   const ours = measure(process.execPath, [
@@ -175,7 +226,8 @@ for (const [name, report] of [
     speedup: null,
     agree: null,
   };
-  if (hasDiffCover) {
+  row.unreadable = plan.coverage.reports.filter((r) => r.status === 'unreadable').map((r) => r.message);
+  if (hasDiffCover && /^(LCOV|Cobertura) \d+ MB$/.test(name)) {
     const out = join(BENCH, 'diff-cover.json');
     const theirs = measure(
       'diff-cover',
@@ -205,8 +257,18 @@ for (const r of rows) {
     `| ${r.case} | ${r.sizeMB} MB | ${r.oursMs} ms | ${r.throughputMBs} MB/s | ${r.oursRssMB ?? 'n/a'} MB | ${r.diffCoverMs ?? 'n/a'} ms | ${r.diffCoverRssMB ?? 'n/a'} MB | ${r.speedup ?? 'n/a'}x | ${r.agree ?? 'n/a'} |`,
   );
 }
+const byName = Object.fromEntries(rows.map((r) => [r.case, r]));
+const lineRatio = (single, normal) =>
+  `${single}: ${(byName[single].oursMs / byName[normal].oursMs).toFixed(2)}x the time of ${normal} (target <= 2x)`;
+console.log('');
+console.log(lineRatio('Cobertura 100 MB on one line', 'Cobertura 100 MB'));
+console.log(lineRatio('Istanbul 128 MB on one line', 'Istanbul 128 MB pretty-printed'));
+const junk = byName['1 GB of garbage named .info'];
 console.log(
-  `\ntargets: at least 5x faster than diff-cover, peak RSS under 300 MB. runs: median of ${RUNS} (diff-cover: 1).`,
+  `1 GB of garbage: ${junk.oursMs} ms, peak RSS ${junk.oursRssMB ?? 'n/a'} MB (target <= 300 MB); said: ${junk.unreadable.join('; ') || 'nothing (a defect)'}`,
+);
+console.log(
+  `\ntargets: at least 5x faster than diff-cover, peak RSS under 300 MB. runs: median of ${RUNS} (diff-cover: 1). machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)} at the end (shared machines inflate every figure; compare the ratios).`,
 );
 writeFileSync(
   join(BENCH, 'results.json'),

@@ -14,6 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DIR = join(ROOT, '.bench');
@@ -425,6 +426,29 @@ async function main() {
     rows.push(info('  node -e 0 (same rounds)', nodeStart));
     rows.push(info('  git diff -U0 of the range (info: plan runs it too)', gitDiff));
 
+    // A deploy-sized range (what people run before every ship): the fixed cost is what they feel.
+    const small = 'HEAD~20';
+    const smallArgs = planArgs.map((arg) => (arg === range ? small : arg));
+    const [smallPlan, smallLog, smallNode] = measureGroup([
+      { command: node, args: [CLI, ...smallArgs], validate: validatePlan },
+      { command: 'git', args: ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H', `${small}..HEAD`] },
+      nodeCase,
+    ]);
+    const smallBaseline = smallLog.median + smallNode.median;
+    rows.push({
+      case: `plan (${repo.commits / 1000}k repo, 20 commits)`,
+      median: smallPlan.median,
+      baseline: smallBaseline,
+      ratio: smallPlan.median / smallBaseline,
+      target: TARGET_RATIO,
+      rssKb: smallPlan.rssKb,
+      samples: smallPlan.samples,
+      command: smallPlan.command,
+      baselineCommands: [smallLog.command, smallNode.command],
+    });
+    rows.push(info(`  git log --numstat -M (20 commits)`, smallLog));
+    rows.push(info('  node -e 0 (same rounds)', smallNode));
+
     // backtest: every commit of the history, in one streaming pass, against git producing the same log.
     const [backtest, fullLog] = measureGroup([
       {
@@ -486,6 +510,23 @@ async function main() {
       baselineCommands: [realLog.command],
     });
     rows.push(info(`  git log --numstat -M over ${real}`, realLog));
+
+    // lineage over its default range (the whole history where no deploy is known): target 20 s.
+    const lineageArgs = [CLI, '--repo', real, '--format', 'json', 'lineage'];
+    const lineageStart = process.hrtime.bigint();
+    const lineage = checkRun(node, lineageArgs, ROOT);
+    const lineageMs = Number(process.hrtime.bigint() - lineageStart) / 1e6;
+    rows.push({
+      case: `lineage, default range (${real}), target 20 s`,
+      median: lineageMs,
+      baseline: realLog.median,
+      ratio: lineageMs / realLog.median,
+      target: null,
+      rssKb: lineage.rssKb,
+      samples: [lineageMs],
+      command: describe(node, lineageArgs),
+      baselineCommands: [realLog.command],
+    });
   }
 
   const [version, nodeStart] = measureGroup([{ command: node, args: [CLI, '--version'] }, nodeCase]);
@@ -504,6 +545,9 @@ async function main() {
 
   console.log(
     `deployadvisor bench: median of ${RUNS} interleaved runs after one checked warm-up run; baseline = git log --numstat + node -e 0`,
+  );
+  console.log(
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)}, Node ${process.version} (on a shared machine the medians move; the ratios, measured in the same rounds, are the figures to read)`,
   );
   console.log('');
   printTable(rows);

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { Settings } from 'luxon';
 import { EXIT, UserError } from './errors.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
@@ -7,6 +8,10 @@ import type { ArgSpec, OptionSpec } from './commands/option-table.js';
 import type { AnyCommand } from './commands/spec.js';
 import { COMMANDS, GROUPS } from './commands/table.js';
 import { guardOutput } from './render/safe-text.js';
+
+// Output never depends on the machine's locale (dates are formatted in fixed ones), and without a
+// default Luxon asks ICU for the system locale on first use, which costs ~55 ms of every run.
+Settings.defaultLocale = 'en-US';
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createClassifier } from '../assess/context.js';
 import { deployCounts } from '../assess/deploy-history.js';
 import { deploysFrom } from '../assess/deploys.js';
+import type { CommitFacts } from '../assess/facts.js';
 import type { HistoryCounts } from '../assess/factors/history.js';
 import { assessPlan } from '../assess/plan.js';
 import type { FailOn, Plan } from '../assess/plan-types.js';
@@ -194,6 +195,8 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
   const ledgerBase = await ledgerBaseOf(git, records, env);
   const progress = await ports.progress('Reading git history');
   let facts;
+  // The change profile needs only the base: it is read while git computes the log and the diff.
+  let prior: Promise<CommitFacts[]> = Promise.resolve([]);
   try {
     facts = await collectGitFacts(git, {
       target: request.target,
@@ -202,6 +205,11 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
       policy,
       layout,
       ledgerBase,
+      onBase: (baseSha) => {
+        prior = readPriorChanges(git, layout.gitDir, baseSha);
+        // Awaited below; this only keeps a failure while git runs from being reported as unhandled.
+        prior.catch(() => {});
+      },
     });
   } finally {
     progress.stop();
@@ -225,7 +233,7 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
     }),
     askSources(ports, policy.sources, facts.target.sha, request.offline === true),
     readPlanHistory(git, layout.gitDir, records, env, facts.target.sha, policy, now),
-    readPriorChanges(git, layout.gitDir, facts.base.sha),
+    prior,
   ]);
   const digest = await inputsDigest(
     { env, targetSha: facts.target.sha, baseSha: facts.base.sha, policyBlob: source.blobSha, now },

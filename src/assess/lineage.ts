@@ -239,16 +239,24 @@ export function assessLineage(input: LineageInput): LineageReport {
     };
   });
 
+  // Lines go to every tool credited with them. A commit its git-ai note attributes counts for every
+  // tool the note names; one only its markers attribute counts once, under its first marker's tool, as
+  // plan counts it (counting it for each marker made lineage say 13 where plan said 12).
   const perTool = new Map<string, { commits: number; lines: number }>();
+  const entryOf = (tool: string) => {
+    const entry = perTool.get(tool) ?? { commits: 0, lines: 0 };
+    perTool.set(tool, entry);
+    return entry;
+  };
   for (const commit of commits) {
-    for (const { tool, lines } of commit.ai.tools) {
-      const entry = perTool.get(tool) ?? { commits: 0, lines: 0 };
-      entry.commits += 1;
-      entry.lines += lines;
-      perTool.set(tool, entry);
-    }
+    for (const { tool, lines } of commit.ai.tools) entryOf(tool).lines += lines;
+    const counted = notes.has(commit.sha)
+      ? commit.ai.tools.map(({ tool }) => tool)
+      : commit.markers.slice(0, 1).map(({ tool }) => tool);
+    for (const tool of counted) entryOf(tool).commits += 1;
   }
   const tools = [...perTool.entries()]
+    .filter(([, { commits: count, lines }]) => count > 0 || lines > 0)
     .map(([tool, { commits: count, lines }]) => ({ tool, commits: count, lines }))
     .sort((a, b) => b.lines - a.lines || b.commits - a.commits || byText(a.tool, b.tool));
   const totalCoverage: LineCoverage | null =

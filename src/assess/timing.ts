@@ -24,9 +24,17 @@ export function isoIn(ms: number, zone: string): string {
   );
 }
 
-/** "Mon 23 Nov 20:00" in the zone: what a person reads. */
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/**
+ * "Mon 23 Nov 20:00" in the zone: what a person reads. Spelled out here, not with Luxon's toFormat: the
+ * names are fixed English anyway, and locale formatting would load ICU (~50 ms of every plan in UTC).
+ */
 export function localLabel(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).setLocale('en-GB').toFormat('ccc d LLL HH:mm');
+  const t = DateTime.fromMillis(ms, { zone });
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${WEEKDAYS[t.weekday - 1] ?? ''} ${t.day} ${MONTHS[t.month - 1] ?? ''} ${two(t.hour)}:${two(t.minute)}`;
 }
 
 interface Calendar {

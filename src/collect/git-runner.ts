@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { GitError } from '../errors.js';
+import { splitStream } from './split-stream.js';
 
 /**
  * The one way this tool talks to git: no shell, output streamed (no maxBuffer), paths unquoted,
@@ -45,28 +46,6 @@ export interface GitRunner {
   runBytes(args: readonly string[], options?: GitRunOptions): Promise<Buffer>;
   /** Runs git and yields its stdout split on `separator`, as it arrives. */
   stream(args: readonly string[], separator: string, options?: GitRunOptions): AsyncGenerator<string>;
-}
-
-/** Splits a byte stream into records on a one-character separator, decoding UTF-8 across chunk edges. */
-export async function* splitStream(
-  chunks: AsyncIterable<Uint8Array | string>,
-  separator: string,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let pending = '';
-  for await (const chunk of chunks) {
-    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let at = pending.indexOf(separator);
-    let start = 0;
-    while (at !== -1) {
-      yield pending.slice(start, at);
-      start = at + separator.length;
-      at = pending.indexOf(separator, start);
-    }
-    pending = pending.slice(start);
-  }
-  pending += decoder.decode();
-  if (pending.length > 0) yield pending;
 }
 
 /** Turns git's stderr into a diagnostic a person can act on. */
@@ -117,8 +96,14 @@ interface RunningGit {
   exit: Promise<Exit>;
 }
 
-export function createGitRunner(cwd: string, log?: (line: string) => void): GitRunner {
-  const start = (args: readonly string[], options: GitRunOptions): RunningGit => {
+/** Starts one git in `cwd`; a failure to start is in `exit`, never thrown. */
+function startGit(
+  cwd: string,
+  log: ((line: string) => void) | undefined,
+  args: readonly string[],
+  options: GitRunOptions,
+): RunningGit {
+  {
     log?.(`git ${args.map((arg) => (/[\s"']/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}`);
     let child: ChildProcess;
     try {
@@ -158,7 +143,12 @@ export function createGitRunner(cwd: string, log?: (line: string) => void): GitR
     }
     child.stdout?.on('error', () => {});
     return { child, stdout: child.stdout, stderr, exit };
-  };
+  }
+}
+
+export function createGitRunner(cwd: string, log?: (line: string) => void): GitRunner {
+  const start = (args: readonly string[], options: GitRunOptions): RunningGit =>
+    startGit(cwd, log, args, options);
 
   async function check(
     running: RunningGit,

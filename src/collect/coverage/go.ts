@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
-import { splitStream } from '../git-runner.js';
+import { splitStream } from '../split-stream.js';
 import { addHits, type CoverageSink } from './types.js';
+
+/** A coverprofile line names a file and four numbers; one past this is not one, and is skipped unheld. */
+const MAX_LINE = 64 * 1024;
 
 const BLOCK = /^(.+):(\d+)\.\d+,(\d+)\.\d+ (\d+) (\d+)$/;
 
@@ -10,7 +13,7 @@ const BLOCK = /^(.+):(\d+)\.\d+,(\d+)\.\d+ (\d+) (\d+)$/;
  * over it ran. Import paths are mapped to repo paths later, using go.mod.
  */
 export async function readGoProfile(input: Readable, sink: CoverageSink): Promise<void> {
-  for await (const raw of splitStream(input, '\n')) {
+  for await (const raw of splitStream(input, '\n', { maxRecord: MAX_LINE })) {
     const line = raw.trim();
     if (line === '' || line.startsWith('mode:')) continue;
     const block = BLOCK.exec(line);

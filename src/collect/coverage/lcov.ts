@@ -4,6 +4,8 @@ import { addHits, type CoverageSink, type LineHits } from './types.js';
 const NL = 0x0a;
 const CR = 0x0d;
 const COMMA = 0x2c;
+/** No LCOV record is near this long (an `SF:` path is at most a few KiB); a longer line is skipped unheld. */
+const MAX_LINE = 1 << 20;
 
 /** Parses a decimal integer from bytes; NaN when anything but digits is there (then the slow path). */
 function digits(buf: Buffer, from: number, to: number): number {
@@ -31,7 +33,6 @@ function startsWith(buf: Buffer, at: number, end: number, text: string): boolean
  */
 export async function readLcov(input: Readable, sink: CoverageSink): Promise<void> {
   let current: LineHits | null = null;
-  let carry: Buffer | null = null;
   let first = true;
 
   const line = (buf: Buffer, start: number, end: number) => {
@@ -65,17 +66,37 @@ export async function readLcov(input: Readable, sink: CoverageSink): Promise<voi
     }
   };
 
+  // A line that spans chunks is held as pieces and joined once at its newline (concatenating the held
+  // bytes with every new chunk made one long line quadratic); past MAX_LINE it is dropped unheld.
+  let held: Buffer[] = [];
+  let heldBytes = 0;
   for await (const chunk of input) {
-    const data = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    const buf: Buffer = carry === null ? data : Buffer.concat([carry, data]);
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     let start = 0;
     let newline = buf.indexOf(NL, start);
+    if (newline !== -1 && heldBytes > 0) {
+      if (heldBytes <= MAX_LINE) {
+        const joined = Buffer.concat([...held, buf.subarray(0, newline)]);
+        line(joined, 0, joined.length);
+      }
+      held = [];
+      heldBytes = 0;
+      start = newline + 1;
+      newline = buf.indexOf(NL, start);
+    }
     while (newline !== -1) {
       line(buf, start, newline);
       start = newline + 1;
       newline = buf.indexOf(NL, start);
     }
-    carry = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+    if (start < buf.length) {
+      heldBytes += buf.length - start;
+      if (heldBytes > MAX_LINE) held = [];
+      else held.push(Buffer.from(buf.subarray(start)));
+    }
   }
-  if (carry !== null && carry.length > 0) line(carry, 0, carry.length);
+  if (heldBytes > 0 && heldBytes <= MAX_LINE) {
+    const joined = Buffer.concat(held);
+    line(joined, 0, joined.length);
+  }
 }
