@@ -6,7 +6,6 @@ import {
   unitFlagRates,
   scoreUnits,
   type ScoredUnit,
-  BACKTEST_FACTORS,
   changeInput,
   ChangeScorer,
   FAILURE_KINDS,
@@ -19,6 +18,7 @@ import {
   type FailureKind,
   type ScoredChange,
 } from '../assess/backtest.js';
+import { BACKTEST_FACTORS } from '../assess/factors/registry.js';
 import { CHANGE_FEATURES, type ChangeFeature, type ChangeInput } from '../assess/change-features.js';
 import { isFixCommit } from '../assess/hotfixes.js';
 import type { ScoreModel } from '../assess/risk-score.js';

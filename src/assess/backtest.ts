@@ -3,23 +3,21 @@ import type { FactorId, Policy } from '../config/schema.js';
 import { buildContext, createClassifier, DEFAULT_WEIGHTS, type Classifier } from './context.js';
 import { localSlot } from './deploy-history.js';
 import type { CommitFacts, DiffFile, GitFacts } from './facts.js';
-import { aiFactor, lineageSummary } from './factors/ai.js';
+import { lineageSummary } from './factors/ai.js';
 import { addCounts, emptyCounts, estimateHistory, FULL_RATE, type HistoryTraits } from './factors/history.js';
-import { migrationPoints } from './factors/migrations.js';
-import { reviewFactor } from './factors/review.js';
-import { sizeFactor } from './factors/size.js';
-import { zonesFactor } from './factors/zones.js';
-import { isDownStep, isMigrationSupportFile } from './migration-files.js';
+import {
+  BACKTEST_FACTORS,
+  measureFactors,
+  SCORE_FACTORS,
+  type BacktestFactor,
+  type ScoreFactor,
+} from './factors/registry.js';
 import { isFixSubject } from './change-kind.js';
 import { ChangeHistory, type ChangeFeature, type ChangeInput } from './change-features.js';
-import { SCORE_FACTORS, scoreChange, type ScoreFactor, type ScoreModel } from './risk-score.js';
+import { scoreChange, type ScoreModel } from './risk-score.js';
 import { rocAuc } from './stats.js';
 import { deployProbability, logit } from './risk-model.js';
 import type { UnitKind } from './deploy-units.js';
-
-/** The factors history allows: no coverage, timing or live sources for a past change. */
-export const BACKTEST_FACTORS = ['zones', 'size', 'ai', 'review', 'migrations', 'history'] as const;
-export type BacktestFactor = (typeof BACKTEST_FACTORS)[number];
 
 /** One scored change, kept compact so 100k of them fit in a few tens of MB. */
 export interface ScoredChange {
@@ -344,26 +342,7 @@ export class ChangeScorer {
       this.classifier,
     );
     const lineage = lineageSummary(ctx);
-    const migrations = diff.filter(
-      (file) =>
-        (file.added ?? 0) > 0 &&
-        [file.path, file.oldPath].some(
-          (path) =>
-            path !== undefined &&
-            this.isMigration(path) &&
-            !isMigrationSupportFile(path) &&
-            !isDownStep(path),
-        ),
-    ).length;
-    const nominal = [
-      zonesFactor(ctx).points,
-      sizeFactor(ctx).points,
-      aiFactor(ctx, lineage).points,
-      reviewFactor(ctx).factor.points,
-      // Content is not read per commit, so irreversibility is unknown: counted as reversible.
-      migrationPoints(migrations, 0, DEFAULT_WEIGHTS.migrations),
-      0,
-    ];
+    const nominal = measureFactors({ ctx, lineage, isMigration: this.isMigration });
     const features = nominal.map((p, i) => p / (DEFAULT_WEIGHTS[BACKTEST_FACTORS[i] ?? 'zones'] || 1));
     const slot = localSlot(commit.committer.date, this.policy.timezone);
     return {

@@ -1,18 +1,18 @@
 import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
 import { DEPLOYED_COMMIT_MISSING, type CommitFacts, type CoverageFacts, type GitFacts } from './facts.js';
 import { assessModel, modelFactors } from './factors/model.js';
-import type { PolicyFactor } from './risk-score.js';
+import {
+  assessPolicyFactors,
+  POLICY_FACTORS,
+  type PolicyFactor,
+  type PolicyFindings,
+} from './factors/registry.js';
 import { RISK_PRIOR } from './risk-prior.js';
 import { buildContext, lineCount } from './context.js';
 import { byText, listSome, short } from './text.js';
 import { pathMatcher } from './path-globs.js';
-import { aiFactor, lineageSummary } from './factors/ai.js';
-import { migrationsFactor } from './factors/migrations.js';
-import { reviewFactor } from './factors/review.js';
-import { sizeFactor } from './factors/size.js';
-import { testsFactor } from './factors/tests.js';
-import { zonesFactor } from './factors/zones.js';
-import { historyFactor, type HistoryCounts } from './factors/history.js';
+import { lineageSummary } from './factors/ai.js';
+import type { HistoryCounts } from './factors/history.js';
 import { localSlot } from './deploy-history.js';
 import type { FailOn, Factor, Gate, Plan, ReviewEvidence, Verdict } from './plan-types.js';
 import { planRollback } from './rollback.js';
@@ -43,10 +43,8 @@ export interface PlanInput {
 
 function policyGates(
   policy: Policy,
-  review: ReturnType<typeof reviewFactor>,
-  migrations: ReturnType<typeof migrationsFactor>,
+  { review, migrations, tests }: PolicyFindings,
   zones: ReturnType<typeof buildContext>['zones'],
-  tests: ReturnType<typeof testsFactor>,
 ): Gate[] {
   const gates: Gate[] = [];
   const hard = new Set(policy.thresholds.hardGates);
@@ -242,27 +240,17 @@ export function pullRequestReview(sources: readonly SourceFacts[] | undefined): 
 export function assessPlan(input: PlanInput): Plan {
   const ctx = buildContext(input.facts, input.policy);
   const lineage = lineageSummary(ctx);
-  const review = reviewFactor(ctx, pullRequestReview(input.sources));
-  const migrations = migrationsFactor(ctx);
-  const tests = testsFactor(ctx, input.coverage);
-  const policyFactors = [
-    zonesFactor(ctx),
-    aiFactor(ctx, lineage),
-    tests.factor,
-    review.factor,
-    migrations.factor,
-    historyFactor(
-      input.history ?? null,
-      {
-        zone: ctx.zones[0]?.zone.name ?? null,
-        ...localSlot(new Date(input.now).toISOString(), input.policy.timezone),
-        aiShare: lineage.aiShare,
-        lines: lineage.lines,
-      },
-      ctx.weights.history,
-      `to ${input.env}`,
-    ),
-  ];
+  const found = assessPolicyFactors({
+    ctx,
+    lineage,
+    coverage: input.coverage,
+    pullRequest: pullRequestReview(input.sources),
+    history: input.history ?? null,
+    slot: localSlot(new Date(input.now).toISOString(), input.policy.timezone),
+    env: input.env,
+  });
+  const { migrations, tests } = found;
+  const policyFactors = POLICY_FACTORS.map((id) => found[id].factor);
   // A finding that is the same for every change here says nothing: no coverage report anywhere.
   const noCoverage =
     (input.coverage?.reports.length ?? 0) === 0 && input.policy.coverage.reports.length === 0;
@@ -293,7 +281,7 @@ export function assessPlan(input: PlanInput): Plan {
         ),
       };
     }),
-    ...modelFactors(model, sizeFactor(ctx)),
+    ...modelFactors(model, ctx),
   ];
   const thresholds = input.policy.thresholds;
   // Findings no history can outweigh: a critical zone makes a deploy at least risky, an irreversible
@@ -342,7 +330,7 @@ export function assessPlan(input: PlanInput): Plan {
   const gates = [
     ...evidenceGates(input),
     ...droppedGates(input),
-    ...policyGates(input.policy, review, migrations, ctx.zones, tests),
+    ...policyGates(input.policy, found, ctx.zones),
     ...live.gates,
     ...timingGates,
   ].sort((a, b) => rank(b.level) - rank(a.level));

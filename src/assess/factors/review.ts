@@ -20,6 +20,15 @@ function approversText(pr: ReviewEvidence): string {
  * every commit of the range; with the rubber-stamp sign (approved within minutes on a large change) it
  * counts half, and does not satisfy requireReview zones.
  */
+export const REVIEW = {
+  id: 'review',
+  title: 'Review evidence',
+  kind: 'policy',
+  assess: (evidence: { ctx: Context; pullRequest: ReviewEvidence | null }) =>
+    reviewFactor(evidence.ctx, evidence.pullRequest),
+  measure: (commit: { ctx: Context }) => reviewFactor(commit.ctx).factor.points,
+} as const;
+
 export function reviewFactor(ctx: Context, pr: ReviewEvidence | null = null): ReviewFindings {
   const max = ctx.weights.review;
   const total = ctx.commits.reduce((sum, view) => sum + view.lines, 0);
@@ -79,8 +88,8 @@ export function reviewFactor(ctx: Context, pr: ReviewEvidence | null = null): Re
   }
   const listUnreviewed = credit < 1;
   const factor: Factor = {
-    id: 'review',
-    title: 'Review evidence',
+    id: REVIEW.id,
+    title: REVIEW.title,
     max,
     points,
     summary,

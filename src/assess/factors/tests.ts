@@ -58,8 +58,8 @@ function noData(ctx: Context, max: number, summary: string, evidence: string[], 
   const riskyZone = ctx.zones.some((touch) => touch.risk >= RISK_POINTS.high);
   const points = Math.round(max * (riskyZone ? 0.8 : 0.5));
   return {
-    id: 'tests',
-    title: 'Test evidence',
+    id: TESTS.id,
+    title: TESTS.title,
     max,
     points,
     summary,
@@ -93,14 +93,23 @@ function zonesBelowMin(zones: PatchCoverage['zones']): PatchCoverage['zones'] {
   );
 }
 
+/** Patch coverage: the changed lines no test ran, and zones below their minPatchCoverage (plan only). */
+export const TESTS = {
+  id: 'tests',
+  title: 'Test evidence',
+  kind: 'policy',
+  assess: (evidence: { ctx: Context; coverage: CoverageFacts | null }) =>
+    testsFactor(evidence.ctx, evidence.coverage),
+} as const;
+
 export function testsFactor(ctx: Context, coverage: CoverageFacts | null): TestsFindings {
   const max = ctx.weights.tests;
   const codeLines = ctx.codeFiles.reduce((sum, file) => sum + (file.added ?? 0), 0);
   if (codeLines === 0) {
     return {
       factor: {
-        id: 'tests',
-        title: 'Test evidence',
+        id: TESTS.id,
+        title: TESTS.title,
         max,
         points: 0,
         summary: 'No code lines were added or changed, so there is nothing to test.',
@@ -179,8 +188,8 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
   const after = coveragePoints(afterFiles, aiShare, afterBelow, max, covered);
   return {
     factor: {
-      id: 'tests',
-      title: 'Test evidence',
+      id: TESTS.id,
+      title: TESTS.title,
       max,
       points,
       summary:
