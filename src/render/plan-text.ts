@@ -1,5 +1,5 @@
 import type { Plan, Verdict } from '../assess/plan-types.js';
-import { sameDay } from '../assess/plan.js';
+import { sameDay } from '../assess/plan-summary.js';
 import { coverageLines } from './coverage.js';
 import { diagnosticsSection, formatDuration, wrapBlock, type Style } from './style.js';
 import { renderTable } from './table.js';
