@@ -1,13 +1,9 @@
 import { DEFAULT_ENVIRONMENT } from '../config/schema.js';
 import { readFile } from 'node:fs/promises';
+import { applyHistory, applyModel, changeInput, ChangeScorer, scoreUnits } from '../assess/backtest-score.js';
 import {
-  applyHistory,
-  applyModel,
   unitFlagRates,
-  scoreUnits,
   type ScoredUnit,
-  changeInput,
-  ChangeScorer,
   FAILURE_KINDS,
   flagRate,
   kindFigures,

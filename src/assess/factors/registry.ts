@@ -101,6 +101,10 @@ export const MODEL_FACTORS = Object.fromEntries(
 ) as Record<ModelFactor, readonly ChangeFeature[]>;
 export const BACKTEST_DEFINITIONS = FACTORS.filter((f): f is BacktestEntry => 'measure' in f);
 export const BACKTEST_FACTORS: readonly BacktestFactor[] = BACKTEST_DEFINITIONS.map((factor) => factor.id);
+/** The policy factors a backtest measures: what calibrate re-weighs (size's coefficients move instead). */
+export const MEASURED_POLICY_FACTORS = BACKTEST_DEFINITIONS.filter(
+  (f): f is Extract<BacktestEntry, { kind: 'policy' }> => f.kind === 'policy',
+).map((factor) => factor.id);
 
 /** Each policy factor's findings, by id (the factor, and what gates and rollback read from it). */
 export type PolicyFindings = { [F in PolicyEntry as F['id']]: ReturnType<F['assess']> };
