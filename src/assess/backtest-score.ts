@@ -1,5 +1,6 @@
 import { pathMatcher } from './path-globs.js';
-import type { FactorId, Policy } from '../config/schema.js';
+import type { FactorId } from '../config/model-schema.js';
+import type { Policy } from '../config/schema.js';
 import type { ScoredChange, ScoredUnit } from './backtest.js';
 import { buildContext, createClassifier, DEFAULT_WEIGHTS, type Classifier } from './context.js';
 import { localSlot } from './deploy-history.js';

@@ -1,4 +1,4 @@
-import type { FactorId } from '../config/schema.js';
+import type { FactorId } from '../config/model-schema.js';
 import { CHANGE_FEATURES, type ChangeFeature } from './change-features.js';
 import {
   changeLogit,
