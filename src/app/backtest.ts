@@ -1,41 +1,31 @@
-import { DEFAULT_ENVIRONMENT } from '../config/schema.js';
-import { readFile } from 'node:fs/promises';
+import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
+import { applyHistory, applyModel, ChangeScorer, scoreUnits } from '../assess/backtest-score.js';
 import {
-  applyHistory,
-  applyModel,
   unitFlagRates,
-  scoreUnits,
-  type ScoredUnit,
-  BACKTEST_FACTORS,
-  changeInput,
-  ChangeScorer,
   FAILURE_KINDS,
   flagRate,
   kindFigures,
-  labelChange,
   scoreBands,
   thresholdRow,
   type BacktestResult,
-  type FailureKind,
   type ScoredChange,
+  type ScoredUnit,
 } from '../assess/backtest.js';
-import { CHANGE_FEATURES, type ChangeFeature, type ChangeInput } from '../assess/change-features.js';
-import { isFixCommit } from '../assess/hotfixes.js';
+import { BACKTEST_FACTORS } from '../assess/factors/registry.js';
+import { CHANGE_FEATURES, type ChangeFeature } from '../assess/change-features.js';
 import type { ScoreModel } from '../assess/risk-score.js';
 import type { UnitKind } from '../assess/deploy-units.js';
 import { readDeployUnits } from './deploy-units.js';
 import { changeModelOf } from '../assess/factors/model.js';
 import { RISK_PRIOR } from '../assess/risk-prior.js';
-import { szzInduced, type FixCommit } from '../collect/szz.js';
 import { effectiveWeights } from '../assess/context.js';
 import { deploysFrom } from '../assess/deploys.js';
-import { isRevert, RevertMatcher, type RevertLink } from '../assess/reverts.js';
 import { resolveCommit } from '../collect/git-facts.js';
-import { LOG_FORMAT, parseLog } from '../collect/git-log.js';
-import { GitError, UserError } from '../errors.js';
-import type { CommitFacts } from '../assess/facts.js';
+import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
+import { labelFailures } from './backtest-labels.js';
+import { walkRange } from './backtest-walk.js';
 import { envBranch, mustResolve, parseRange } from './range.js';
 import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
 
@@ -70,6 +60,60 @@ async function resolveRange(
   return { from, to, revs: `${from}..${to}` };
 }
 
+/** What the figures cannot see: a shallow clone, a model fitted on this history, no failures at all. */
+function caveats(
+  workspace: Workspace,
+  calibrated: Policy | null,
+  changes: readonly ScoredChange[],
+  failed: number,
+): BacktestResult['diagnostics'] {
+  const out: BacktestResult['diagnostics'] = [];
+  if (workspace.layout.isShallow) {
+    out.push({
+      id: 'shallow-clone',
+      level: 'warning',
+      message:
+        'This is a shallow clone: commits older than its depth were not scored, and reverts of them were not seen.',
+      remedy: 'Fetch the full history (git fetch --unshallow) for a backtest over all of it.',
+    });
+  }
+  if (calibrated !== null) {
+    out.push({
+      id: 'calibrated-in-sample',
+      level: 'info',
+      message: `Scores use this repository's calibrated model (model: in the policy, fitted ${calibrated.model.fittedAt ?? 'earlier'}), fitted on part of this history: its figures here are in sample. calibrate's walk-forward AUC is the honest one.`,
+      remedy: 'Remove model.coefficients from the policy to judge the shipped prior instead.',
+    });
+  }
+  if (changes.length > 0 && failed === 0) {
+    out.push({
+      id: 'no-failures',
+      level: 'warning',
+      message:
+        'No change in the range was reverted, hot-fixed or marked failed in the ledger, so there is nothing to separate: AUC is undefined.',
+      remedy: 'Widen the range, or record deploy outcomes (deployadvisor record failed / rolled-back).',
+    });
+  }
+  return out;
+}
+
+function changeRow(change: ScoredChange): BacktestResult['changeList'][number] {
+  return {
+    sha: change.sha,
+    at: new Date(change.at).toISOString(),
+    score: change.score,
+    probability: change.probability,
+    failed: change.failed,
+    failedBy: change.failedBy,
+    labels: FAILURE_KINDS.filter((kind) => change.labelsAt[kind] !== undefined),
+    linesAdded: change.linesAdded,
+    factors: change.factorPoints,
+    features: Object.fromEntries(
+      CHANGE_FEATURES.map((id, index) => [id, Number((change.x[index] ?? 0).toFixed(4))]),
+    ) as Record<ChangeFeature, number>,
+  };
+}
+
 /**
  * Scores every change of the range in one streaming `git log` (newest first, so each revert is seen
  * before the commit it reverts and labels it as it streams past), then adds history-so-far in time order.
@@ -95,155 +139,14 @@ export async function backtestRange(
   const head = await resolveCommit(workspace.git, 'HEAD');
   const tips = [...new Set([head ?? branch.sha, branch.sha])].filter((sha) => sha !== range.to);
 
-  const scorer = new ChangeScorer(policy, weights);
-  const changes: ScoredChange[] = [];
-  /** Every non-merge commit of the range, scored or not: the feature walk reads them all. */
-  const walk: ChangeInput[] = [];
-  /** Fix commits (range and newer): the SZZ labels start from them. */
-  const fixes: FixCommit[] = [];
-  const skipped = { merges: 0, empty: 0, reverts: 0, shallowBoundary: 0 };
-  const shallowBoundary = workspace.layout.isShallow
-    ? new Set(
-        (await readFile(workspace.layout.shallowFile, 'utf8').catch(() => '')).split('\n').filter(Boolean),
-      )
-    : new Set<string>();
-  /** Reverted merges: their label goes to the commits they brought in. */
-  const revertedMerges: Array<{ sha: string; at: number; by: string }> = [];
-  const pendingReverts: Array<{ change: ScoredChange; at: number; by: string }> = [];
-  const noteFix = (commit: CommitFacts) => {
-    if (isFixCommit(commit)) fixes.push({ sha: commit.sha, at: Date.parse(commit.committer.date) });
-  };
-  const score = (commit: CommitFacts, link: RevertLink | null): void => {
-    if (commit.parents.length > 1) {
-      skipped.merges += 1;
-      if (link !== null) revertedMerges.push({ sha: commit.sha, at: Date.parse(link.at), by: link.by });
-      return;
-    }
-    noteFix(commit);
-    // A revert is the fix, not a change to predict: one per failure, it would teach "small = failed".
-    if (isRevert(commit)) {
-      skipped.reverts += 1;
-      walk.push(changeInput(commit));
-      return;
-    }
-    // A shallow clone's boundary commit looks like it added the whole tree.
-    if (shallowBoundary.has(commit.sha)) {
-      skipped.shallowBoundary += 1;
-      return;
-    }
-    if (commit.files.length === 0) {
-      skipped.empty += 1;
-      return;
-    }
-    const change = scorer.score(commit);
-    walk.push(change.input);
-    if (link !== null) pendingReverts.push({ change, at: Date.parse(link.at), by: link.by });
-    changes.push(change);
-  };
-  const diagnostics: BacktestResult['diagnostics'] = [];
-  let linesKnown = true;
   const walking = await ports.progress(`Scoring the changes of ${spec}`);
-  const stream = async (diffArgs: readonly string[]) => {
-    const matcher = new RevertMatcher();
-    if (tips.length > 0) {
-      const newer = [
-        'log',
-        '-z',
-        `--format=${LOG_FORMAT}`,
-        '--end-of-options',
-        ...tips,
-        `^${range.to}`,
-        '--',
-      ];
-      for await (const commit of parseLog(workspace.git.stream(newer, '\0'))) {
-        matcher.observe(commit);
-        noteFix(commit);
-      }
-    }
-    const args = ['log', '-z', ...diffArgs, '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
-    args.push('--end-of-options', range.revs, '--');
-    for await (const commit of parseLog(workspace.git.stream(args, '\0'))) {
-      score(commit, matcher.observe(commit));
-      walking.update(`Scoring the changes of ${spec}: ${changes.length}`);
-    }
-  };
-  const reset = () => {
-    changes.length = 0;
-    walk.length = 0;
-    fixes.length = 0;
-    pendingReverts.length = 0;
-    revertedMerges.length = 0;
-    Object.assign(skipped, { merges: 0, empty: 0, reverts: 0, shallowBoundary: 0 });
-  };
-  try {
-    await stream(['--numstat', '-M']);
-  } catch (error) {
-    if (!(error instanceof GitError) || !/is missing git object/.test(error.message)) throw error;
-    // A partial or filtered clone lacks file contents: tree diffs still name the files, without counts.
-    reset();
-    await stream(['--raw', '--no-renames']);
-    linesKnown = false;
-    diagnostics.push({
-      id: 'missing-objects',
-      level: 'warning',
-      message: `${error.message.replace(/ \(a partial.*$/, '')}: line counts could not be read, so every change was scored from the files it touched without its line counts (size counts files only; the lines-added baseline is undefined; no hotfix labels).`,
-      remedy: 'Use a complete clone (git clone without --filter, or git fetch --refetch) for line counts.',
-    });
-  } finally {
-    walking.stop();
-  }
-  const labels: Record<FailureKind, number> = { revert: 0, hotfix: 0, ledger: 0 };
-  const mark = (change: ScoredChange, kind: FailureKind, at: number, event: string) => {
-    if (labelChange(change, kind, at, event)) labels[kind] += 1;
-  };
-  for (const { change, at, by } of pendingReverts) mark(change, 'revert', at, by);
-  // Labels that name more than one change: a reverted merge (the commits it brought in), and a deploy
-  // the ledger marks failed or rolled back (the commits it shipped).
-  const bySha = new Map(changes.map((change) => [change.sha, change]));
-  const label = async (revs: string, by: FailureKind, at: number, event: string) => {
-    const listed = await workspace.git.run(['rev-list', '--no-merges', '--end-of-options', revs, '--'], {
-      okExitCodes: [0, 128],
-    });
-    for (const sha of listed.stdout.split('\n')) {
-      const change = bySha.get(sha);
-      if (change !== undefined) mark(change, by, at, event);
-    }
-  };
-  for (const merge of revertedMerges)
-    await label(`${merge.sha}^1..${merge.sha}`, 'revert', merge.at, merge.by);
-  for (const deploy of failedDeploys) {
-    // Known when the failure was recorded: the failed event, or the rollback.
-    const at = Date.parse(
-      deploy.outcome === 'failed' ? deploy.endedAt : (deploy.restoredAt ?? deploy.endedAt),
-    );
-    // Without a base: what the deployed commit brought in over its first parent (all of a merge), or
-    // the commit alone when it is a root.
-    if (deploy.base !== null) await label(`${deploy.base}..${deploy.sha}`, 'ledger', at, deploy.sha);
-    else
-      for (const revs of [`${deploy.sha}^1..${deploy.sha}`, `${deploy.sha}^!`])
-        await label(revs, 'ledger', at, deploy.sha);
-  }
-  // Hotfixes (SZZ): the changes whose code lines a later fix changed within the window.
-  const hotfix = { fixCommits: fixes.length, blamedNow: 0, fromCache: 0, failedFiles: 0 };
-  if (linesKnown && fixes.length > 0) {
-    const progress = await ports.progress(`Blaming the lines ${fixes.length} fix commit(s) changed`);
-    const szz = await szzInduced(workspace.git, workspace.layout.gitDir, fixes, {
-      days: hotfixDays,
-      onProgress: (done, total) => {
-        progress.update(`Blaming fix commits: ${done} of ${total}`);
-      },
-    });
-    progress.stop();
-    Object.assign(hotfix, { blamedNow: szz.blamed, fromCache: szz.cached, failedFiles: szz.failedFiles });
-    for (const fix of [...fixes].sort((a, b) => a.at - b.at)) {
-      for (const sha of szz.induced.get(fix.sha) ?? []) {
-        const change = bySha.get(sha);
-        if (change === undefined) continue;
-        const lag = fix.at - change.at;
-        if (lag >= 0 && lag <= hotfixDays * 86_400_000) mark(change, 'hotfix', fix.at, fix.sha);
-      }
-    }
-  }
+  const found = await walkRange(workspace, range, tips, new ChangeScorer(policy, weights), walking).finally(
+    () => {
+      walking.stop();
+    },
+  );
+  const { changes, linesKnown, diagnostics } = found;
+  const { labels, hotfix } = await labelFailures(ports, workspace, found, failedDeploys, hotfixDays);
   applyHistory(changes, weights.history);
   const prior = RISK_PRIOR;
   const inForce =
@@ -251,35 +154,10 @@ export async function backtestRange(
       ? { model: prior.model, source: 'prior' as const, deploy: prior.deploy }
       : changeModelOf(policy);
   const scoreModel = { change: inForce.model, deploy: inForce.deploy, weights };
-  applyModel(walk, bySha, scoreModel);
+  applyModel(found.walk, new Map(changes.map((change) => [change.sha, change])), scoreModel);
 
-  if (workspace.layout.isShallow) {
-    diagnostics.push({
-      id: 'shallow-clone',
-      level: 'warning',
-      message:
-        'This is a shallow clone: commits older than its depth were not scored, and reverts of them were not seen.',
-      remedy: 'Fetch the full history (git fetch --unshallow) for a backtest over all of it.',
-    });
-  }
-  if (inForce.source === 'calibrated') {
-    diagnostics.push({
-      id: 'calibrated-in-sample',
-      level: 'info',
-      message: `Scores use this repository's calibrated model (model: in the policy, fitted ${policy.model.fittedAt ?? 'earlier'}), fitted on part of this history: its figures here are in sample. calibrate's walk-forward AUC is the honest one.`,
-      remedy: 'Remove model.coefficients from the policy to judge the shipped prior instead.',
-    });
-  }
   const failed = changes.filter((change) => change.failed).length;
-  if (changes.length > 0 && failed === 0) {
-    diagnostics.push({
-      id: 'no-failures',
-      level: 'warning',
-      message:
-        'No change in the range was reverted, hot-fixed or marked failed in the ledger, so there is nothing to separate: AUC is undefined.',
-      remedy: 'Widen the range, or record deploy outcomes (deployadvisor record failed / rolled-back).',
-    });
-  }
+  diagnostics.push(...caveats(workspace, inForce.source === 'calibrated' ? policy : null, changes, failed));
   const thresholds = policy.thresholds;
   const grouped = await readDeployUnits(workspace.git, range, envDeploys, changes);
   const units = { kind: grouped.kind, groups: grouped.units, scored: scoreUnits(grouped.units, scoreModel) };
@@ -318,22 +196,9 @@ export async function backtestRange(
     },
     weights: Object.fromEntries(BACKTEST_FACTORS.map((id) => [id, weights[id]])) as BacktestResult['weights'],
     weightsSource: source,
-    skipped,
+    skipped: found.skipped,
     diagnostics,
-    changeList: changes.map((change) => ({
-      sha: change.sha,
-      at: new Date(change.at).toISOString(),
-      score: change.score,
-      probability: change.probability,
-      failed: change.failed,
-      failedBy: change.failedBy,
-      labels: FAILURE_KINDS.filter((kind) => change.labelsAt[kind] !== undefined),
-      linesAdded: change.linesAdded,
-      factors: change.factorPoints,
-      features: Object.fromEntries(
-        CHANGE_FEATURES.map((id, index) => [id, Number((change.x[index] ?? 0).toFixed(4))]),
-      ) as Record<ChangeFeature, number>,
-    })),
+    changeList: changes.map(changeRow),
   };
   return { workspace, result, changes, units, scoreModel };
 }

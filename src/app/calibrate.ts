@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { calibrate, HELD_OUT_SHARE, type Calibration as CalibrationResult } from '../assess/calibrate.js';
-import { scoreUnits } from '../assess/backtest.js';
+import { scoreUnits } from '../assess/backtest-score.js';
 import { calibrateDeploy, type DeployFit } from '../assess/calibrate-deploy.js';
 import { RISK_PRIOR } from '../assess/risk-prior.js';
 import { auc } from '../assess/text.js';

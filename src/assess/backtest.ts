@@ -1,25 +1,8 @@
-import { pathMatcher } from './path-globs.js';
-import type { FactorId, Policy } from '../config/schema.js';
-import { buildContext, createClassifier, DEFAULT_WEIGHTS, type Classifier } from './context.js';
-import { localSlot } from './deploy-history.js';
-import type { CommitFacts, DiffFile, GitFacts } from './facts.js';
-import { aiFactor, lineageSummary } from './factors/ai.js';
-import { addCounts, emptyCounts, estimateHistory, FULL_RATE, type HistoryTraits } from './factors/history.js';
-import { migrationPoints } from './factors/migrations.js';
-import { reviewFactor } from './factors/review.js';
-import { sizeFactor } from './factors/size.js';
-import { zonesFactor } from './factors/zones.js';
-import { isDownStep, isMigrationSupportFile } from './migration-files.js';
-import { isFixSubject } from './change-kind.js';
-import { ChangeHistory, type ChangeFeature, type ChangeInput } from './change-features.js';
-import { SCORE_FACTORS, scoreChange, type ScoreFactor, type ScoreModel } from './risk-score.js';
+import type { HistoryTraits } from './factors/history.js';
+import type { BacktestFactor, ScoreFactor } from './factors/registry.js';
+import type { ChangeFeature, ChangeInput } from './change-features.js';
 import { rocAuc } from './stats.js';
-import { deployProbability, logit } from './risk-model.js';
 import type { UnitKind } from './deploy-units.js';
-
-/** The factors history allows: no coverage, timing or live sources for a past change. */
-export const BACKTEST_FACTORS = ['zones', 'size', 'ai', 'review', 'migrations', 'history'] as const;
-export type BacktestFactor = (typeof BACKTEST_FACTORS)[number];
 
 /** One scored change, kept compact so 100k of them fit in a few tens of MB. */
 export interface ScoredChange {
@@ -227,31 +210,6 @@ export interface ScoredUnit {
   failedAt: number | null;
 }
 
-export function scoreUnits(units: ReadonlyArray<readonly ScoredChange[]>, model: ScoreModel): ScoredUnit[] {
-  return units.map((unit) => {
-    const shares: Partial<Record<BacktestFactor, number>> = {};
-    for (const change of unit)
-      for (const [id, value] of Object.entries(policyShares(change)) as Array<[BacktestFactor, number]>)
-        shares[id] = Math.max(shares[id] ?? 0, value);
-    const result = scoreChange(model, {
-      changes: unit.map((change) => change.x),
-      shares,
-      reviewSeen: unit.some((change) => change.reviewSeen),
-    });
-    const base = deployProbability(model.deploy, result.changeProbabilities);
-    const failures = unit.flatMap((change) => (change.failed ? [change.failedAt ?? Infinity] : []));
-    return {
-      score: result.score,
-      probability: result.probability,
-      changeProbabilities: result.changeProbabilities,
-      policyLogOdds: result.probability > 0 ? logit(result.probability) - logit(base) : 0,
-      at: Math.max(...unit.map((change) => change.at)),
-      failed: failures.length > 0,
-      failedAt: failures.length > 0 ? Math.min(...failures) : null,
-    };
-  });
-}
-
 /** The score at a share of the units from the top: what a threshold must be to flag about that share. */
 function scoreAtTopShare(scores: readonly number[], share: number): number | null {
   if (scores.length === 0) return null;
@@ -290,7 +248,7 @@ export function unitFlagRates(
 }
 
 /** How many scores are at or above a threshold, and what share of all they are. */
-function atOrAbove(scores: readonly number[], threshold: number) {
+export function atOrAbove(scores: readonly number[], threshold: number) {
   const flagged = scores.filter((score) => score >= threshold).length;
   return { threshold, flagged, share: scores.length === 0 ? null : flagged / scores.length };
 }
@@ -300,189 +258,6 @@ export function flagRate(changes: readonly ScoredChange[], threshold: number) {
     changes.map((c) => c.score),
     threshold,
   );
-}
-
-/**
- * Scores commits one at a time as one-change deploys with the plan's own factor code. The history
- * factor is left at 0 here: it needs the changes in time order, which finishBacktest supplies.
- */
-export class ChangeScorer {
-  private readonly classifier: Classifier;
-  private readonly isMigration: (path: string) => boolean;
-
-  constructor(
-    private readonly policy: Policy,
-    readonly weights: Record<FactorId, number>,
-  ) {
-    this.classifier = createClassifier(policy);
-    this.isMigration = pathMatcher(policy.migrations.paths);
-  }
-
-  score(commit: CommitFacts): ScoredChange {
-    const diff = commit.files.map((file): DiffFile => ({
-      ...file,
-      status: file.oldPath === undefined ? 'modified' : 'renamed',
-      addedRanges: [],
-    }));
-    const facts: GitFacts = {
-      repoRoot: '',
-      target: { ref: commit.sha, sha: commit.sha },
-      base: { sha: commit.parents[0] ?? null, source: 'from', ref: null, note: '' },
-      deployedSha: commit.parents[0] ?? null,
-      head: { detached: true, branch: null },
-      shallow: { isShallow: false, rangeTruncated: false },
-      commits: [commit],
-      diff,
-      migrations: [],
-      diagnostics: [],
-    };
-    // Factors are measured at their default maxima, so each is a share of its maximum whatever the
-    // weights in force: a factor weighted 0 still has a feature calibrate can bring back.
-    const ctx = buildContext(
-      facts,
-      { ...this.policy, weights: DEFAULT_WEIGHTS, model: { hotfixDays: this.policy.model.hotfixDays } },
-      this.classifier,
-    );
-    const lineage = lineageSummary(ctx);
-    const migrations = diff.filter(
-      (file) =>
-        (file.added ?? 0) > 0 &&
-        [file.path, file.oldPath].some(
-          (path) =>
-            path !== undefined &&
-            this.isMigration(path) &&
-            !isMigrationSupportFile(path) &&
-            !isDownStep(path),
-        ),
-    ).length;
-    const nominal = [
-      zonesFactor(ctx).points,
-      sizeFactor(ctx).points,
-      aiFactor(ctx, lineage).points,
-      reviewFactor(ctx).factor.points,
-      // Content is not read per commit, so irreversibility is unknown: counted as reversible.
-      migrationPoints(migrations, 0, DEFAULT_WEIGHTS.migrations),
-      0,
-    ];
-    const features = nominal.map((p, i) => p / (DEFAULT_WEIGHTS[BACKTEST_FACTORS[i] ?? 'zones'] || 1));
-    const slot = localSlot(commit.committer.date, this.policy.timezone);
-    return {
-      sha: commit.sha,
-      at: Date.parse(commit.committer.date),
-      linesAdded: commit.files.reduce((sum, file) => sum + (file.added ?? 0), 0),
-      points: features.map((f, i) => Math.round(f * this.weights[BACKTEST_FACTORS[i] ?? 'zones'])),
-      features,
-      traits: {
-        zone: ctx.zones[0]?.zone.name ?? null,
-        weekday: slot.weekday,
-        hour: slot.hour,
-        aiShare: lineage.aiShare,
-        lines: lineage.lines,
-      },
-      score: 0,
-      factorPoints: Object.fromEntries(SCORE_FACTORS.map((id) => [id, 0])) as Record<ScoreFactor, number>,
-      probability: 0,
-      x: [],
-      reviewSeen: false,
-      reviewed: ctx.commits[0]?.reviewed ?? false,
-      input: changeInput(commit),
-      failed: false,
-      failedBy: null,
-      labelsAt: {},
-      events: {},
-      failedAt: null,
-    };
-  }
-}
-
-/** The compact form of a commit the feature walk keeps (files and the fix flag, no message). */
-export function changeInput(commit: CommitFacts): ChangeInput {
-  return {
-    sha: commit.sha,
-    at: Date.parse(commit.committer.date),
-    author: commit.author.email.toLowerCase(),
-    fix: isFixSubject(commit.subject),
-    files: commit.files.map((file) => ({
-      path: file.path,
-      ...(file.oldPath === undefined ? {} : { oldPath: file.oldPath }),
-      added: file.added,
-      deleted: file.deleted,
-    })),
-  };
-}
-
-/**
- * Walks every commit oldest first (scored or not: a revert still changes its files' history), giving
- * each scored change its history features as they stood before it, then its probability, score and
- * factor points from the model. Run after applyHistory, which fills in the ledger/revert history factor.
- */
-export function applyModel(
-  walk: readonly ChangeInput[],
-  scored: ReadonlyMap<string, ScoredChange>,
-  model: ScoreModel,
-): void {
-  const ordered = [...walk].sort((a, b) => a.at - b.at || (a.sha < b.sha ? -1 : 1));
-  const history = new ChangeHistory();
-  let reviewSeen = false;
-  for (const input of ordered) {
-    const change = scored.get(input.sha);
-    if (change === undefined) {
-      history.add(input, null);
-      continue;
-    }
-    const measured = history.measure(input);
-    change.x = measured.x;
-    change.reviewSeen = reviewSeen;
-    const result = scoreChange(model, {
-      changes: [measured.x],
-      shares: policyShares(change),
-      reviewSeen,
-    });
-    change.probability = result.probability;
-    change.score = result.score;
-    change.factorPoints = result.points;
-    history.add(input, measured.raw);
-    if (change.reviewed) reviewSeen = true;
-  }
-}
-
-/** The policy factors' shares of their maxima for one change (size is the model's own). */
-function policyShares(change: ScoredChange): Partial<Record<BacktestFactor, number>> {
-  const share = (id: BacktestFactor) => change.features[BACKTEST_FACTORS.indexOf(id)] ?? 0;
-  return {
-    zones: share('zones'),
-    ai: share('ai'),
-    review: share('review'),
-    migrations: share('migrations'),
-    history: share('history'),
-  };
-}
-
-/**
- * Walks the changes in time order, giving each the history factor as it stood when the change landed
- * (earlier changes, and only the failures known by then), and sums the score.
- */
-export function applyHistory(changes: ScoredChange[], historyMax: number): void {
-  changes.sort((a, b) => a.at - b.at || (a.sha < b.sha ? -1 : 1));
-  // A failure is known from its revert or ledger record, and never before the change itself landed
-  // (clock skew, a rebased branch with a commit and its revert at the same second).
-  const knownAt = (change: ScoredChange) => Math.max(change.failedAt ?? change.at, change.at);
-  const failures = changes.filter((change) => change.failed).sort((a, b) => knownAt(a) - knownAt(b));
-  const counts = emptyCounts('changes');
-  let next = 0;
-  const historyIndex = BACKTEST_FACTORS.indexOf('history');
-  for (const change of changes) {
-    // Strictly earlier: a change never sees its own failure, nor one learnt at the same instant.
-    for (; next < failures.length && knownAt(failures[next] ?? change) < change.at; next++) {
-      const failure = failures[next];
-      if (failure !== undefined) addCounts(counts, failure.traits, 0, 1);
-    }
-    const estimate = estimateHistory(counts, change.traits, historyMax);
-    const feature = estimate === null ? 0 : Math.min(1, estimate.rate / FULL_RATE);
-    change.features[historyIndex] = feature;
-    change.points[historyIndex] = Math.round(historyMax * feature);
-    addCounts(counts, change.traits, 1, 0);
-  }
 }
 
 /** Failure rate per score band: 0–19, 20–39, 40–59, 60–79, 80–100. */

@@ -1,8 +1,14 @@
-import { aucInterval, aucOf, BACKTEST_FACTORS, type BacktestFactor, type ScoredChange } from './backtest.js';
+import { aucInterval, aucOf, type ScoredChange } from './backtest.js';
+import {
+  BACKTEST_FACTORS,
+  MEASURED_POLICY_FACTORS,
+  MODEL_FACTORS,
+  type BacktestFactor,
+} from './factors/registry.js';
 import { CHANGE_FEATURES, type ChangeFeature } from './change-features.js';
 import { fitLogistic } from './logistic.js';
 import { logit, POLICY_SCALE, type ChangeModel, type DeployCalibration } from './risk-model.js';
-import { MODEL_FACTORS, ordinary } from './risk-score.js';
+import { ordinary } from './risk-score.js';
 
 /** The newest share of the history held out for testing; the model never sees it while fitting. */
 export const HELD_OUT_SHARE = 0.3;
@@ -18,7 +24,7 @@ export const MIN_FAILURES = 5;
 export const WALK_FORWARD_FOLDS = 5;
 
 /** The policy factors calibrate re-weighs (size is the model's own: its coefficients move instead). */
-export const POLICY_FITTED = BACKTEST_FACTORS.filter((id) => id !== 'size');
+export const POLICY_FITTED = MEASURED_POLICY_FACTORS;
 
 export interface Calibration {
   train: { changes: number; failed: number; from: string | null; to: string | null };

@@ -1,5 +1,6 @@
 import { pathMatcher } from './path-globs.js';
-import type { FactorId, Policy, RiskLevel, RiskZone } from '../config/schema.js';
+import type { FactorId } from '../config/model-schema.js';
+import type { Policy, RiskLevel, RiskZone } from '../config/schema.js';
 import { findAiMarkers, type AiMarker } from './ai-attribution.js';
 import type { CommitFacts, DiffFile, FileChange, GitFacts } from './facts.js';
 import { byText } from './text.js';

@@ -59,26 +59,16 @@ export function localSlot(iso: string, timezone: string): { weekday: Weekday; ho
   return { weekday: WEEKDAYS[local.weekday - 1] ?? 'mon', hour: local.hour };
 }
 
-/**
- * Attributes commits to deploys, and decides which deploys failed: by the ledger (`failed`,
- * `rolled-back`), or, when the ledger says it succeeded, by a later revert in git of a commit it shipped
- * (the revert shipped in a later deploy, not in the same one), or by a later fix of lines it shipped
- * within the hotfix window (the same rule). A deploy that failed outright never took:
- * its commits describe it, but stay unshipped for the next deploy that succeeds.
- */
-export function describeDeploys(input: DeployHistoryInput): DeployHistory {
-  const bySha = new Map(input.commits.map((commit) => [commit.sha, commit]));
-  const views = new Map<string, CommitView>();
-  const view = (sha: string): CommitView | null => {
-    const cached = views.get(sha);
-    if (cached !== undefined) return cached;
-    const commit = bySha.get(sha);
-    if (commit === undefined) return null;
-    const made = input.classifier.viewCommit(commit);
-    views.set(sha, made);
-    return made;
-  };
+type Claims = Array<{ shas: string[]; baseline: boolean }>;
 
+/**
+ * The commits each deploy shipped first, and which deploy shipped each commit (a deploy that failed
+ * outright shipped nothing). Deploys before the baseline claim none; the baseline claims its own commit.
+ */
+function claimCommits(
+  input: DeployHistoryInput,
+  bySha: ReadonlyMap<string, CommitFacts>,
+): { claims: Claims; shippedBy: Map<string, number> } {
   const baselineIndex =
     input.baseline === null ? -1 : input.deploys.findIndex((deploy) => deploy.sha === input.baseline);
   const claimed = new Set<string>();
@@ -101,6 +91,56 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
     }
     return { shas, baseline };
   });
+  return { claims, shippedBy };
+}
+
+/**
+ * Lead time: from each commit to the deploy that first shipped it (one that took; a baseline's commits
+ * have none, since what ran before it is unknown).
+ */
+function leadTimesOf(
+  input: DeployHistoryInput,
+  claims: Claims,
+  bySha: ReadonlyMap<string, CommitFacts>,
+): DeployHistory['leadTimes'] {
+  const leadTimes: DeployHistory['leadTimes'] = [];
+  for (const [index, deploy] of input.deploys.entries()) {
+    const { shas, baseline } = claims[index] ?? { shas: [], baseline: false };
+    if (deploy.outcome === 'failed' || baseline) continue;
+    for (const sha of shas) {
+      const commit = bySha.get(sha);
+      if (commit === undefined) continue;
+      leadTimes.push({
+        sha,
+        deploy: deploy.sha,
+        hours: Math.max(0, (Date.parse(deploy.endedAt) - Date.parse(commit.committer.date)) / HOUR),
+      });
+    }
+  }
+  return leadTimes;
+}
+
+/**
+ * Attributes commits to deploys, and decides which deploys failed: by the ledger (`failed`,
+ * `rolled-back`), or, when the ledger says it succeeded, by a later revert in git of a commit it shipped
+ * (the revert shipped in a later deploy, not in the same one), or by a later fix of lines it shipped
+ * within the hotfix window (the same rule). A deploy that failed outright never took:
+ * its commits describe it, but stay unshipped for the next deploy that succeeds.
+ */
+export function describeDeploys(input: DeployHistoryInput): DeployHistory {
+  const bySha = new Map(input.commits.map((commit) => [commit.sha, commit]));
+  const views = new Map<string, CommitView>();
+  const view = (sha: string): CommitView | null => {
+    const cached = views.get(sha);
+    if (cached !== undefined) return cached;
+    const commit = bySha.get(sha);
+    if (commit === undefined) return null;
+    const made = input.classifier.viewCommit(commit);
+    views.set(sha, made);
+    return made;
+  };
+
+  const { claims, shippedBy } = claimCommits(input, bySha);
 
   // Restored when the deploy that shipped the revert or fix finished.
   const restoredBy = (fix: string) => {
@@ -169,22 +209,7 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
     };
   });
 
-  // Lead time: from each commit to the deploy that first shipped it (one that took; a baseline's commits
-  // have none, since what ran before it is unknown).
-  const leadTimes: DeployHistory['leadTimes'] = [];
-  for (const [index, deploy] of input.deploys.entries()) {
-    const { shas, baseline } = claims[index] ?? { shas: [], baseline: false };
-    if (deploy.outcome === 'failed' || baseline) continue;
-    for (const sha of shas) {
-      const commit = bySha.get(sha);
-      if (commit === undefined) continue;
-      leadTimes.push({
-        sha,
-        deploy: deploy.sha,
-        hours: Math.max(0, (Date.parse(deploy.endedAt) - Date.parse(commit.committer.date)) / HOUR),
-      });
-    }
-  }
+  const leadTimes = leadTimesOf(input, claims, bySha);
   return { deploys, leadTimes };
 }
 

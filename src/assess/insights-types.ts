@@ -1,4 +1,4 @@
-import { DAY_NAMES, type DayName } from '../config/schema.js';
+import { DAY_NAMES, type DayName } from '../config/time-schema.js';
 
 /** What `deployadvisor insights` reports (JSON `deployadvisor.insights/1`); docs/insights.md describes it. */
 

@@ -62,19 +62,20 @@ function softplus(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
-/**
- * Fits an L2-regularised logistic regression of `labels` on `rows` (n rows × d features; all rows the same
- * length). Deterministic: starts from all zeros. If every label is the same class the likelihood has no
- * finite optimum, so the model is intercept-only with coefficients 0 and the intercept is the log-odds of
- * the class rate with a 0.5 continuity correction (finite, and the right sign).
- */
-export function fitLogistic(
-  rows: ReadonlyArray<ArrayLike<number>>,
-  labels: ArrayLike<boolean>,
-  options: LogisticOptions,
-): LogisticModel {
-  const { l2, nonNegative = false, iterations: maxIterations = DEFAULT_ITERATIONS, offsets } = options;
-  const n = rows.length;
+/** The data of one fit, flattened: n rows × d features in `x`, p = d + 1 parameters (0 is the intercept). */
+interface Problem {
+  n: number;
+  d: number;
+  p: number;
+  x: Float64Array;
+  y: Float64Array;
+  offsets: ArrayLike<number> | undefined;
+  l2: number;
+  nonNegative: boolean;
+}
+
+function checkInput(n: number, labels: ArrayLike<boolean>, options: LogisticOptions, maxIterations: number) {
+  const { l2, offsets } = options;
   if (offsets !== undefined && offsets.length !== n)
     throw new RangeError(`fitLogistic: ${n} rows but ${offsets.length} offsets`);
   if (labels.length !== n) throw new RangeError(`fitLogistic: ${n} rows but ${labels.length} labels`);
@@ -82,10 +83,11 @@ export function fitLogistic(
   if (!Number.isInteger(maxIterations) || maxIterations < 0) {
     throw new RangeError(`fitLogistic: iterations must be a non-negative integer, got ${maxIterations}`);
   }
-  const d = rows[0]?.length ?? 0;
-  const p = d + 1; // parameter 0 is the intercept
+}
 
-  // Copy into one flat array: fast to scan, and validated once.
+/** Copies the rows into one flat array: fast to scan, and validated once. */
+function flatten(rows: ReadonlyArray<ArrayLike<number>>, labels: ArrayLike<boolean>, d: number) {
+  const n = rows.length;
   const x = new Float64Array(n * d);
   const y = new Float64Array(n);
   let positives = 0;
@@ -106,6 +108,126 @@ export function fitLogistic(
       positives++;
     }
   }
+  return { x, y, positives };
+}
+
+/** The penalised negative log-likelihood at `b`, given its linear predictor. */
+function objective({ n, p, y, l2 }: Problem, b: Float64Array, linear: Float64Array): number {
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const e = linear[i] ?? 0;
+    loss += y[i] === 1 ? softplus(-e) : softplus(e);
+  }
+  let penalty = 0;
+  for (let j = 1; j < p; j++) penalty += (b[j] ?? 0) ** 2;
+  return loss + (l2 / 2) * penalty;
+}
+
+/** The linear predictor of every row at `b`, into `out`. */
+function predictor({ n, d, x, offsets }: Problem, b: Float64Array, out: Float64Array): void {
+  const b0 = b[0] ?? 0;
+  for (let i = 0; i < n; i++) {
+    let e = b0 + (offsets?.[i] ?? 0);
+    const base = i * d;
+    for (let j = 0; j < d; j++) e += (b[j + 1] ?? 0) * (x[base + j] ?? 0);
+    out[i] = e;
+  }
+}
+
+/** Gradient and Hessian of the penalised negative log-likelihood, over [1, x], into `grad` and `hess`. */
+function derivatives(
+  { n, d, p, x, y, l2 }: Problem,
+  beta: Float64Array,
+  eta: Float64Array,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
+  grad.fill(0);
+  hess.fill(0);
+  for (let i = 0; i < n; i++) {
+    const mu = 1 / (1 + Math.exp(-(eta[i] ?? 0)));
+    const r = mu - (y[i] ?? 0);
+    const w = mu * (1 - mu);
+    const base = i * d;
+    grad[0] = (grad[0] ?? 0) + r;
+    hess[0] = (hess[0] ?? 0) + w;
+    for (let j = 0; j < d; j++) {
+      const xj = x[base + j] ?? 0;
+      grad[j + 1] = (grad[j + 1] ?? 0) + r * xj;
+      const wx = w * xj;
+      hess[j + 1] = (hess[j + 1] ?? 0) + wx; // row 0 (intercept × feature)
+      const rowOffset = (j + 1) * p;
+      for (let k = 0; k <= j; k++) {
+        hess[rowOffset + k + 1] = (hess[rowOffset + k + 1] ?? 0) + wx * (x[base + k] ?? 0);
+      }
+    }
+  }
+  for (let j = 1; j < p; j++) {
+    grad[j] = (grad[j] ?? 0) + l2 * (beta[j] ?? 0);
+    hess[j * p + j] = (hess[j * p + j] ?? 0) + l2;
+  }
+  for (let j = 1; j < p; j++) {
+    hess[j * p] = hess[j] ?? 0; // row 0 (intercept × feature) into column 0
+    for (let k = j + 1; k < p; k++) hess[j * p + k] = hess[k * p + j] ?? 0; // mirror the lower triangle
+  }
+}
+
+/**
+ * Backtracking along the (projected) Newton path β(t) = P(β − t·step). Moves `beta` and `eta` and returns
+ * the new objective, or null when no representable step decreases it.
+ */
+function backtrack(
+  problem: Problem,
+  current: { beta: Float64Array; eta: Float64Array; value: number },
+  grad: Float64Array,
+  step: Float64Array,
+  /** Room for the trial point and its linear predictor (p and n long), reused across iterations. */
+  scratch: { trial: Float64Array; trialEta: Float64Array },
+): number | null {
+  const { p, nonNegative } = problem;
+  const { beta, eta, value } = current;
+  const { trial, trialEta } = scratch;
+  let t = 1;
+  for (let halving = 0; halving <= MAX_HALVINGS; halving++, t /= 2) {
+    let change = 0; // gᵀ(β(t) − β), negative for a descent step
+    let largest = 0;
+    for (let j = 0; j < p; j++) {
+      let b = (beta[j] ?? 0) - t * (step[j] ?? 0);
+      if (nonNegative && j > 0 && b < 0) b = 0;
+      trial[j] = b;
+      const delta = b - (beta[j] ?? 0);
+      change += (grad[j] ?? 0) * delta;
+      largest = Math.max(largest, Math.abs(delta));
+    }
+    if (largest === 0) break; // the step has shrunk to nothing representable
+    predictor(problem, trial, trialEta);
+    const next = objective(problem, trial, trialEta);
+    if (next <= value + ARMIJO * change) {
+      beta.set(trial);
+      eta.set(trialEta);
+      return next;
+    }
+  }
+  return null;
+}
+
+/**
+ * Fits an L2-regularised logistic regression of `labels` on `rows` (n rows × d features; all rows the same
+ * length). Deterministic: starts from all zeros. If every label is the same class the likelihood has no
+ * finite optimum, so the model is intercept-only with coefficients 0 and the intercept is the log-odds of
+ * the class rate with a 0.5 continuity correction (finite, and the right sign).
+ */
+export function fitLogistic(
+  rows: ReadonlyArray<ArrayLike<number>>,
+  labels: ArrayLike<boolean>,
+  options: LogisticOptions,
+): LogisticModel {
+  const { l2, nonNegative = false, iterations: maxIterations = DEFAULT_ITERATIONS, offsets } = options;
+  const n = rows.length;
+  checkInput(n, labels, options, maxIterations);
+  const d = rows[0]?.length ?? 0;
+  const p = d + 1; // parameter 0 is the intercept
+  const { x, y, positives } = flatten(rows, labels, d);
 
   if ((positives === 0 || positives === n) && offsets === undefined) {
     return {
@@ -115,70 +237,22 @@ export function fitLogistic(
       converged: true,
     };
   }
+  const problem: Problem = { n, d, p, x, y, offsets, l2, nonNegative };
 
   const beta = new Float64Array(p);
   const eta = new Float64Array(n); // current linear predictor
   const grad = new Float64Array(p);
   const hess = new Float64Array(p * p);
   const step = new Float64Array(p);
-  const trial = new Float64Array(p);
-  const trialEta = new Float64Array(n);
+  const scratch = { trial: new Float64Array(p), trialEta: new Float64Array(n) };
   const free = new Uint8Array(p);
 
-  const objective = (b: Float64Array, linear: Float64Array): number => {
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const e = linear[i] ?? 0;
-      loss += y[i] === 1 ? softplus(-e) : softplus(e);
-    }
-    let penalty = 0;
-    for (let j = 1; j < p; j++) penalty += (b[j] ?? 0) ** 2;
-    return loss + (l2 / 2) * penalty;
-  };
-  const predictor = (b: Float64Array, out: Float64Array): void => {
-    const b0 = b[0] ?? 0;
-    for (let i = 0; i < n; i++) {
-      let e = b0 + (offsets?.[i] ?? 0);
-      const base = i * d;
-      for (let j = 0; j < d; j++) e += (b[j + 1] ?? 0) * (x[base + j] ?? 0);
-      out[i] = e;
-    }
-  };
-
   if (offsets !== undefined) for (let i = 0; i < n; i++) eta[i] = offsets[i] ?? 0;
-  let value = objective(beta, eta); // eta matches beta = 0 (the offsets alone)
+  let value = objective(problem, beta, eta); // eta matches beta = 0 (the offsets alone)
   let iteration = 0;
   let converged: boolean;
   for (;;) {
-    // Gradient and Hessian of the penalised negative log-likelihood, over [1, x].
-    grad.fill(0);
-    hess.fill(0);
-    for (let i = 0; i < n; i++) {
-      const mu = 1 / (1 + Math.exp(-(eta[i] ?? 0)));
-      const r = mu - (y[i] ?? 0);
-      const w = mu * (1 - mu);
-      const base = i * d;
-      grad[0] = (grad[0] ?? 0) + r;
-      hess[0] = (hess[0] ?? 0) + w;
-      for (let j = 0; j < d; j++) {
-        const xj = x[base + j] ?? 0;
-        grad[j + 1] = (grad[j + 1] ?? 0) + r * xj;
-        const wx = w * xj;
-        hess[j + 1] = (hess[j + 1] ?? 0) + wx; // row 0 (intercept × feature)
-        const rowOffset = (j + 1) * p;
-        for (let k = 0; k <= j; k++) {
-          hess[rowOffset + k + 1] = (hess[rowOffset + k + 1] ?? 0) + wx * (x[base + k] ?? 0);
-        }
-      }
-    }
-    for (let j = 1; j < p; j++) {
-      grad[j] = (grad[j] ?? 0) + l2 * (beta[j] ?? 0);
-      hess[j * p + j] = (hess[j * p + j] ?? 0) + l2;
-    }
-    for (let j = 1; j < p; j++) {
-      hess[j * p] = hess[j] ?? 0; // row 0 (intercept × feature) into column 0
-      for (let k = j + 1; k < p; k++) hess[j * p + k] = hess[k * p + j] ?? 0; // mirror the lower triangle
-    }
+    derivatives(problem, beta, eta, grad, hess);
 
     // Free variables: all, except (with nonNegative) coefficients held at 0 by a gradient pushing them below.
     for (let j = 0; j < p; j++) {
@@ -208,38 +282,14 @@ export function fitLogistic(
       converged = true;
       break;
     }
-
-    // Backtracking along the (projected) Newton path β(t) = P(β − t·step).
-    let t = 1;
-    let moved = false;
-    for (let halving = 0; halving <= MAX_HALVINGS; halving++, t /= 2) {
-      let change = 0; // gᵀ(β(t) − β), negative for a descent step
-      let largest = 0;
-      for (let j = 0; j < p; j++) {
-        let b = (beta[j] ?? 0) - t * (step[j] ?? 0);
-        if (nonNegative && j > 0 && b < 0) b = 0;
-        trial[j] = b;
-        const delta = b - (beta[j] ?? 0);
-        change += (grad[j] ?? 0) * delta;
-        largest = Math.max(largest, Math.abs(delta));
-      }
-      if (largest === 0) break; // the step has shrunk to nothing representable
-      predictor(trial, trialEta);
-      const next = objective(trial, trialEta);
-      if (next <= value + ARMIJO * change) {
-        beta.set(trial);
-        eta.set(trialEta);
-        value = next;
-        moved = true;
-        break;
-      }
-    }
+    const next = backtrack(problem, { beta, eta, value }, grad, step, scratch);
     // No representable step decreases the objective: we are at the optimum to floating-point precision,
     // or (only conceivable with nonNegative) stuck; report convergence honestly by the decrement.
-    if (!moved) {
+    if (next === null) {
       converged = decrement / 2 <= STALLED_TOLERANCE * Math.max(1, Math.abs(value));
       break;
     }
+    value = next;
   }
 
   return {

@@ -1,235 +1,25 @@
 import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
-import { DEPLOYED_COMMIT_MISSING, type CommitFacts, type CoverageFacts, type GitFacts } from './facts.js';
-import { assessModel, modelFactors } from './factors/model.js';
-import type { PolicyFactor } from './risk-score.js';
+import { assessModel, modelFactors, type ModelAssessment } from './factors/model.js';
+import {
+  assessPolicyFactors,
+  POLICY_FACTORS,
+  type PolicyFactor,
+  type PolicyFindings,
+} from './factors/registry.js';
 import { RISK_PRIOR } from './risk-prior.js';
-import { buildContext, lineCount } from './context.js';
-import { byText, listSome, short } from './text.js';
-import { pathMatcher } from './path-globs.js';
-import { aiFactor, lineageSummary } from './factors/ai.js';
-import { migrationsFactor } from './factors/migrations.js';
-import { reviewFactor } from './factors/review.js';
-import { sizeFactor } from './factors/size.js';
-import { testsFactor } from './factors/tests.js';
-import { zonesFactor } from './factors/zones.js';
-import { historyFactor, type HistoryCounts } from './factors/history.js';
+import { buildContext, lineCount, type Context } from './context.js';
+import { byText } from './text.js';
+import { lineageSummary } from './factors/ai.js';
 import { localSlot } from './deploy-history.js';
-import type { FailOn, Factor, Gate, Plan, ReviewEvidence, Verdict } from './plan-types.js';
+import type { PlanInput } from './plan-input.js';
+import { droppedGates, evidenceGates, gateRank, policyGates } from './plan-gates.js';
+import { planEstimate, summarise } from './plan-summary.js';
+import type { Factor, Plan, ReviewEvidence, Verdict } from './plan-types.js';
 import { planRollback } from './rollback.js';
 import { assessTiming } from './timing.js';
 import { assessSources, type SourceFacts } from './sources.js';
+
 import { decideVerdict, exitCodeFor } from './verdict.js';
-
-export interface PlanInput {
-  facts: GitFacts;
-  /** Coverage as collected, or null when none was looked for. */
-  coverage: CoverageFacts | null;
-  policy: Policy;
-  policySource: Plan['policy'];
-  env: string;
-  /** The instant to evaluate at, in epoch ms: `--now` or the clock, passed in. */
-  now: number;
-  failOn: FailOn;
-  override: string | undefined;
-  toolVersion: string;
-  inputsDigest: string;
-  /** What the live sources reported (absent: none were asked, as in `explain`). */
-  sources?: readonly SourceFacts[];
-  /** Past deploys of the env, counted by cohort (absent or null: no ledger history was read). */
-  history?: HistoryCounts | null;
-  /** The repository's changes before the range, newest first: what the risk model measures against. */
-  priorChanges?: readonly CommitFacts[];
-}
-
-function policyGates(
-  policy: Policy,
-  review: ReturnType<typeof reviewFactor>,
-  migrations: ReturnType<typeof migrationsFactor>,
-  zones: ReturnType<typeof buildContext>['zones'],
-  tests: ReturnType<typeof testsFactor>,
-): Gate[] {
-  const gates: Gate[] = [];
-  const hard = new Set(policy.thresholds.hardGates);
-  for (const violation of review.violations) {
-    gates.push({
-      id: 'review-required',
-      kind: 'policy',
-      level: hard.has('review') ? 'block' : 'wait',
-      title: `Review required in ${violation.zone}`,
-      reason: `Zone ${violation.zone} requires review, and ${violation.commits.length} commit(s) touching it have none (${violation.commits.map((sha) => sha.slice(0, 10)).join(', ')}).`,
-      until: null,
-    });
-  }
-  if (hard.has('migrations')) {
-    for (const migration of migrations.irreversible) {
-      gates.push({
-        id: 'irreversible-migration',
-        kind: 'policy',
-        level: 'block',
-        title: 'Irreversible migration',
-        reason: `${migration.path} cannot be rolled back (${migration.reason}); thresholds.hardGates lists migrations.`,
-        until: null,
-      });
-    }
-  }
-  if (hard.has('tests')) {
-    for (const zone of tests.belowMin) {
-      gates.push({
-        id: 'coverage-below-min',
-        kind: 'policy',
-        level: 'block',
-        title: `Coverage below minimum in ${zone.name}`,
-        reason:
-          zone.measured === 0
-            ? `No coverage report measures the ${zone.changed} changed line(s) in ${zone.name}, so its minPatchCoverage of ${zone.min ?? 0}% is not shown to be met; thresholds.hardGates lists tests.`
-            : `${zone.covered} of ${zone.measured} changed lines in ${zone.name} ran under test, below its minPatchCoverage of ${zone.min ?? 0}%; thresholds.hardGates lists tests.`,
-        until: null,
-      });
-    }
-  }
-  if (hard.has('zones')) {
-    for (const touch of zones.filter((t) => t.risk >= 100)) {
-      gates.push({
-        id: 'critical-zone',
-        kind: 'policy',
-        level: 'block',
-        title: `Critical zone ${touch.zone.name}`,
-        reason: `The change touches the critical zone ${touch.zone.name} (${listSome(touch.files, 2)}); thresholds.hardGates lists zones, so a person decides.`,
-        until: null,
-      });
-    }
-  }
-  return gates;
-}
-
-function evidenceGates(input: PlanInput): Gate[] {
-  const { facts, policy } = input;
-  const gates: Gate[] = [];
-  const missing = facts.diagnostics.find((d) => d.id === DEPLOYED_COMMIT_MISSING);
-  if (missing !== undefined) {
-    gates.push({
-      id: DEPLOYED_COMMIT_MISSING,
-      kind: 'evidence',
-      level: 'inconclusive',
-      title: 'Deployed commit missing from this clone',
-      reason: `${missing.message} ${missing.remedy ?? ''}`.trim(),
-      until: null,
-    });
-  }
-  if (facts.shallow.rangeTruncated && policy.git.shallow === 'inconclusive') {
-    const diagnostic = facts.diagnostics.find((d) => d.id === 'shallow-clone');
-    gates.push({
-      id: 'shallow-history',
-      kind: 'evidence',
-      level: 'inconclusive',
-      title: 'Shallow clone',
-      reason: `${diagnostic?.message ?? 'The history is cut off.'} ${diagnostic?.remedy ?? ''}`.trim(),
-      until: null,
-    });
-  }
-  return gates;
-}
-
-/**
- * A target that lacks commits running now takes them out: a downgrade (a rollback in disguise) or a
- * diverged target (a hotfix deployed from a branch the target lacks). Either needs a person.
- */
-function droppedGates(input: PlanInput): Gate[] {
-  const { facts, policy, env } = input;
-  const dropped = facts.dropped;
-  if (dropped === undefined || facts.base.sha === null) return [];
-  const runs = short(facts.base.sha);
-  const target = short(facts.target.sha);
-  const where =
-    facts.base.source === 'ledger'
-      ? `the ledger's last successful deploy`
-      : facts.base.source === 'from'
-        ? `--from ${facts.base.ref ?? ''}`
-        : facts.base.ref;
-  const listed = dropped.commits.map((commit) => `${short(commit.sha)} "${commit.subject}"`);
-  const commits =
-    dropped.total > listed.length
-      ? `${listed.join(', ')}, +${dropped.total - listed.length} more`
-      : listed.join(', ');
-  const isMigration = pathMatcher(policy.migrations.paths);
-  const migrations = facts.diff
-    .filter((file) => file.status === 'deleted' && isMigration(file.path))
-    .map((file) => file.path);
-  const applied =
-    migrations.length === 0
-      ? ''
-      : ` Migrations that shipped with them stay applied (${listSome(migrations)}): the target's code must work with them.`;
-  const gate = (id: 'downgrade' | 'drops-deployed-commits', title: string, reason: string): Gate => ({
-    id,
-    kind: 'policy',
-    level: 'block',
-    title,
-    reason,
-    until: null,
-  });
-  return [
-    dropped.kind === 'downgrade'
-      ? gate(
-          'downgrade',
-          `Downgrade: ${target} is older than what runs`,
-          `${target} is an ancestor of ${runs} (${where}), which runs in ${env}: deploying it takes out ${dropped.total} commit(s): ${commits}.${applied} If this is a rollback, follow the rollback plan and record it (deployadvisor record rolled-back); else deploy a commit that contains what runs, or --override with the reason.`,
-        )
-      : gate(
-          'drops-deployed-commits',
-          `Target lacks ${dropped.total} deployed commit(s)`,
-          `${target} does not contain ${dropped.total} commit(s) that run in ${env} (${where}, ${runs}): ${commits}. Deploying it takes them out.${applied} Merge them into the target first, or --override with the reason.`,
-        ),
-  ];
-}
-
-/** "Mon 23 Nov 22:00" after a start on the same day prints as "22:00". */
-export function sameDay(startLocal: string, endLocal: string): string {
-  return startLocal.slice(0, -6) === endLocal.slice(0, -6) ? endLocal.slice(-5) : endLocal;
-}
-
-function describeWhen(plan: Pick<Plan, 'timing'>): string {
-  const next = plan.timing.nextWindow;
-  if (next === null) return `no window in the next ${plan.timing.horizonDays} days`;
-  if (next.open) return `window open now${next.endLocal === null ? '' : ` until ${next.endLocal}`}`;
-  const end = next.endLocal === null ? '' : `–${sameDay(next.startLocal, next.endLocal)}`;
-  return `next window ${next.startLocal}${end} ${plan.timing.timezone}`;
-}
-
-function summarise(
-  verdict: Verdict,
-  score: number,
-  factors: readonly Factor[],
-  gates: readonly Gate[],
-  plan: Pick<Plan, 'timing'>,
-  input: PlanInput,
-): string {
-  const top = factors
-    .filter((f) => f.points > 0)
-    .slice(0, 2)
-    .map((f) => `${f.title.toLowerCase()} ${f.points}`);
-  const why = top.length > 0 ? ` (mostly ${top.join(', ')})` : '';
-  const firstGate = gates[0];
-  switch (verdict) {
-    case 'GO': {
-      const { base, target } = input.facts;
-      if (base.sha !== target.sha) return `Score ${score}/100${why}; no gate fires. Safe to deploy now.`;
-      return base.source === 'from'
-        ? `Nothing to deploy: --from ${base.ref ?? ''} is the target itself (0 commits).`
-        : `Already running: ${short(target.sha)} is what ${input.env} runs (${base.note}); nothing to deploy.`;
-    }
-    case 'INCONCLUSIVE':
-      // A source gate says which source and query in its reason; the others' titles say it all.
-      return `Required evidence is missing: ${firstGate?.title ?? 'see diagnostics'}${firstGate?.kind === 'source' ? ` (${firstGate.reason.replace(/\.$/, '')})` : ''}. Score ${score}/100 is not trustworthy yet.`;
-    case 'BLOCK':
-      return firstGate?.level === 'block'
-        ? `${firstGate.title}: ${firstGate.reason} Score ${score}/100${why}.`
-        : `Score ${score}/100${why} is at or above blockAt; a person must decide (or --override).`;
-    case 'WAIT':
-      return firstGate?.kind === 'timing' || firstGate === undefined
-        ? `${firstGate?.title ?? 'Wait'}; ${describeWhen(plan)}. Score ${score}/100${why}.`
-        : `${firstGate.title}: ${firstGate.reason} Score ${score}/100${why}.`;
-  }
-}
 
 /** The review evidence of the pull request that carried the target, as the first CI source reports it. */
 export function pullRequestReview(sources: readonly SourceFacts[] | undefined): ReviewEvidence | null {
@@ -238,31 +28,16 @@ export function pullRequestReview(sources: readonly SourceFacts[] | undefined): 
   return null;
 }
 
-/** Facts + policy + time → the deploy plan. Pure: same input, same plan. */
-export function assessPlan(input: PlanInput): Plan {
-  const ctx = buildContext(input.facts, input.policy);
-  const lineage = lineageSummary(ctx);
-  const review = reviewFactor(ctx, pullRequestReview(input.sources));
-  const migrations = migrationsFactor(ctx);
-  const tests = testsFactor(ctx, input.coverage);
-  const policyFactors = [
-    zonesFactor(ctx),
-    aiFactor(ctx, lineage),
-    tests.factor,
-    review.factor,
-    migrations.factor,
-    historyFactor(
-      input.history ?? null,
-      {
-        zone: ctx.zones[0]?.zone.name ?? null,
-        ...localSlot(new Date(input.now).toISOString(), input.policy.timezone),
-        aiShare: lineage.aiShare,
-        lines: lineage.lines,
-      },
-      ctx.weights.history,
-      `to ${input.env}`,
-    ),
-  ];
+/**
+ * The factors as scored: the policy's findings (as shares of their maxima) and the change model give the
+ * estimate; each factor's points are its share of it.
+ */
+function scoreFactors(
+  input: PlanInput,
+  ctx: Context,
+  found: PolicyFindings,
+): { factors: Factor[]; model: ModelAssessment } {
+  const policyFactors = POLICY_FACTORS.map((id) => found[id].factor);
   // A finding that is the same for every change here says nothing: no coverage report anywhere.
   const noCoverage =
     (input.coverage?.reports.length ?? 0) === 0 && input.policy.coverage.reports.length === 0;
@@ -293,12 +68,23 @@ export function assessPlan(input: PlanInput): Plan {
         ),
       };
     }),
-    ...modelFactors(model, sizeFactor(ctx)),
+    ...modelFactors(model, ctx),
   ];
-  const thresholds = input.policy.thresholds;
-  // Findings no history can outweigh: a critical zone makes a deploy at least risky, an irreversible
-  // migration makes it wait for a preferred window. The model's estimate stays as it is; the score is
-  // raised and the points go to the finding.
+  return { factors, model };
+}
+
+/**
+ * Findings no history can outweigh: a critical zone makes a deploy at least risky, an irreversible
+ * migration makes it wait for a preferred window. The model's estimate stays as it is; the score is
+ * raised and the points go to the finding. Returns the score.
+ */
+function applyFloor(
+  factors: Factor[],
+  estimated: number,
+  found: PolicyFindings,
+  ctx: Context,
+  thresholds: Policy['thresholds'],
+): number {
   const floors = [
     ...(ctx.zones.some((touch) => touch.risk >= 100)
       ? [
@@ -309,7 +95,7 @@ export function assessPlan(input: PlanInput): Plan {
           },
         ]
       : []),
-    ...(migrations.irreversible.length > 0
+    ...(found.migrations.irreversible.length > 0
       ? [
           {
             id: 'migrations',
@@ -319,7 +105,7 @@ export function assessPlan(input: PlanInput): Plan {
         ]
       : []),
   ].sort((a, b) => b.at - a.at);
-  let score = estimate.score;
+  let score = estimated;
   const floor = floors[0];
   if (floor !== undefined && score < floor.at) {
     const factor = factors.find((f) => f.id === floor.id);
@@ -329,6 +115,87 @@ export function assessPlan(input: PlanInput): Plan {
     }
     score = floor.at;
   }
+  return score;
+}
+
+function coverageSection(input: PlanInput, tests: PolicyFindings['tests']): Plan['coverage'] {
+  return {
+    status:
+      (input.coverage?.reports.length ?? 0) === 0
+        ? 'none'
+        : !(input.coverage?.reports.some((report) => report.status === 'ok') ?? false)
+          ? 'unusable'
+          : (tests.coverage?.patch.measured ?? 0) === 0
+            ? 'n/a'
+            : 'ok',
+    source: input.coverage?.source ?? 'none',
+    reports: input.coverage?.reports ?? [],
+    patch: tests.coverage?.patch ?? null,
+    files: tests.coverage?.files ?? [],
+    zones: tests.coverage?.zones ?? [],
+  };
+}
+
+function rangeSection(facts: PlanInput['facts']): Plan['range'] {
+  return {
+    from: facts.base.sha,
+    fromSource: facts.base.source,
+    fromRef: facts.base.ref,
+    to: facts.target.sha,
+    toRef: facts.target.ref,
+    commits: facts.commits.length,
+    files: facts.diff.length,
+    note: facts.base.note,
+  };
+}
+
+/** The calibrated model in force, as the policy records it (null: the shipped prior). */
+function modelSection(policy: Policy): Plan['model'] {
+  return policy.model.weights === undefined
+    ? null
+    : {
+        fittedAt: policy.model.fittedAt ?? 'unknown',
+        range: policy.model.range ?? 'unknown',
+        changes: policy.model.changes ?? 0,
+        heldOutAuc: policy.model.heldOutAuc ?? null,
+        baselineAuc: policy.model.baselineAuc ?? null,
+      };
+}
+
+/** How to roll back: the previous commit, the migrations to undo, and what to watch. */
+function rollbackOf(
+  input: PlanInput,
+  ctx: Context,
+  migrations: PolicyFindings['migrations']['migrations'],
+): Plan['rollback'] {
+  const biggest = [...ctx.codeFiles].sort((a, b) => lineCount(b) - lineCount(a) || byText(a.path, b.path));
+  return planRollback({
+    policy: input.policy,
+    env: input.env,
+    targetSha: input.facts.target.sha,
+    previousSha: input.facts.deployedSha ?? input.facts.base.sha,
+    migrations,
+    zones: ctx.zones,
+    riskiestFiles: biggest.slice(0, 3).map((file) => file.path),
+  });
+}
+
+/** Facts + policy + time → the deploy plan. Pure: same input, same plan. */
+export function assessPlan(input: PlanInput): Plan {
+  const ctx = buildContext(input.facts, input.policy);
+  const lineage = lineageSummary(ctx);
+  const found = assessPolicyFactors({
+    ctx,
+    lineage,
+    coverage: input.coverage,
+    pullRequest: pullRequestReview(input.sources),
+    history: input.history ?? null,
+    slot: localSlot(new Date(input.now).toISOString(), input.policy.timezone),
+    env: input.env,
+  });
+  const { factors, model } = scoreFactors(input, ctx, found);
+  const thresholds = input.policy.thresholds;
+  const score = applyFloor(factors, model.result.score, found, ctx, thresholds);
   factors.sort((a, b) => b.points - a.points || byText(a.id, b.id));
   const envPolicy = input.policy.environments[input.env];
   const { timing, gates: timingGates } = assessTiming({
@@ -342,25 +209,16 @@ export function assessPlan(input: PlanInput): Plan {
   const gates = [
     ...evidenceGates(input),
     ...droppedGates(input),
-    ...policyGates(input.policy, review, migrations, ctx.zones, tests),
+    ...policyGates(input.policy, found, ctx.zones),
     ...live.gates,
     ...timingGates,
-  ].sort((a, b) => rank(b.level) - rank(a.level));
+  ].sort((a, b) => gateRank(b.level) - gateRank(a.level));
   const decided = decideVerdict(gates, score, thresholds.blockAt);
   const overridable = decided === 'WAIT' || decided === 'BLOCK';
   const overridden =
     input.override !== undefined && overridable ? { from: decided, reason: input.override } : null;
   const verdict: Verdict = overridden === null ? decided : 'GO';
-  const biggest = [...ctx.codeFiles].sort((a, b) => lineCount(b) - lineCount(a) || byText(a.path, b.path));
-  const rollback = planRollback({
-    policy: input.policy,
-    env: input.env,
-    targetSha: input.facts.target.sha,
-    previousSha: input.facts.deployedSha ?? input.facts.base.sha,
-    migrations: migrations.migrations,
-    zones: ctx.zones,
-    riskiestFiles: biggest.slice(0, 3).map((file) => file.path),
-  });
+  const rollback = rollbackOf(input, ctx, found.migrations.migrations);
   const partial = { timing };
   const summary =
     overridden === null
@@ -382,32 +240,9 @@ export function assessPlan(input: PlanInput): Plan {
     timing,
     rollback,
     lineage,
-    coverage: {
-      status:
-        (input.coverage?.reports.length ?? 0) === 0
-          ? 'none'
-          : !(input.coverage?.reports.some((report) => report.status === 'ok') ?? false)
-            ? 'unusable'
-            : (tests.coverage?.patch.measured ?? 0) === 0
-              ? 'n/a'
-              : 'ok',
-      source: input.coverage?.source ?? 'none',
-      reports: input.coverage?.reports ?? [],
-      patch: tests.coverage?.patch ?? null,
-      files: tests.coverage?.files ?? [],
-      zones: tests.coverage?.zones ?? [],
-    },
+    coverage: coverageSection(input, found.tests),
     sources: live.results,
-    range: {
-      from: input.facts.base.sha,
-      fromSource: input.facts.base.source,
-      fromRef: input.facts.base.ref,
-      to: input.facts.target.sha,
-      toRef: input.facts.target.ref,
-      commits: input.facts.commits.length,
-      files: input.facts.diff.length,
-      note: input.facts.base.note,
-    },
+    range: rangeSection(input.facts),
     zones: ctx.zones.map((touch) => ({
       name: touch.zone.name,
       risk: touch.risk,
@@ -421,65 +256,6 @@ export function assessPlan(input: PlanInput): Plan {
       model,
       model.source === 'prior' ? RISK_PRIOR.hotfixDays : input.policy.model.hotfixDays,
     ),
-    model:
-      input.policy.model.weights === undefined
-        ? null
-        : {
-            fittedAt: input.policy.model.fittedAt ?? 'unknown',
-            range: input.policy.model.range ?? 'unknown',
-            changes: input.policy.model.changes ?? 0,
-            heldOutAuc: input.policy.model.heldOutAuc ?? null,
-            baselineAuc: input.policy.model.baselineAuc ?? null,
-          },
+    model: modelSection(input.policy),
   };
-}
-
-function round4(value: number): number {
-  return Number(value.toFixed(4));
-}
-
-/** What the deploy-level calibration was fitted on, in words. */
-function unitsText(deploy: ReturnType<typeof assessModel>['deploy']): string {
-  if (deploy.units === 'days' && deploy.count === undefined)
-    return "a day's changes across the prior's corpus";
-  const what =
-    { ledger: 'deploys in the ledger', tags: 'releases (tags)', days: "days' changes" }[deploy.units] ??
-    deploy.units;
-  const share =
-    deploy.failedShare === undefined
-      ? ''
-      : `, ${Math.round(deploy.failedShare * 100)}% of them needed a rollback or fix`;
-  return `this repository's ${deploy.count === undefined ? '' : `${deploy.count} `}${what}${share}`;
-}
-
-/** The estimate in words: exactly what was modelled, against what is usual here. */
-function planEstimate(model: ReturnType<typeof assessModel>, hotfixDays: number): Plan['estimate'] {
-  const { result } = model;
-  const pct = (p: number) => `${p < 0.1 ? (p * 100).toFixed(1) : Math.round(p * 100)}%`;
-  const riskiest = model.commits
-    .map((c, i) => ({ sha: c.commit.sha, probability: round4(result.changeProbabilities[i] ?? 0) }))
-    .sort((a, b) => b.probability - a.probability || byText(a.sha, b.sha))
-    .slice(0, 3);
-  const source =
-    model.source === 'prior'
-      ? 'the shipped prior, fitted on public histories (calibrate fits this repository)'
-      : "this repository's calibrated model";
-  const sentence =
-    model.commits.length === 0
-      ? 'No code changes to deploy (docs, tests, lock files or CI only, or nothing at all): nothing for the model to estimate.'
-      : `Estimated chance this deploy needs a rollback or a hotfix within ${hotfixDays} days: ${pct(result.probability)} (a median change: ${pct(result.usual)}). Model: ${source}; deploy-level figures calibrated on ${unitsText(model.deploy)}.`;
-  return {
-    probability: round4(result.probability),
-    usual: round4(result.usual),
-    hotfixDays,
-    model: model.source,
-    units: model.deploy.units,
-    comparedWith: model.profile,
-    riskiest,
-    sentence,
-  };
-}
-
-function rank(level: Gate['level']): number {
-  return level === 'block' ? 3 : level === 'inconclusive' ? 2 : 1;
 }

@@ -1,4 +1,4 @@
-import type { FactorId } from '../config/schema.js';
+import type { FactorId } from '../config/model-schema.js';
 import { CHANGE_FEATURES, type ChangeFeature } from './change-features.js';
 import {
   changeLogit,
@@ -9,6 +9,14 @@ import {
   type ChangeModel,
   type DeployCalibration,
 } from './risk-model.js';
+import {
+  MODEL_FACTORS,
+  POLICY_FACTORS,
+  SCORE_FACTORS,
+  type ModelFactor,
+  type PolicyFactor,
+  type ScoreFactor,
+} from './factors/registry.js';
 
 /**
  * The score: the model's estimate, in percent, that a deploy needs a rollback or a hotfix within the
@@ -16,31 +24,6 @@ import {
  * named factor: a factor's points are its share of the score in proportion to how much the estimate
  * drops when that factor is set to an ordinary value (the repository's median change, or no finding).
  */
-
-/** The model's change-history factors and the features each is made of. */
-export const MODEL_FACTORS = {
-  size: ['codeFiles', 'linesAdded', 'linesDeleted', 'entropy', 'directories'],
-  churn: ['recentChanges', 'pastFixes', 'daysSinceTouched'],
-  author: ['authorChanges'],
-  purpose: ['fix'],
-} as const satisfies Record<string, readonly ChangeFeature[]>;
-export type ModelFactor = keyof typeof MODEL_FACTORS;
-/** The policy's findings, added to the deploy's log-odds (weight / POLICY_SCALE at their maximum). */
-export const POLICY_FACTORS = ['zones', 'ai', 'tests', 'review', 'migrations', 'history'] as const;
-export type PolicyFactor = (typeof POLICY_FACTORS)[number];
-export type ScoreFactor = ModelFactor | PolicyFactor;
-export const SCORE_FACTORS: readonly ScoreFactor[] = [
-  'zones',
-  'size',
-  'churn',
-  'author',
-  'purpose',
-  'ai',
-  'tests',
-  'review',
-  'migrations',
-  'history',
-];
 
 const FEATURE_FACTOR = new Map<ChangeFeature, ModelFactor>(
   (Object.entries(MODEL_FACTORS) as Array<[ModelFactor, readonly ChangeFeature[]]>).flatMap(

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { DAY_NAMES, type DayName, type FreezeSpec, type WindowSpec } from '../config/schema.js';
+import { DAY_NAMES, type DayName, type FreezeSpec, type WindowSpec } from '../config/time-schema.js';
 
 /** A half-open interval of instants in epoch milliseconds. */
 export interface Interval {

@@ -1,11 +1,7 @@
 import type { DeployFit } from '../assess/calibrate-deploy.js';
 import { UNIT_NAMES } from '../assess/deploy-units.js';
-import {
-  BACKTEST_FACTORS,
-  type BacktestResult,
-  type KindFigures,
-  type ThresholdRow,
-} from '../assess/backtest.js';
+import type { BacktestResult, KindFigures, ThresholdRow } from '../assess/backtest.js';
+import { BACKTEST_FACTORS } from '../assess/factors/registry.js';
 import type { Calibration } from '../assess/calibrate.js';
 import { auc, short, thousands } from '../assess/text.js';
 import { CHANGE_FEATURES } from '../assess/change-features.js';

@@ -1,5 +1,5 @@
 import type { Plan, Verdict } from '../assess/plan-types.js';
-import { sameDay } from '../assess/plan.js';
+import { sameDay } from '../assess/plan-summary.js';
 import { coverageLines } from './coverage.js';
 import { PIPE_WIDTH } from './formats.js';
 import { diagnosticsSection, formatDuration, wrapBlock, type Style } from './style.js';
@@ -40,22 +40,9 @@ export function modelLine(model: NonNullable<Plan['model']>): string {
   return `Weights fitted by calibrate on ${model.fittedAt} over ${model.changes} changes (held-out AUC ${auc}${base}).`;
 }
 
-export function renderText(plan: Plan, style: Style, width: number = PIPE_WIDTH): string {
+/** The factors table, and the evidence of each factor that scores. */
+function factorsSection(plan: Plan, style: Style, width: number): string[] {
   const out: string[] = [];
-  const paint = verdictStyle(plan.verdict, style);
-  out.push(
-    `${paint(plan.verdict)}  deploy ${shortSha(plan.range.to)} (${plan.range.toRef}) to ${plan.env} — score ${style.bold(String(plan.score))}/100`,
-  );
-  if (plan.overridden !== null) {
-    out.push(style.bold(style.red(`!!! OVERRIDE: ${plan.overridden.from} turned into GO by --override`)));
-    out.push(style.bold(style.red(`!!! Reason: "${plan.overridden.reason}"`)));
-  }
-  out.push(plan.summary, plan.estimate.sentence, '');
-  out.push(
-    `${style.bold('Range')}  ${shortSha(plan.range.from)}..${shortSha(plan.range.to)}: ${plan.range.commits} commit(s), ${plan.range.files} file(s), ${plan.range.note}`,
-    '',
-  );
-
   out.push(style.bold('Why (factors, largest first)'));
   out.push(
     renderTable(
@@ -73,6 +60,12 @@ export function renderText(plan: Plan, style: Style, width: number = PIPE_WIDTH)
   }
   out.push('');
 
+  return out;
+}
+
+/** The gates that fired, worst first. */
+function gatesSection(plan: Plan, style: Style): string[] {
+  const out: string[] = [];
   out.push(style.bold('Gates'));
   if (plan.gates.length === 0) out.push('  none fired');
   for (const gate of plan.gates) {
@@ -83,6 +76,43 @@ export function renderText(plan: Plan, style: Style, width: number = PIPE_WIDTH)
   }
   out.push('');
 
+  return out;
+}
+
+/** The advice that lowers the score, largest saving first, then the rest. */
+function lowerSection(plan: Plan, style: Style): string[] {
+  const out: string[] = [];
+  const lower = plan.factors
+    .filter((f) => f.advice !== null && f.savings > 0)
+    .sort((a, b) => b.savings - a.savings);
+  out.push(style.bold('What would lower the score'));
+  if (lower.length === 0)
+    out.push('  nothing obvious: the remaining points come from what the change is, not how it ships');
+  for (const factor of lower) out.push(`  −${factor.savings}  ${factor.advice ?? ''}`);
+  const other = plan.factors.filter((f) => f.advice !== null && f.savings === 0);
+  for (const factor of other) out.push(`  ${style.dim(`·  ${factor.advice ?? ''}`)}`);
+  out.push('');
+
+  return out;
+}
+
+export function renderText(plan: Plan, style: Style, width: number = PIPE_WIDTH): string {
+  const out: string[] = [];
+  const paint = verdictStyle(plan.verdict, style);
+  out.push(
+    `${paint(plan.verdict)}  deploy ${shortSha(plan.range.to)} (${plan.range.toRef}) to ${plan.env} — score ${style.bold(String(plan.score))}/100`,
+  );
+  if (plan.overridden !== null) {
+    out.push(style.bold(style.red(`!!! OVERRIDE: ${plan.overridden.from} turned into GO by --override`)));
+    out.push(style.bold(style.red(`!!! Reason: "${plan.overridden.reason}"`)));
+  }
+  out.push(plan.summary, plan.estimate.sentence, '');
+  out.push(
+    `${style.bold('Range')}  ${shortSha(plan.range.from)}..${shortSha(plan.range.to)}: ${plan.range.commits} commit(s), ${plan.range.files} file(s), ${plan.range.note}`,
+    '',
+  );
+
+  out.push(...factorsSection(plan, style, width), ...gatesSection(plan, style));
   out.push(style.bold('Timing'));
   out.push(`  now          ${plan.timing.nowLocal} ${plan.timing.timezone}`);
   for (const active of plan.timing.active)
@@ -130,17 +160,7 @@ export function renderText(plan: Plan, style: Style, width: number = PIPE_WIDTH)
     out.push('');
   }
 
-  const lower = plan.factors
-    .filter((f) => f.advice !== null && f.savings > 0)
-    .sort((a, b) => b.savings - a.savings);
-  out.push(style.bold('What would lower the score'));
-  if (lower.length === 0)
-    out.push('  nothing obvious: the remaining points come from what the change is, not how it ships');
-  for (const factor of lower) out.push(`  −${factor.savings}  ${factor.advice ?? ''}`);
-  const other = plan.factors.filter((f) => f.advice !== null && f.savings === 0);
-  for (const factor of other) out.push(`  ${style.dim(`·  ${factor.advice ?? ''}`)}`);
-  out.push('');
-
+  out.push(...lowerSection(plan, style));
   out.push(...diagnosticsSection(plan.diagnostics, style));
   out.push(
     style.dim(

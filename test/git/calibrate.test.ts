@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BACKTEST_FACTORS, type BacktestFactor } from '../../src/assess/backtest.js';
+import { BACKTEST_FACTORS, type BacktestFactor } from '../../src/assess/factors/registry.js';
 import type { Calibration } from '../../src/assess/calibrate.js';
 import type { DeployFit } from '../../src/assess/calibrate-deploy.js';
 import { generateBacktestRepo, type ChangeTraits, type GeneratedHistory } from '../helpers/backtest-repo.js';

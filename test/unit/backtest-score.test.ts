@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyHistory, ChangeScorer, type ScoredChange } from '../../src/assess/backtest.js';
+import { applyHistory, ChangeScorer } from '../../src/assess/backtest-score.js';
+import type { ScoredChange } from '../../src/assess/backtest.js';
 import { DEFAULT_WEIGHTS } from '../../src/assess/context.js';
 import type { CommitFacts } from '../../src/assess/facts.js';
 import { policySchema } from '../../src/config/schema.js';

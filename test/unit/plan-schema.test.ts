@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_SOURCES, DIAGNOSTIC_LEVELS } from '../../src/assess/facts.js';
 import { FAIL_ON, VERDICTS, WINDOW_KINDS, type Plan } from '../../src/assess/plan-types.js';
 import { VERDICT_EXIT } from '../../src/assess/verdict.js';
-import { SCORE_FACTORS } from '../../src/assess/risk-score.js';
+import { SCORE_FACTORS } from '../../src/assess/factors/registry.js';
 import { IN_FREEZE, OFF_PEAK, PEAK, scenarioBase, scenarioRepos } from '../helpers/policy.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runPlanJson } from '../helpers/run.js';

@@ -3,7 +3,8 @@ import { aucInterval } from '../../src/assess/backtest.js';
 import { Ecdf } from '../../src/assess/change-features.js';
 import { isFixSubject, pathKind } from '../../src/assess/change-kind.js';
 import { RISK_PRIOR } from '../../src/assess/risk-prior.js';
-import { scoreChange, SCORE_FACTORS } from '../../src/assess/risk-score.js';
+import { scoreChange } from '../../src/assess/risk-score.js';
+import { SCORE_FACTORS } from '../../src/assess/factors/registry.js';
 import { DEFAULT_WEIGHTS } from '../../src/assess/context.js';
 import { blamedCommits } from '../../src/collect/szz.js';
 

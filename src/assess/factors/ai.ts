@@ -50,12 +50,23 @@ function aiPoints(
   return Math.round(Math.min(max, (max * weighted) / totalLines));
 }
 
+/** Code from AI-assisted commits, weighed up in risky zones and down where a person reviewed it. */
+export const AI = {
+  id: 'ai',
+  title: 'AI-assisted code',
+  kind: 'policy',
+  assess: (evidence: { ctx: Context; lineage: LineageSummary }) => ({
+    factor: aiFactor(evidence.ctx, evidence.lineage),
+  }),
+  measure: (commit: { ctx: Context; lineage: LineageSummary }) => aiFactor(commit.ctx, commit.lineage).points,
+} as const;
+
 export function aiFactor(ctx: Context, lineage: LineageSummary): Factor {
   const max = ctx.weights.ai;
   const points = aiPoints(ctx.commits, lineage.lines, max, false);
   const ifReviewed = aiPoints(ctx.commits, lineage.lines, max, true);
   const unreviewed = lineage.aiCommitList.filter((commit) => !commit.reviewed).length;
-  const base = { id: 'ai', title: 'AI-assisted code', max };
+  const base = { id: AI.id, title: AI.title, max };
   if (lineage.aiCommits === 0) {
     return {
       ...base,

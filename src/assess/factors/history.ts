@@ -1,4 +1,5 @@
-import type { Factor } from '../plan-types.js';
+import type { Context } from '../context.js';
+import type { Factor, LineageSummary } from '../plan-types.js';
 import { WEEKDAY_NAMES, type Weekday } from '../insights-types.js';
 import { smoothedRate } from '../stats.js';
 import { byText, percent } from '../text.js';
@@ -140,6 +141,36 @@ export function estimateHistory(
 }
 
 /**
+ * Past deploys like this one. In a backtest it is filled in later, in time order (applyHistory): a
+ * change alone says nothing about it.
+ */
+export const HISTORY = {
+  id: 'history',
+  title: 'Deploy history',
+  kind: 'policy',
+  assess: (evidence: {
+    ctx: Context;
+    lineage: LineageSummary;
+    history: HistoryCounts | null;
+    slot: { weekday: Weekday; hour: number };
+    env: string;
+  }) => ({
+    factor: historyFactor(
+      evidence.history,
+      {
+        zone: evidence.ctx.zones[0]?.zone.name ?? null,
+        ...evidence.slot,
+        aiShare: evidence.lineage.aiShare,
+        lines: evidence.lineage.lines,
+      },
+      evidence.ctx.weights.history,
+      `to ${evidence.env}`,
+    ),
+  }),
+  measure: () => 0,
+} as const;
+
+/**
  * The history factor: the failure rate of past deploys like this one (same riskiest zone, weekday,
  * hour band, AI share and size), each cohort smoothed toward the repo's base rate so that three deploys
  * do not make a rule; the riskiest cohort sets the points.
@@ -150,7 +181,7 @@ export function historyFactor(
   max: number,
   scope: string,
 ): Factor {
-  const base = { id: 'history', title: 'Deploy history', max };
+  const base = { id: HISTORY.id, title: HISTORY.title, max };
   const estimate = counts === null ? null : estimateHistory(counts, traits, max);
   if (counts === null || estimate === null) {
     return {

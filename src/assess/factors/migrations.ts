@@ -1,6 +1,6 @@
 import type { Factor, RollbackMigration } from '../plan-types.js';
 import type { Context } from '../context.js';
-import { classifyMigration } from '../migration-files.js';
+import { classifyMigration, isDownStep, isMigrationSupportFile } from '../migration-files.js';
 
 export interface MigrationFindings {
   factor: Factor;
@@ -13,6 +13,29 @@ export interface MigrationFindings {
 export function migrationPoints(count: number, irreversible: number, max: number): number {
   return Math.round(Math.min(max, ((Math.min(12, 6 * count) + 20 * irreversible) * max) / 30));
 }
+
+/** New migrations, irreversible ones most of all: a deploy that cannot simply be rolled back. */
+export const MIGRATIONS = {
+  id: 'migrations',
+  title: 'Database migrations',
+  kind: 'policy',
+  assess: (evidence: { ctx: Context }) => migrationsFactor(evidence.ctx),
+  measure: (commit: { ctx: Context; isMigration: (path: string) => boolean }) => {
+    const count = commit.ctx.facts.diff.filter(
+      (file) =>
+        (file.added ?? 0) > 0 &&
+        [file.path, file.oldPath].some(
+          (path) =>
+            path !== undefined &&
+            commit.isMigration(path) &&
+            !isMigrationSupportFile(path) &&
+            !isDownStep(path),
+        ),
+    ).length;
+    // Content is not read per commit, so irreversibility is unknown: counted as reversible.
+    return migrationPoints(count, 0, commit.ctx.weights.migrations);
+  },
+} as const;
 
 export function migrationsFactor(ctx: Context): MigrationFindings {
   const max = ctx.weights.migrations;
@@ -48,8 +71,8 @@ export function migrationsFactor(ctx: Context): MigrationFindings {
     ...alreadyApplied.map((path) => `${path}: already applied (present in the deployed tree), skipped`),
   ];
   const factor: Factor = {
-    id: 'migrations',
-    title: 'Database migrations',
+    id: MIGRATIONS.id,
+    title: MIGRATIONS.title,
     max,
     points,
     summary:

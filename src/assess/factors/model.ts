@@ -2,18 +2,13 @@ import type { Policy } from '../../config/schema.js';
 import { CHANGE_FEATURES, ChangeHistory, FEATURE_NOUNS, type ChangeFeature } from '../change-features.js';
 import { isFixSubject } from '../change-kind.js';
 import { type Context } from '../context.js';
-import { byText, listSome, short } from '../text.js';
+import { byText, short } from '../text.js';
 import type { CommitFacts } from '../facts.js';
 import type { Factor } from '../plan-types.js';
 import type { ChangeModel, DeployCalibration } from '../risk-model.js';
 import { RISK_PRIOR } from '../risk-prior.js';
-import {
-  MODEL_FACTORS,
-  scoreChange,
-  type ModelFactor,
-  type PolicyFactor,
-  type ScoreResult,
-} from '../risk-score.js';
+import { scoreChange, type ScoreResult } from '../risk-score.js';
+import { MODEL_DEFINITIONS, MODEL_FACTORS, type ModelFactor, type PolicyFactor } from './registry.js';
 
 /** A deploy calibration with what this repository's fit said about its units, when calibrate made it. */
 export type DeployModel = DeployCalibration & {
@@ -119,13 +114,6 @@ export function assessModel(
   return { result, commits, reviewSeen, source, model, deploy, profile: prior.length };
 }
 
-const TITLES: Record<ModelFactor, string> = {
-  size: 'Size & diffusion',
-  churn: 'File history',
-  author: 'Author experience',
-  purpose: 'Change purpose',
-};
-
 /**
  * The features of a commit that raise its estimate, each with where it stands among the repository's
  * changes: "code lines added 90 (more than 98% of changes here)", "days since the files last changed 1
@@ -156,71 +144,28 @@ function standout(c: MeasuredCommit, factor: ModelFactor, model: ChangeModel): s
 }
 
 /** The model's own factors: points, and evidence naming the riskiest commits' standout features. */
-export function modelFactors(assessment: ModelAssessment, sizeSummary: Factor | null): Factor[] {
+export function modelFactors(assessment: ModelAssessment, ctx: Context): Factor[] {
   const { result, commits } = assessment;
   const riskiest = commits
     .map((c, i) => ({ c, p: result.changeProbabilities[i] ?? 0 }))
     .sort((a, b) => b.p - a.p || byText(a.c.commit.sha, b.c.commit.sha))
     .slice(0, 2);
-  return (Object.keys(MODEL_FACTORS) as ModelFactor[]).map((factor): Factor => {
-    const points = result.points[factor];
+  return MODEL_DEFINITIONS.map((factor): Factor => {
+    const points = result.points[factor.id];
     const evidence = riskiest
-      .map(({ c, p }) => ({ c, p, why: standout(c, factor, assessment.model) }))
+      .map(({ c, p }) => ({ c, p, why: standout(c, factor.id, assessment.model) }))
       .filter(({ why }) => why.length > 0)
       .map(
         ({ c, p, why }) => `${short(c.commit.sha)} (${Math.round(p * 100)}% on its own): ${why.join('; ')}`,
       );
-    const base = {
-      id: factor,
-      title: TITLES[factor],
+    return {
+      id: factor.id,
+      title: factor.title,
       max: 100,
       points,
-      savings: result.savings[factor],
+      savings: result.savings[factor.id],
+      ...factor.explain({ ctx, points, commits: commits.length, files: () => filesOf(commits), evidence }),
     };
-    switch (factor) {
-      case 'size':
-        return {
-          ...base,
-          summary: sizeSummary?.summary ?? 'No code changed.',
-          evidence: [...(sizeSummary?.evidence ?? []), ...evidence],
-          advice:
-            points > 0 && commits.length > 1
-              ? `Deploy in smaller steps: ${commits.length} commits ship together here.`
-              : points > 0
-                ? 'Ship it in smaller pieces: it changes more code than most changes here.'
-                : null,
-        };
-      case 'churn':
-        return {
-          ...base,
-          summary:
-            points > 0
-              ? 'The files changed here changed often lately or were fixed before: code in flux breaks more often.'
-              : 'The files changed here are not unusually busy or often fixed.',
-          evidence,
-          advice: points > 0 ? `Ask an owner of ${listSome(filesOf(commits), 2)} to review.` : null,
-        };
-      case 'author':
-        return {
-          ...base,
-          summary:
-            points > 0
-              ? "The authors' past changes here move the estimate up (the sign is fitted, not assumed)."
-              : 'The authors’ experience here does not raise the estimate.',
-          evidence,
-          advice: null,
-        };
-      case 'purpose':
-        return {
-          ...base,
-          summary:
-            points > 0
-              ? 'Some commits say they fix something; such changes are followed by more fixes here.'
-              : 'The commits’ stated purpose does not raise the estimate.',
-          evidence: [],
-          advice: null,
-        };
-    }
   });
 }
 

@@ -14,12 +14,41 @@ function approversText(pr: ReviewEvidence): string {
   return names.length > 0 ? names.map((name) => `@${name}`).join(', ') : `${pr.approvals} reviewer(s)`;
 }
 
+/** What the pull request's approval says, and its rubber-stamp sign with what that costs. */
+function pullRequestEvidence(
+  pr: ReviewEvidence,
+  found: { unreviewed: boolean; extraPoints: number; violations: boolean },
+): string[] {
+  const approved = pr.approvals > 0;
+  const lines = [
+    approved
+      ? `PR #${pr.pr} approved by ${approversText(pr)} (${pr.reviewComments} review comment(s), ${pr.changedLines} changed lines)`
+      : `PR #${pr.pr} has no approval from someone other than its author`,
+  ];
+  if (approved && pr.rubberStamp)
+    lines.push(
+      `rubber-stamp sign: PR #${pr.pr} was approved within 5 minutes of opening a change of ${pr.changedLines} lines; counted as half a review${
+        found.unreviewed ? ` (+${found.extraPoints} point(s) over a full review)` : ''
+      }${found.violations ? ', and not as review for requireReview zones' : ''}`,
+    );
+  return lines;
+}
+
 /**
  * Review evidence: commit trailers, and the approval of the pull request that carried the target
  * (when the CI source reports it). An approval by someone other than the author counts as review of
  * every commit of the range; with the rubber-stamp sign (approved within minutes on a large change) it
  * counts half, and does not satisfy requireReview zones.
  */
+export const REVIEW = {
+  id: 'review',
+  title: 'Review evidence',
+  kind: 'policy',
+  assess: (evidence: { ctx: Context; pullRequest: ReviewEvidence | null }) =>
+    reviewFactor(evidence.ctx, evidence.pullRequest),
+  measure: (commit: { ctx: Context }) => reviewFactor(commit.ctx).factor.points,
+} as const;
+
 export function reviewFactor(ctx: Context, pr: ReviewEvidence | null = null): ReviewFindings {
   const max = ctx.weights.review;
   const total = ctx.commits.reduce((sum, view) => sum + view.lines, 0);
@@ -61,26 +90,18 @@ export function reviewFactor(ctx: Context, pr: ReviewEvidence | null = null): Re
     summary = `${missing} carry no review trailer; PR #${pr.pr} was approved by ${approversText(pr)}, but with a rubber-stamp sign, so it counts as half a review.`;
   else summary = `${missing} carry no review evidence.`;
 
-  const prEvidence: string[] = [];
-  if (pr !== null) {
-    if (approved)
-      prEvidence.push(
-        `PR #${pr.pr} approved by ${approversText(pr)} (${pr.reviewComments} review comment(s), ${pr.changedLines} changed lines)`,
-      );
-    else prEvidence.push(`PR #${pr.pr} has no approval from someone other than its author`);
-    if (stamped)
-      prEvidence.push(
-        `rubber-stamp sign: PR #${pr.pr} was approved within 5 minutes of opening a change of ${pr.changedLines} lines; counted as half a review${
-          unreviewed.length > 0
-            ? ` (+${Math.round(fullSharePoints - sharePoints)} point(s) over a full review)`
-            : ''
-        }${violations.length > 0 ? ', and not as review for requireReview zones' : ''}`,
-      );
-  }
+  const prEvidence =
+    pr === null
+      ? []
+      : pullRequestEvidence(pr, {
+          unreviewed: unreviewed.length > 0,
+          extraPoints: Math.round(fullSharePoints - sharePoints),
+          violations: violations.length > 0,
+        });
   const listUnreviewed = credit < 1;
   const factor: Factor = {
-    id: 'review',
-    title: 'Review evidence',
+    id: REVIEW.id,
+    title: REVIEW.title,
     max,
     points,
     summary,

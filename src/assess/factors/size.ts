@@ -1,6 +1,7 @@
 import type { Factor } from '../plan-types.js';
 import { lineCount, type Context } from '../context.js';
 import { byText, listSome, thousands } from '../text.js';
+import type { FactorWords, ModelView } from './model-view.js';
 
 function scaled(value: number, full: number): number {
   return Math.min(1, Math.log10(1 + value) / Math.log10(1 + full));
@@ -52,6 +53,31 @@ export function sizePoints(m: SizeMeasures): number {
   );
 }
 
+/**
+ * Size and diffusion: the model's size features (their weight scales them around an ordinary change),
+ * described by the change's own measures.
+ */
+export const SIZE = {
+  id: 'size',
+  title: 'Size & diffusion',
+  kind: 'model',
+  features: ['codeFiles', 'linesAdded', 'linesDeleted', 'entropy', 'directories'],
+  measure: (commit: { ctx: Context }) => sizeFactor(commit.ctx).points,
+  explain: (view: ModelView): FactorWords => {
+    const own = sizeFactor(view.ctx);
+    return {
+      summary: own.summary,
+      evidence: [...own.evidence, ...view.evidence],
+      advice:
+        view.points > 0 && view.commits > 1
+          ? `Deploy in smaller steps: ${view.commits} commits ship together here.`
+          : view.points > 0
+            ? 'Ship it in smaller pieces: it changes more code than most changes here.'
+            : null,
+    };
+  },
+} as const;
+
 export function sizeFactor(ctx: Context): Factor {
   const max = ctx.weights.size;
   const m = sizeMeasures(ctx.codeFiles);
@@ -64,8 +90,8 @@ export function sizeFactor(ctx: Context): Factor {
   const lowRisk = ctx.facts.diff.length - ctx.codeFiles.length;
   const biggest = [...ctx.codeFiles].sort((a, b) => lineCount(b) - lineCount(a) || byText(a.path, b.path));
   return {
-    id: 'size',
-    title: 'Size & diffusion',
+    id: SIZE.id,
+    title: SIZE.title,
     max,
     points,
     summary:

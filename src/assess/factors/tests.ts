@@ -58,8 +58,8 @@ function noData(ctx: Context, max: number, summary: string, evidence: string[], 
   const riskyZone = ctx.zones.some((touch) => touch.risk >= RISK_POINTS.high);
   const points = Math.round(max * (riskyZone ? 0.8 : 0.5));
   return {
-    id: 'tests',
-    title: 'Test evidence',
+    id: TESTS.id,
+    title: TESTS.title,
     max,
     points,
     summary,
@@ -93,14 +93,75 @@ function zonesBelowMin(zones: PatchCoverage['zones']): PatchCoverage['zones'] {
   );
 }
 
+/** The points left once the given files' changed lines are covered (zones re-checked with them covered). */
+function pointsIfCovered(
+  ctx: Context,
+  result: PatchCoverage,
+  top: readonly FileCoverage[],
+  aiShare: ReadonlyMap<string, number>,
+  max: number,
+): number {
+  const covered = new Set(top.map((file) => file.path));
+  const afterFiles = result.files.map((file) =>
+    covered.has(file.path) ? { ...file, covered: file.measured } : file,
+  );
+  const afterBelow = result.zones.filter((zone) => {
+    if (zone.min === null) return false;
+    const zoneFiles = ctx.zones.find((touch) => touch.zone.name === zone.name)?.files ?? [];
+    const inZone = afterFiles.filter((file) => zoneFiles.includes(file.path));
+    const value = {
+      covered: inZone.reduce((n, f) => n + f.covered, 0),
+      measured: inZone.reduce((n, f) => n + f.measured, 0),
+      ratio: null,
+    };
+    return meetsPercent(value, zone.min) === false;
+  }).length;
+  return coveragePoints(afterFiles, aiShare, afterBelow, max, covered);
+}
+
+/** No coverage report, or none usable: nothing shows the changed lines ran under test. */
+function noUsableReport(
+  ctx: Context,
+  max: number,
+  coverage: CoverageFacts | null,
+  codeLines: number,
+): TestsFindings {
+  const tried =
+    coverage?.reports.map(
+      (report) => `${report.path}: ${report.status}${report.message === null ? '' : ` (${report.message})`}`,
+    ) ?? [];
+  return {
+    factor: noData(
+      ctx,
+      max,
+      tried.length === 0
+        ? 'No coverage data: nothing shows that the changed lines ran under test.'
+        : 'No usable coverage report: nothing shows that the changed lines ran under test.',
+      [`${codeLines} added or changed code line(s) without coverage evidence`, ...tried],
+      'Run the tests with coverage for this commit and pass the report (--coverage coverage/lcov.info, or coverage.reports in the policy).',
+    ),
+    coverage: null,
+    belowMin: zonesBelowMin(patchCoverage(ctx.codeFiles, new Map(), zoneFiles(ctx)).zones),
+  };
+}
+
+/** Patch coverage: the changed lines no test ran, and zones below their minPatchCoverage (plan only). */
+export const TESTS = {
+  id: 'tests',
+  title: 'Test evidence',
+  kind: 'policy',
+  assess: (evidence: { ctx: Context; coverage: CoverageFacts | null }) =>
+    testsFactor(evidence.ctx, evidence.coverage),
+} as const;
+
 export function testsFactor(ctx: Context, coverage: CoverageFacts | null): TestsFindings {
   const max = ctx.weights.tests;
   const codeLines = ctx.codeFiles.reduce((sum, file) => sum + (file.added ?? 0), 0);
   if (codeLines === 0) {
     return {
       factor: {
-        id: 'tests',
-        title: 'Test evidence',
+        id: TESTS.id,
+        title: TESTS.title,
         max,
         points: 0,
         summary: 'No code lines were added or changed, so there is nothing to test.',
@@ -113,26 +174,7 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
     };
   }
   const usable = coverage?.reports.filter((report) => report.status === 'ok') ?? [];
-  if (coverage === null || usable.length === 0) {
-    const tried =
-      coverage?.reports.map(
-        (report) =>
-          `${report.path}: ${report.status}${report.message === null ? '' : ` (${report.message})`}`,
-      ) ?? [];
-    return {
-      factor: noData(
-        ctx,
-        max,
-        tried.length === 0
-          ? 'No coverage data: nothing shows that the changed lines ran under test.'
-          : 'No usable coverage report: nothing shows that the changed lines ran under test.',
-        [`${codeLines} added or changed code line(s) without coverage evidence`, ...tried],
-        'Run the tests with coverage for this commit and pass the report (--coverage coverage/lcov.info, or coverage.reports in the policy).',
-      ),
-      coverage: null,
-      belowMin: zonesBelowMin(patchCoverage(ctx.codeFiles, new Map(), zoneFiles(ctx)).zones),
-    };
-  }
+  if (coverage === null || usable.length === 0) return noUsableReport(ctx, max, coverage, codeLines);
 
   const result = patchCoverage(ctx.codeFiles, coverage.lines, zoneFiles(ctx));
   if (result.patch.measured === 0) {
@@ -160,27 +202,12 @@ export function testsFactor(ctx: Context, coverage: CoverageFacts | null): Tests
     .filter((file) => file.uncovered.length > 0)
     .sort((a, b) => b.measured - b.covered - (a.measured - a.covered) || byText(a.path, b.path));
   const top = gaps.slice(0, 3);
-  // What covering the three largest gaps would save (zones are re-checked with those lines covered).
-  const covered = new Set(top.map((file) => file.path));
-  const afterFiles = result.files.map((file) =>
-    covered.has(file.path) ? { ...file, covered: file.measured } : file,
-  );
-  const afterBelow = result.zones.filter((zone) => {
-    if (zone.min === null) return false;
-    const zoneFiles = ctx.zones.find((touch) => touch.zone.name === zone.name)?.files ?? [];
-    const inZone = afterFiles.filter((file) => zoneFiles.includes(file.path));
-    const value = {
-      covered: inZone.reduce((n, f) => n + f.covered, 0),
-      measured: inZone.reduce((n, f) => n + f.measured, 0),
-      ratio: null,
-    };
-    return meetsPercent(value, zone.min) === false;
-  }).length;
-  const after = coveragePoints(afterFiles, aiShare, afterBelow, max, covered);
+  // What covering the three largest gaps would save.
+  const after = pointsIfCovered(ctx, result, top, aiShare, max);
   return {
     factor: {
-      id: 'tests',
-      title: 'Test evidence',
+      id: TESTS.id,
+      title: TESTS.title,
       max,
       points,
       summary:

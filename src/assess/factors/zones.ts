@@ -2,9 +2,18 @@ import type { Factor } from '../plan-types.js';
 import { type Context } from '../context.js';
 import { listSome } from '../text.js';
 
+/** The riskiest zone the change touches, plus a little for each further zone. */
+export const ZONES = {
+  id: 'zones',
+  title: 'Risk zones',
+  kind: 'policy',
+  assess: (evidence: { ctx: Context }) => ({ factor: zonesFactor(evidence.ctx) }),
+  measure: (commit: { ctx: Context }) => zonesFactor(commit.ctx).points,
+} as const;
+
 export function zonesFactor(ctx: Context): Factor {
   const max = ctx.weights.zones;
-  const base = { id: 'zones', title: 'Risk zones', max };
+  const base = { id: ZONES.id, title: ZONES.title, max };
   if (ctx.policy.riskZones.length === 0) {
     return {
       ...base,
