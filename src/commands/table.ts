@@ -11,6 +11,7 @@ import {
   ledgerPushCommand,
   ledgerVerifyCommand,
 } from './ledger.js';
+import { ledgerImportCommand } from './ledger-import.js';
 import { lineageCommand } from './lineage.js';
 import { mcpCommand } from './mcp.js';
 import { planCommand } from './plan.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   ledgerVerifyCommand,
   ledgerPushCommand,
   ledgerPullCommand,
+  ledgerImportCommand,
   insightsCommand,
   backtestCommand,
   calibrateCommand,
@@ -46,6 +48,6 @@ export const COMMANDS: readonly AnyCommand[] = [
 
 /** The commands that only group others (`ledger list`, `config check`), with their help. */
 export const GROUPS: Readonly<Record<string, string>> = {
-  ledger: 'the deploy ledger kept in git: list, verify, push, pull, export',
+  ledger: 'the deploy ledger kept in git: list, verify, push, pull, export, import',
   config: 'validate, print or describe the policy',
 };

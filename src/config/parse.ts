@@ -151,5 +151,12 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
       `${where}: "defaultEnvironment" is "${policy.defaultEnvironment}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
     );
   }
+  for (const [name, service] of Object.entries(policy.services)) {
+    const unknown = (service.environments ?? []).find((env) => !Object.hasOwn(policy.environments, env));
+    if (unknown !== undefined)
+      throw new ConfigError(
+        `${where}: "services.${name}.environments" names "${unknown}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
+      );
+  }
   return policy;
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { servicesSchemaOf } from './services-schema.js';
 import { sourcesSchema } from './sources-schema.js';
 import { verifySchema } from './verify-schema.js';
 
@@ -299,6 +300,7 @@ export const policySchema = z
       .record(z.string().min(1), environmentSchema)
       .default({ production: DEFAULT_ENVIRONMENT })
       .describe('Deploy targets by name.'),
+    services: servicesSchemaOf(glob),
     riskZones: z.array(riskZoneSchema).default([]).describe('Risky parts of the code base.'),
     lowRiskPaths: z
       .array(glob('A glob (picomatch).'))
