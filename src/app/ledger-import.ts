@@ -29,7 +29,7 @@ export interface ImportResult {
   read: Array<{ label: string; found: number }>;
   /** The records appended (the bodies, for a dry run), oldest first. */
   added: Array<LedgerRecord | RecordBody>;
-  /** Found but already in the ledger (same source, id, env and service). */
+  /** Found but already in the ledger (same source, id, env and service), or listed twice. */
   already: number;
   skipped: SkippedDeploy[];
   /** Commits of added records that this clone lacks. */
@@ -116,7 +116,13 @@ export async function importDeploys(ports: AppPorts, request: ImportRequest): Pr
       r.imported === undefined ? [] : [keyOf(r.imported.source, r.imported.id, r.env, r.service ?? null)],
     ),
   );
-  const fresh = found.filter((deploy) => !known.has(keyOf(deploy.source, deploy.id, env, service)));
+  // Not in the ledger yet, and once each: a server may list an item on two pages.
+  const fresh = found.filter((deploy) => {
+    const key = keyOf(deploy.source, deploy.id, env, service);
+    if (known.has(key)) return false;
+    known.add(key);
+    return true;
+  });
   const deploys = (await withCommits(git, fresh, skipped)).sort((a, b) =>
     a.at < b.at
       ? -1
