@@ -29,6 +29,7 @@ import { RISK_PRIOR } from '../assess/risk-prior.js';
 import { szzInduced, type FixCommit } from '../collect/szz.js';
 import { effectiveWeights } from '../assess/context.js';
 import { deploysFrom } from '../assess/deploys.js';
+import { serviceCommit, serviceFileMatcher } from '../assess/service-scope.js';
 import { isRevert, RevertMatcher, type RevertLink } from '../assess/reverts.js';
 import { resolveCommit } from '../collect/git-facts.js';
 import { LOG_FORMAT, parseLog } from '../collect/git-log.js';
@@ -37,11 +38,14 @@ import type { CommitFacts } from '../assess/facts.js';
 import { VERSION } from '../version.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
 import { envBranch, mustResolve, parseRange } from './range.js';
+import { recordsOfService, serviceOf, servicePaths } from './services.js';
 import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
 
 export interface BacktestRequest extends WorkspaceRequest {
   range: string;
   env?: string | undefined;
+  /** A service of the policy (monorepos): only changes to its paths, only its ledger outcomes. */
+  service?: string | undefined;
 }
 
 export interface BacktestRun {
@@ -88,7 +92,11 @@ export async function backtestRange(
   const { weights, source } = effectiveWeights(policy);
   const hotfixDays = policy.model.hotfixDays;
 
-  const envDeploys = deploysFrom(await ledgerRecords(workspace), env);
+  const service = serviceOf(workspace, backtestOptions.service, env);
+  const inService =
+    service === null ? null : serviceFileMatcher({ name: service, paths: servicePaths(workspace, service) });
+  let outsideService = 0;
+  const envDeploys = deploysFrom(recordsOfService(await ledgerRecords(workspace), service), env);
   const failedDeploys = envDeploys.filter((deploy) => deploy.outcome !== 'succeeded');
   // Reverts and fixes made after the range's end still tell about changes in it: the branch tips are read first.
   const branch = await envBranch(workspace.git, (policy.environments[env] ?? DEFAULT_ENVIRONMENT).branch);
@@ -113,7 +121,14 @@ export async function backtestRange(
   const noteFix = (commit: CommitFacts) => {
     if (isFixCommit(commit)) fixes.push({ sha: commit.sha, at: Date.parse(commit.committer.date) });
   };
-  const score = (commit: CommitFacts, link: RevertLink | null): void => {
+  const score = (whole: CommitFacts, link: RevertLink | null): void => {
+    // A service's backtest scores its own changes, as its plans see them: other paths are not its deploys.
+    const commit = inService === null || whole.parents.length > 1 ? whole : serviceCommit(whole, inService);
+    if (commit === null) {
+      outsideService += 1;
+      noteFix(whole);
+      return;
+    }
     if (commit.parents.length > 1) {
       skipped.merges += 1;
       if (link !== null) revertedMerges.push({ sha: commit.sha, at: Date.parse(link.at), by: link.by });
@@ -171,6 +186,7 @@ export async function backtestRange(
     pendingReverts.length = 0;
     revertedMerges.length = 0;
     Object.assign(skipped, { merges: 0, empty: 0, reverts: 0, shallowBoundary: 0 });
+    outsideService = 0;
   };
   try {
     await stream(['--numstat', '-M']);
@@ -187,6 +203,12 @@ export async function backtestRange(
       remedy: 'Use a complete clone (git clone without --filter, or git fetch --refetch) for line counts.',
     });
   }
+  if (service !== null && outsideService > 0)
+    diagnostics.push({
+      id: 'service-scope',
+      level: 'info',
+      message: `Service ${service}: ${outsideService} commit(s) of the range touch none of its paths and are not scored.`,
+    });
   const labels: Record<FailureKind, number> = { revert: 0, hotfix: 0, ledger: 0 };
   const mark = (change: ScoredChange, kind: FailureKind, at: number, event: string) => {
     if (labelChange(change, kind, at, event)) labels[kind] += 1;

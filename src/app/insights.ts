@@ -12,11 +12,14 @@ import { parseNow, sinceOption } from './instants.js';
 import { pastDeploys } from './past-deploys.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
 import { envBranch } from './range.js';
+import { recordsOfService, serviceOf } from './services.js';
 import { environmentOf, ledgerRecords, openWorkspace } from './workspace.js';
 
 export interface InsightsRequest extends WorkspaceRequest {
   since: string;
   env?: string | undefined;
+  /** A service of the policy (monorepos): only its ledger records. */
+  service?: string | undefined;
   now?: string | undefined;
   offline?: boolean | undefined;
 }
@@ -70,7 +73,10 @@ export async function insightsOf(ports: AppPorts, insightsOptions: InsightsReque
   }
 
   // As of `now`: ledger records and commits after it are not known yet (a --now in the past).
-  const records = (await ledgerRecords(workspace)).filter((record) => Date.parse(record.at) <= now);
+  const service = serviceOf(workspace, insightsOptions.service, env);
+  const records = recordsOfService(await ledgerRecords(workspace), service).filter(
+    (record) => Date.parse(record.at) <= now,
+  );
   const deploys = deploysFrom(records, env);
   const branch = await envBranch(workspace.git, envPolicy.branch);
   // Git history is read only for the deploys in the window: the first one's base (the deploy before the
@@ -93,7 +99,7 @@ export async function insightsOf(ports: AppPorts, insightsOptions: InsightsReque
     diagnostics.push({
       id: 'no-deploys',
       level: 'warning',
-      message: `The ledger (${policy.ledger.ref}) has no deploys for ${env}, so the DORA keys and failure rates are empty.`,
+      message: `The ledger (${policy.ledger.ref}) has no deploys for ${env}${service === null ? '' : ` of service ${service}`}, so the DORA keys and failure rates are empty.`,
       remedy: `Record deploys with \`deployadvisor record succeeded --env ${env}\` (and failed / rolled-back), or backfill past ones with --at.`,
     });
   }

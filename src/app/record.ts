@@ -5,6 +5,7 @@ import { lastSucceeded } from '../ledger/queries.js';
 import { DEPLOY_EVENTS, type DeployEvent, type LedgerRecord, type RecordBody } from '../ledger/record.js';
 import { appendRecord } from '../ledger/store.js';
 import { instantOption } from './instants.js';
+import { recordsOfService, serviceOf } from './services.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
 import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
 
@@ -14,6 +15,8 @@ export const MAX_FUTURE_SKEW_MINUTES = 5;
 export interface RecordRequest extends WorkspaceRequest {
   event: string;
   env?: string | undefined;
+  /** A service of the policy (monorepos): the record carries it. */
+  service?: string | undefined;
   sha?: string | undefined;
   reason?: string | undefined;
   plan?: string | undefined;
@@ -62,6 +65,7 @@ export async function recordEvent(ports: AppPorts, request: RecordRequest): Prom
   const workspace = await openWorkspace(ports, request);
   const { policy } = workspace.loaded;
   const env = environmentOf(workspace, request.env);
+  const service = serviceOf(workspace, request.service, env);
   const reason = request.reason?.trim();
   if ((event === 'failed' || event === 'rolled-back') && (reason === undefined || reason === '')) {
     throw new UserError(
@@ -71,7 +75,7 @@ export async function recordEvent(ports: AppPorts, request: RecordRequest): Prom
   const target = request.sha ?? 'HEAD';
   const sha = await resolveCommit(workspace.git, target);
   if (sha === null) throw new UserError(`--sha ${target}: not a commit in this repository.`);
-  const records = await ledgerRecords(workspace);
+  const records = recordsOfService(await ledgerRecords(workspace), service);
   const clock = ports.clock.now();
   const at = parseAt(request.at, policy.timezone, clock);
   const now = new Date(clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -92,6 +96,7 @@ export async function recordEvent(ports: AppPorts, request: RecordRequest): Prom
     plan: null,
     planId,
     reason: reason === undefined || reason === '' ? null : reason,
+    ...(service === null ? {} : { service }),
   };
   return { env, sha, record: await appendTo(workspace, body) };
 }

@@ -151,6 +151,12 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
       `${where}: "defaultEnvironment" is "${policy.defaultEnvironment}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
     );
   }
+  checkServices(policy, where);
+  return policy;
+}
+
+/** A service's environments must be environments of the policy. */
+function checkServices(policy: Policy, where: string): void {
   for (const [name, service] of Object.entries(policy.services)) {
     const unknown = (service.environments ?? []).find((env) => !Object.hasOwn(policy.environments, env));
     if (unknown !== undefined)
@@ -158,5 +164,4 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
         `${where}: "services.${name}.environments" names "${unknown}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
       );
   }
-  return policy;
 }
