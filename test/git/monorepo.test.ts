@@ -142,6 +142,32 @@ describe('services in a monorepo', () => {
     expect(result.diagnostics.find((d) => d.id === 'service-scope')?.message).toContain('2 commit(s)');
   });
 
+  it("imports tags as one service's deploys, once", async () => {
+    repo.git('tag', 'web/v1', c.web2 ?? '');
+    const args = ['ledger', 'import', '--service', 'web', '--tags', 'web/v*'];
+    expect((await cli(...args)).stdout).toContain('Imported 1 deploy(s) into production, service web');
+    expect((await cli(...args)).stdout).toContain(
+      'Imported 0 deploy(s) into production, service web; 1 already',
+    );
+    const run = await cli(
+      '--format',
+      'json',
+      'insights',
+      '--service',
+      'web',
+      '--since',
+      '2026-02-01',
+      '--now',
+      NOW,
+      '--offline',
+    );
+    expect(JSON.parse(run.stdout)).toMatchObject({ deploys: 3 });
+    const api = await runPlanJson(repo.dir, ['--service', 'api', '--offline'], { now: NOW });
+    expect(api.plan.range.from).toBe(c.api2);
+    const web = await runPlanJson(repo.dir, ['--service', 'web', '--offline'], { now: NOW });
+    expect(web.plan.range.from).toBe(c.web2);
+  });
+
   it('names an unknown service with a did-you-mean, and a service outside its environments (exit 2)', async () => {
     const typo = await cli('plan', '--service', 'apj', '--offline', '--now', NOW);
     expect(typo.code).toBe(2);
