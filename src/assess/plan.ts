@@ -410,6 +410,15 @@ export function assessPlan(input: PlanInput): Plan {
       commits: input.facts.commits.length,
       files: input.facts.diff.length,
       note: input.facts.base.note,
+      ...(input.facts.scope === undefined
+        ? {}
+        : {
+            service: {
+              name: input.facts.scope.service,
+              paths: input.facts.scope.paths,
+              outside: input.facts.scope.outside,
+            },
+          }),
     },
     zones: ctx.zones.map((touch) => ({
       name: touch.zone.name,

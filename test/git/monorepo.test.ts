@@ -27,7 +27,7 @@ riskZones:
 
 const NOW = '2026-03-20T21:00:00Z';
 let repo: TestRepo;
-const c: Record<string, string> = {};
+const c = {} as Record<'root' | 'api1' | 'web1' | 'api2' | 'web2', string>;
 
 async function cli(...args: string[]) {
   return runCli(['--repo', repo.dir, ...args]);
@@ -78,6 +78,8 @@ describe('services in a monorepo', () => {
     expect(api.plan.zones.map((z) => z.name)).toEqual(['api-db']);
     expect(web.plan.zones).toEqual([]);
     expect(api.plan.score).toBeGreaterThan(web.plan.score);
+    expect(api.plan.range.service).toEqual({ name: 'api', paths: ['packages/api/**'], outside: 2 });
+    expect(web.plan.range.service).toEqual({ name: 'web', paths: ['packages/web/**'], outside: 1 });
     expect(api.plan.diagnostics.map((d) => d.id)).toContain('service-scope');
     // Without --service the repository as a whole: no whole-repo deploy, so every commit from the root.
     const whole = await runPlanJson(repo.dir, ['--offline'], { now: NOW });
@@ -143,7 +145,7 @@ describe('services in a monorepo', () => {
   });
 
   it("imports tags as one service's deploys, once", async () => {
-    repo.git('tag', 'web/v1', c.web2 ?? '');
+    repo.git('tag', 'web/v1', c.web2);
     const args = ['ledger', 'import', '--service', 'web', '--tags', 'web/v*'];
     expect((await cli(...args)).stdout).toContain('Imported 1 deploy(s) into production, service web');
     expect((await cli(...args)).stdout).toContain(
