@@ -5,6 +5,8 @@ import { z } from 'zod';
  * the ledger, `insights` and `backtest` take `--service <name>` and then see only that service's
  * changes and deploys. The glob type comes from schema.ts (one definition of a policy glob).
  */
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
 export function servicesSchemaOf(glob: (what: string) => z.ZodType<string>) {
   const service = z
     .strictObject({
@@ -19,15 +21,17 @@ export function servicesSchemaOf(glob: (what: string) => z.ZodType<string>) {
     })
     .describe('One deployable service of a monorepo.');
   return z
-    .record(
-      z
-        .string()
-        .regex(
-          /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
-          'expected a service name of letters, digits, ".", "_" and "-"',
-        ),
-      service,
-    )
+    .record(z.string(), service)
+    .superRefine((services, ctx) => {
+      // Checked here, not as the record's key schema, so the message says what a name may hold.
+      for (const name of Object.keys(services))
+        if (!SERVICE_NAME.test(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `service name "${name}": expected letters, digits, ".", "_" and "-", starting with a letter or digit`,
+          });
+    })
     .default({})
     .describe('Services of a monorepo by name; `--service <name>` scopes a command to one.');
 }

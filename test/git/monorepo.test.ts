@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../src/ledger/record.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -183,5 +186,34 @@ describe('services in a monorepo', () => {
     const recordTypo = await cli('record', 'succeeded', '--service', 'wbe');
     expect(recordTypo.code).toBe(2);
     expect(recordTypo.stderr).toContain('Did you mean --service web?');
+  });
+
+  it('refuses a services section that is wrong, naming the key (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'da-services-policy-'));
+    const cases: Array<[string, RegExp]> = [
+      [
+        'services:\n  api:\n    path: ["a/**"]\n',
+        /unknown key "services\.api\.path"\. Did you mean "services\.api\.paths"\?/,
+      ],
+      ['services:\n  api:\n    paths: []\n', /services\.api\.paths/],
+      ['services:\n  "../api":\n    paths: ["a/**"]\n', /service name "\.\.\/api": expected letters, digits/],
+      ['services:\n  api:\n    paths: ["*a*a*a*a"]\n', /could take very long to match/],
+      [
+        'services:\n  api:\n    paths: ["a/**"]\n    environments: [prod]\n',
+        /"services\.api\.environments" names "prod"/,
+      ],
+    ];
+    try {
+      for (const [yaml, message] of cases) {
+        const file = join(dir, 'policy.yml');
+        writeFileSync(file, yaml);
+        const run = await runCli(['--repo', repo.dir, '--config', file, 'config', 'check']);
+        expect(run.code, yaml).toBe(2);
+        expect(run.stderr, yaml).toMatch(message);
+        expect(run.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
