@@ -201,6 +201,9 @@ afterAll(async () => {
 
 describe('ledger import', () => {
   it('imports tags matching the pattern at the tag date, once', async () => {
+    const dry = await importJson(['--env', 'production', '--tags', 'v*', '--dry-run']);
+    expect(dry.result.added).toHaveLength(3);
+    expect(await records()).toEqual([]);
     const first = await importJson(['--env', 'production', '--tags', 'v*']);
     expect(first.code).toBe(0);
     expect(first.result.added.map((r) => [r.imported?.id, r.type, r.sha, r.at])).toEqual([
