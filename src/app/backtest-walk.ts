@@ -10,6 +10,7 @@ import { LOG_FORMAT, parseLog } from '../collect/git-log.js';
 import { GitError } from '../errors.js';
 import type { Workspace } from './workspace.js';
 import type { Progress } from './ports.js';
+import { serviceCommit } from '../assess/service-scope.js';
 
 /** What one pass over the range found: the scored changes, and what labels them later. */
 export interface RangeWalk {
@@ -25,6 +26,8 @@ export interface RangeWalk {
   /** False when a partial clone lacks file contents, so no line counts were read. */
   linesKnown: boolean;
   diagnostics: BacktestResult['diagnostics'];
+  /** Commits of the range that touch none of the service's paths (with a service), not scored. */
+  outsideService: number;
 }
 
 function emptyWalk(): RangeWalk {
@@ -37,6 +40,7 @@ function emptyWalk(): RangeWalk {
     pendingReverts: [],
     linesKnown: true,
     diagnostics: [],
+    outsideService: 0,
   };
 }
 
@@ -90,6 +94,29 @@ export async function walkRange(
   tips: readonly string[],
   scorer: ChangeScorer,
   progress: Progress,
+  /** With a service: only changes to its paths are scored, as its plans see them. */
+  scope: { service: string | null; matcher: Parameters<typeof serviceCommit>[1] | null } = {
+    service: null,
+    matcher: null,
+  },
+): Promise<RangeWalk> {
+  const found = await walkAll(workspace, range, tips, scorer, progress, scope.matcher);
+  if (scope.service !== null && found.outsideService > 0)
+    found.diagnostics.push({
+      id: 'service-scope',
+      level: 'info',
+      message: `Service ${scope.service}: ${found.outsideService} commit(s) of the range touch none of its paths and are not scored.`,
+    });
+  return found;
+}
+
+async function walkAll(
+  workspace: Workspace,
+  range: { to: string; revs: string },
+  tips: readonly string[],
+  scorer: ChangeScorer,
+  progress: Progress,
+  inService: Parameters<typeof serviceCommit>[1] | null,
 ): Promise<RangeWalk> {
   const shallowBoundary = workspace.layout.isShallow
     ? new Set(
@@ -116,8 +143,13 @@ export async function walkRange(
     }
     const args = ['log', '-z', ...diffArgs, '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
     args.push('--end-of-options', range.revs, '--');
-    for await (const commit of parseLog(workspace.git.stream(args, '\0'))) {
-      scoreCommit(found, scorer, shallowBoundary, commit, matcher.observe(commit));
+    for await (const whole of parseLog(workspace.git.stream(args, '\0'))) {
+      const link = matcher.observe(whole);
+      const commit = inService === null || whole.parents.length > 1 ? whole : serviceCommit(whole, inService);
+      if (commit === null) {
+        found.outsideService += 1;
+        noteFix(found, whole);
+      } else scoreCommit(found, scorer, shallowBoundary, commit, link);
       progress.update(`Scoring the changes: ${found.changes.length}`);
     }
     return found;

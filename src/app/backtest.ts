@@ -20,6 +20,7 @@ import { changeModelOf } from '../assess/factors/model.js';
 import { RISK_PRIOR } from '../assess/risk-prior.js';
 import { effectiveWeights } from '../assess/context.js';
 import { deploysFrom } from '../assess/deploys.js';
+import { serviceFileMatcher } from '../assess/service-scope.js';
 import { resolveCommit } from '../collect/git-facts.js';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -27,11 +28,14 @@ import type { AppPorts, WorkspaceRequest } from './ports.js';
 import { labelFailures } from './backtest-labels.js';
 import { walkRange } from './backtest-walk.js';
 import { envBranch, mustResolve, parseRange } from './range.js';
+import { recordsOfService, serviceOf, servicePaths } from './services.js';
 import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
 
 export interface BacktestRequest extends WorkspaceRequest {
   range: string;
   env?: string | undefined;
+  /** A service of the policy (monorepos): only changes to its paths, only its ledger outcomes. */
+  service?: string | undefined;
 }
 
 export interface BacktestRun {
@@ -114,6 +118,24 @@ function changeRow(change: ScoredChange): BacktestResult['changeList'][number] {
   };
 }
 
+/** AUC and top-10% figures for any failure and each kind of label. */
+function byKindFigures(changes: readonly ScoredChange[], linesKnown: boolean): BacktestResult['byKind'] {
+  return {
+    any: kindFigures(changes, 'any', linesKnown),
+    revert: kindFigures(changes, 'revert', linesKnown),
+    hotfix: kindFigures(changes, 'hotfix', linesKnown),
+    ledger: kindFigures(changes, 'ledger', linesKnown),
+  };
+}
+
+/** Reverts and fixes made after the range's end still tell about changes in it: the branch tips, read first. */
+async function newerTips(workspace: Workspace, env: string, to: string): Promise<string[]> {
+  const { policy } = workspace.loaded;
+  const branch = await envBranch(workspace.git, (policy.environments[env] ?? DEFAULT_ENVIRONMENT).branch);
+  const head = await resolveCommit(workspace.git, 'HEAD');
+  return [...new Set([head ?? branch.sha, branch.sha])].filter((sha) => sha !== to);
+}
+
 /**
  * Scores every change of the range in one streaming `git log` (newest first, so each revert is seen
  * before the commit it reverts and labels it as it streams past), then adds history-so-far in time order.
@@ -132,19 +154,20 @@ export async function backtestRange(
   const { weights, source } = effectiveWeights(policy);
   const hotfixDays = policy.model.hotfixDays;
 
-  const envDeploys = deploysFrom(await ledgerRecords(workspace), env);
+  const service = serviceOf(workspace, backtestOptions.service, env);
+  const envDeploys = deploysFrom(recordsOfService(await ledgerRecords(workspace), service), env);
   const failedDeploys = envDeploys.filter((deploy) => deploy.outcome !== 'succeeded');
-  // Reverts and fixes made after the range's end still tell about changes in it: the branch tips are read first.
-  const branch = await envBranch(workspace.git, (policy.environments[env] ?? DEFAULT_ENVIRONMENT).branch);
-  const head = await resolveCommit(workspace.git, 'HEAD');
-  const tips = [...new Set([head ?? branch.sha, branch.sha])].filter((sha) => sha !== range.to);
-
+  const tips = await newerTips(workspace, env, range.to);
   const walking = await ports.progress(`Scoring the changes of ${spec}`);
-  const found = await walkRange(workspace, range, tips, new ChangeScorer(policy, weights), walking).finally(
-    () => {
-      walking.stop();
-    },
-  );
+  const found = await walkRange(workspace, range, tips, new ChangeScorer(policy, weights), walking, {
+    service,
+    matcher:
+      service === null
+        ? null
+        : serviceFileMatcher({ name: service, paths: servicePaths(workspace, service) }),
+  }).finally(() => {
+    walking.stop();
+  });
   const { changes, linesKnown, diagnostics } = found;
   const { labels, hotfix } = await labelFailures(ports, workspace, found, failedDeploys, hotfixDays);
   applyHistory(changes, weights.history);
@@ -161,12 +184,7 @@ export async function backtestRange(
   const thresholds = policy.thresholds;
   const grouped = await readDeployUnits(workspace.git, range, envDeploys, changes);
   const units = { kind: grouped.kind, groups: grouped.units, scored: scoreUnits(grouped.units, scoreModel) };
-  const byKind = {
-    any: kindFigures(changes, 'any', linesKnown),
-    revert: kindFigures(changes, 'revert', linesKnown),
-    hotfix: kindFigures(changes, 'hotfix', linesKnown),
-    ledger: kindFigures(changes, 'ledger', linesKnown),
-  };
+  const byKind = byKindFigures(changes, linesKnown);
   const result: BacktestResult = {
     schemaVersion: 'deployadvisor.backtest/1',
     tool: { name: 'deployadvisor', version: VERSION },

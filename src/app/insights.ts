@@ -12,11 +12,14 @@ import { parseNow, sinceOption } from './instants.js';
 import { pastDeploys } from './past-deploys.js';
 import type { AppPorts, Progress, WorkspaceRequest } from './ports.js';
 import { envBranch } from './range.js';
+import { recordsOfService, serviceOf } from './services.js';
 import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
 
 export interface InsightsRequest extends WorkspaceRequest {
   since: string;
   env?: string | undefined;
+  /** A service of the policy (monorepos): only its ledger records. */
+  service?: string | undefined;
   now?: string | undefined;
   offline?: boolean | undefined;
 }
@@ -74,7 +77,15 @@ export async function insightsOf(ports: AppPorts, insightsOptions: InsightsReque
     return await assembleInsights(
       ports,
       workspace,
-      { env, envPolicy, now, since, sinceIso, offline: insightsOptions.offline === true },
+      {
+        env,
+        envPolicy,
+        now,
+        since,
+        sinceIso,
+        offline: insightsOptions.offline === true,
+        service: insightsOptions.service,
+      },
       progress,
     );
   } finally {
@@ -93,13 +104,17 @@ async function assembleInsights(
     since: number;
     sinceIso: string;
     offline: boolean;
+    service: string | undefined;
   },
   progress: Progress,
 ): Promise<Insights> {
   const { env, envPolicy, now, since, sinceIso } = request;
   const { policy } = workspace.loaded;
   // As of `now`: ledger records and commits after it are not known yet (a --now in the past).
-  const records = (await ledgerRecords(workspace)).filter((record) => Date.parse(record.at) <= now);
+  const service = serviceOf(workspace, request.service, env);
+  const records = recordsOfService(await ledgerRecords(workspace), service).filter(
+    (record) => Date.parse(record.at) <= now,
+  );
   const deploys = deploysFrom(records, env);
   const branch = await envBranch(workspace.git, envPolicy.branch);
   // Git history is read only for the deploys in the window: the first one's base (the deploy before the
@@ -122,7 +137,7 @@ async function assembleInsights(
     diagnostics.push({
       id: 'no-deploys',
       level: 'warning',
-      message: `The ledger (${policy.ledger.ref}) has no deploys for ${env}, so the DORA keys and failure rates are empty.`,
+      message: `The ledger (${policy.ledger.ref}) has no deploys for ${env}${service === null ? '' : ` of service ${service}`}, so the DORA keys and failure rates are empty.`,
       remedy: `Record deploys with \`deployadvisor record succeeded --env ${env}\` (and failed / rolled-back), or backfill past ones with --at.`,
     });
   }

@@ -7,6 +7,7 @@ import { deploysFrom } from '../assess/deploys.js';
 import type { CommitFacts } from '../assess/facts.js';
 import type { HistoryCounts } from '../assess/factors/history.js';
 import { assessPlan } from '../assess/plan.js';
+import { scopeFacts } from '../assess/service-scope.js';
 import type { FailOn, Plan } from '../assess/plan-types.js';
 import type { SourceFacts } from '../assess/sources.js';
 import { readPriorChanges } from '../collect/change-profile.js';
@@ -21,6 +22,7 @@ import type { LedgerRecord, RecordBody } from '../ledger/record.js';
 import { VERSION } from '../version.js';
 import { parseNow } from './instants.js';
 import { pastDeploys } from './past-deploys.js';
+import { recordsOfService, serviceOf, servicePaths } from './services.js';
 import { NO_PROGRESS, type AppPorts, type WorkspaceRequest } from './ports.js';
 import { ledgerBaseOf } from './range.js';
 import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
@@ -31,6 +33,8 @@ const MAX_HISTORY_DEPLOYS = 300;
 export interface PlanRequest extends WorkspaceRequest {
   target: string;
   env?: string | undefined;
+  /** A service of the policy (monorepos): only its paths, its ledger records. */
+  service?: string | undefined;
   from?: string | undefined;
   now?: string | undefined;
   failOn: FailOn;
@@ -110,7 +114,14 @@ async function askSources(
 
 /** The plan's inputs digest: everything that decides the output, so equal digests mean equal plans. */
 async function inputsDigest(
-  parts: { env: string; targetSha: string; baseSha: string | null; policyBlob: string | null; now: number },
+  parts: {
+    env: string;
+    service: string | null;
+    targetSha: string;
+    baseSha: string | null;
+    policyBlob: string | null;
+    now: number;
+  },
   request: PlanRequest,
   repoRoot: string,
   read: { reports: ReadonlyArray<{ path: string }>; sources: SourceFacts[]; lastRecord: string | null },
@@ -137,6 +148,8 @@ async function inputsDigest(
         read.sources.map(({ latencyMs: _latency, ...said }) => said),
         // The history factor reads the ledger: a new record is a new input.
         read.lastRecord,
+        // Only when set, so plans without --service keep their digests.
+        ...(parts.service === null ? [] : [parts.service]),
       ]),
     )
     .digest('hex');
@@ -148,7 +161,7 @@ async function planRecord(
   workspace: Workspace,
   env: string,
   plan: Plan,
-  range: { target: string; base: string | null; now: number },
+  range: { target: string; base: string | null; now: number; service: string | null },
 ): Promise<RecordBody> {
   const { source } = workspace.loaded;
   const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -176,7 +189,40 @@ async function planRecord(
     },
     planId: null,
     reason: plan.overridden?.reason ?? null,
+    ...(range.service === null ? {} : { service: range.service }),
   };
+}
+
+/** The range's git facts, with the change profile read while git computes the log and the diff. */
+async function readRange(
+  ports: AppPorts,
+  workspace: Workspace,
+  request: PlanRequest,
+  env: string,
+  ledgerBase: Awaited<ReturnType<typeof ledgerBaseOf>>,
+): Promise<{ facts: Awaited<ReturnType<typeof collectGitFacts>>; prior: Promise<CommitFacts[]> }> {
+  const { git, layout } = workspace;
+  const progress = await ports.progress('Reading git history');
+  // The change profile needs only the base.
+  let prior: Promise<CommitFacts[]> = Promise.resolve([]);
+  try {
+    const facts = await collectGitFacts(git, {
+      target: request.target,
+      from: request.from,
+      env,
+      policy: workspace.loaded.policy,
+      layout,
+      ledgerBase,
+      onBase: (baseSha) => {
+        prior = readPriorChanges(git, layout.gitDir, baseSha);
+        // Awaited by the caller; this only keeps a failure while git runs from being reported as unhandled.
+        prior.catch(() => {});
+      },
+    });
+    return { facts, prior };
+  } finally {
+    progress.stop();
+  }
 }
 
 /** `plan`: collect git, coverage, sources and history; assess; the record to append when asked. */
@@ -191,29 +237,13 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
   const now = request.now === undefined ? ports.clock.now() : parseNow(request.now, policy.timezone);
 
   // The env's last successful deploy in the ledger is the base of the range (SPEC 3, rule 1).
-  const records = await ledgerRecords(workspace);
+  const service = serviceOf(workspace, request.service, env);
+  const records = recordsOfService(await ledgerRecords(workspace), service);
   const ledgerBase = await ledgerBaseOf(git, records, env);
-  const progress = await ports.progress('Reading git history');
-  let facts;
-  // The change profile needs only the base: it is read while git computes the log and the diff.
-  let prior: Promise<CommitFacts[]> = Promise.resolve([]);
-  try {
-    facts = await collectGitFacts(git, {
-      target: request.target,
-      from: request.from,
-      env,
-      policy,
-      layout,
-      ledgerBase,
-      onBase: (baseSha) => {
-        prior = readPriorChanges(git, layout.gitDir, baseSha);
-        // Awaited below; this only keeps a failure while git runs from being reported as unhandled.
-        prior.catch(() => {});
-      },
-    });
-  } finally {
-    progress.stop();
-  }
+  const read = await readRange(ports, workspace, request, env, ledgerBase);
+  let facts = read.facts;
+  const prior = read.prior;
+  if (service !== null) facts = scopeFacts(facts, { name: service, paths: servicePaths(workspace, service) });
   const { isLowRiskChange } = createClassifier(policy);
   // Coverage and sources run side by side; Promise.all so neither can leave a rejection unhandled.
   const [coverage, sources, history, priorChanges] = await Promise.all([
@@ -236,7 +266,7 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
     prior,
   ]);
   const digest = await inputsDigest(
-    { env, targetSha: facts.target.sha, baseSha: facts.base.sha, policyBlob: source.blobSha, now },
+    { env, service, targetSha: facts.target.sha, baseSha: facts.base.sha, policyBlob: source.blobSha, now },
     request,
     repoRoot,
     { reports: coverage.reports, sources, lastRecord: records.at(-1)?.id ?? null },
@@ -258,7 +288,12 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
     priorChanges,
   });
   const record = request.record
-    ? await planRecord(ports, workspace, env, plan, { target: facts.target.sha, base: facts.base.sha, now })
+    ? await planRecord(ports, workspace, env, plan, {
+        target: facts.target.sha,
+        base: facts.base.sha,
+        now,
+        service,
+      })
     : null;
   return { workspace, env, plan, record };
 }

@@ -7,6 +7,7 @@ import { lastSucceeded } from '../ledger/queries.js';
 import { DEPLOY_EVENTS, type DeployEvent, type LedgerRecord, type RecordBody } from '../ledger/record.js';
 import { appendRecord } from '../ledger/store.js';
 import { instantOption } from './instants.js';
+import { recordsOfService, serviceOf } from './services.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
 import { allLedgerRecords, environmentOf, openWorkspace, type Workspace } from './workspace.js';
 
@@ -16,6 +17,8 @@ export const MAX_FUTURE_SKEW_MINUTES = 5;
 export interface RecordRequest extends WorkspaceRequest {
   event: string;
   env?: string | undefined;
+  /** A service of the policy (monorepos): the record carries it. */
+  service?: string | undefined;
   sha?: string | undefined;
   reason?: string | undefined;
   plan?: string | undefined;
@@ -80,6 +83,7 @@ export async function recordEvent(ports: AppPorts, request: RecordRequest): Prom
     );
   }
   const env = environmentOf(workspace, request.env ?? corrected?.env);
+  const service = serviceOf(workspace, request.service ?? corrected?.service ?? undefined, env);
   const reason = request.reason?.trim() ?? corrected?.reason ?? undefined;
   if ((event === 'failed' || event === 'rolled-back') && (reason === undefined || reason === '')) {
     throw new UserError(
@@ -89,7 +93,7 @@ export async function recordEvent(ports: AppPorts, request: RecordRequest): Prom
   const target = request.sha ?? corrected?.sha ?? 'HEAD';
   const sha = await resolveCommit(workspace.git, target);
   if (sha === null) throw new UserError(`--sha ${target}: not a commit in this repository.`);
-  const records = inEffect(all).filter((record) => record.id !== corrected?.id);
+  const records = recordsOfService(inEffect(all), service).filter((record) => record.id !== corrected?.id);
   const clock = ports.clock.now();
   const at = parseAt(request.at, policy.timezone, clock) ?? (corrected === null ? null : corrected.at);
   const now = new Date(clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -111,6 +115,7 @@ export async function recordEvent(ports: AppPorts, request: RecordRequest): Prom
     planId,
     reason: reason === undefined || reason === '' ? null : reason,
     ...(corrected === null ? {} : { corrects: corrected.id }),
+    ...(service === null ? {} : { service }),
   };
   return { env, sha, record: await appendTo(workspace, body) };
 }

@@ -106,6 +106,8 @@ export interface GitFacts {
   diagnostics: Diagnostic[];
   /** Set when the target lacks commits that run now (absent: none, or what runs is not known). */
   dropped?: DroppedCommits;
+  /** Set for `--service`: the service, its paths, and how many commits of the range touch none of them. */
+  scope?: { service: string; paths: string[]; outside: number };
 }
 
 export const COVERAGE_FORMATS = [

@@ -33,6 +33,9 @@ export function summarise(
   switch (verdict) {
     case 'GO': {
       const { base, target } = input.facts;
+      const { scope, commits } = input.facts;
+      if (base.sha !== target.sha && scope !== undefined && commits.length === 0)
+        return `Nothing to deploy for service ${scope.service}: none of the ${scope.outside} commit(s) since ${base.sha === null ? 'the root' : short(base.sha)} touches its paths (${scope.paths.join(', ')}).`;
       if (base.sha !== target.sha) return `Score ${score}/100${why}; no gate fires. Safe to deploy now.`;
       return base.source === 'from'
         ? `Nothing to deploy: --from ${base.ref ?? ''} is the target itself (0 commits).`

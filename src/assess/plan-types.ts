@@ -159,6 +159,8 @@ export interface PlanRange {
   commits: number;
   files: number;
   note: string;
+  /** With `--service`: the service, its paths, and the commits of the range outside them (not counted). */
+  service?: { name: string; paths: string[]; outside: number };
 }
 
 export interface Plan {

@@ -146,6 +146,9 @@ function rangeSection(facts: PlanInput['facts']): Plan['range'] {
     commits: facts.commits.length,
     files: facts.diff.length,
     note: facts.base.note,
+    ...(facts.scope === undefined
+      ? {}
+      : { service: { name: facts.scope.service, paths: facts.scope.paths, outside: facts.scope.outside } }),
   };
 }
 

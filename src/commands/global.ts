@@ -54,6 +54,12 @@ export const RANGE_ARG: ArgSpec = {
   default: 'HEAD',
 };
 
+/** `--service <name>`: one service of a monorepo policy (its paths, its ledger records). */
+export const SERVICE_OPTION: OptionSpec = {
+  value: '<name>',
+  description: 'a service of the policy (monorepos): only its paths and its ledger records',
+};
+
 export const LABEL_ENV_OPTION: OptionSpec = {
   value: '<name>',
   description: 'environment whose ledger outcomes label changes (default: defaultEnvironment)',

@@ -2,11 +2,13 @@ import { EXIT } from '../errors.js';
 import { formatsOf } from '../render/formats.js';
 import { INSIGHTS_RENDERERS } from '../render/renderers.js';
 import { appPorts, renderAndEmit, workspaceOf } from './context.js';
+import { SERVICE_OPTION } from './global.js';
 import { defineCommand } from './spec.js';
 
 interface InsightsOptions {
   since: string;
   env?: string;
+  service?: string;
   now?: string;
   offline?: boolean;
 }
@@ -22,6 +24,7 @@ export const insightsCommand = defineCommand<object, InsightsOptions>({
       default: '90d',
     },
     env: { value: '<name>', description: 'environment (default: defaultEnvironment from the policy)' },
+    service: SERVICE_OPTION,
     now: { value: '<iso-8601>', description: 'end the window at this instant instead of the clock' },
     offline: { description: 'ask no CI source: main-branch health comes from reverts in git' },
   },

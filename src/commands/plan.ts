@@ -5,7 +5,7 @@ import { formatsOf } from '../render/formats.js';
 import { PLAN_RENDERERS } from '../render/renderers.js';
 import { cleanText } from '../render/safe-text.js';
 import { renderIn, workspaceOf } from './context.js';
-import { COVERAGE_OPTION, EXIT_HELP, FROM_OPTION } from './global.js';
+import { COVERAGE_OPTION, EXIT_HELP, FROM_OPTION, SERVICE_OPTION } from './global.js';
 import { emit, emitGithub } from './output.js';
 import { defineCommand, type CommandContext } from './spec.js';
 
@@ -15,6 +15,7 @@ interface PlanArgs {
 
 interface PlanOptions {
   env?: string;
+  service?: string;
   from?: string;
   now?: string;
   failOn: FailOn;
@@ -46,6 +47,7 @@ export const planCommand = defineCommand<PlanArgs, PlanOptions>({
       value: '<name>',
       description: 'environment (default: defaultEnvironment from the policy, else production)',
     },
+    service: SERVICE_OPTION,
     from: FROM_OPTION,
     now: { value: '<iso-8601>', description: 'evaluate at this instant instead of the clock' },
     failOn: {

@@ -1,6 +1,6 @@
 import { EXIT } from '../errors.js';
 import { appPorts, workspaceOf } from './context.js';
-import { TEXT_FORMATS } from './global.js';
+import { SERVICE_OPTION, TEXT_FORMATS } from './global.js';
 import { defineCommand } from './spec.js';
 
 interface RecordArgs {
@@ -9,6 +9,7 @@ interface RecordArgs {
 
 interface RecordOptions {
   env?: string;
+  service?: string;
   sha?: string;
   reason?: string;
   plan?: string;
@@ -22,6 +23,7 @@ export const recordCommand = defineCommand<RecordArgs, RecordOptions>({
   args: { event: { syntax: '<event>', description: 'started | succeeded | failed | rolled-back' } },
   options: {
     env: { value: '<name>', description: 'environment (default: defaultEnvironment)' },
+    service: SERVICE_OPTION,
     sha: {
       value: '<ref>',
       description: 'the deployed commit; for rolled-back, the one rolled back (default: HEAD)',

@@ -12,6 +12,7 @@ import {
   ledgerVerifyCommand,
   ledgerVoidCommand,
 } from './ledger.js';
+import { ledgerImportCommand } from './ledger-import.js';
 import { lineageCommand } from './lineage.js';
 import { mcpCommand } from './mcp.js';
 import { planCommand } from './plan.js';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   ledgerPushCommand,
   ledgerPullCommand,
   ledgerVoidCommand,
+  ledgerImportCommand,
   insightsCommand,
   backtestCommand,
   calibrateCommand,
@@ -48,6 +50,6 @@ export const COMMANDS: readonly AnyCommand[] = [
 
 /** The commands that only group others (`ledger list`, `config check`), with their help. */
 export const GROUPS: Readonly<Record<string, string>> = {
-  ledger: 'the deploy ledger kept in git: list, verify, push, pull, export, void',
+  ledger: 'the deploy ledger kept in git: list, verify, push, pull, export, import, void',
   config: 'validate, print or describe the policy',
 };

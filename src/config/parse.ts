@@ -151,5 +151,17 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
       `${where}: "defaultEnvironment" is "${policy.defaultEnvironment}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
     );
   }
+  checkServices(policy, where);
   return policy;
+}
+
+/** A service's environments must be environments of the policy. */
+function checkServices(policy: Policy, where: string): void {
+  for (const [name, service] of Object.entries(policy.services)) {
+    const unknown = (service.environments ?? []).find((env) => !Object.hasOwn(policy.environments, env));
+    if (unknown !== undefined)
+      throw new ConfigError(
+        `${where}: "services.${name}.environments" names "${unknown}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
+      );
+  }
 }

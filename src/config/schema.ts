@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FACTOR_IDS, modelSchema } from './model-schema.js';
 import { glob, regex } from './pattern-schema.js';
+import { servicesSchemaOf } from './services-schema.js';
 import { sourcesSchema } from './sources-schema.js';
 import { freezeSchema, timeZone, windowSchema } from './time-schema.js';
 import { verifySchema } from './verify-schema.js';
@@ -138,6 +139,7 @@ export const policySchema = z
       .record(z.string().min(1), environmentSchema)
       .default({ production: DEFAULT_ENVIRONMENT })
       .describe('Deploy targets by name.'),
+    services: servicesSchemaOf(glob),
     riskZones: z.array(riskZoneSchema).default([]).describe('Risky parts of the code base.'),
     lowRiskPaths: z
       .array(glob('A glob (picomatch).'))

@@ -13,6 +13,9 @@ export const RECORD_TYPES = [
 export type RecordType = (typeof RECORD_TYPES)[number];
 export const DEPLOY_EVENTS = ['started', 'succeeded', 'failed', 'rolled-back'] as const;
 export type DeployEvent = (typeof DEPLOY_EVENTS)[number];
+/** Where `ledger import` found a past deploy. */
+export const IMPORT_SOURCES = ['tag', 'github-deployment', 'github-release', 'gitlab-deployment'] as const;
+export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
 const sha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'expected a full commit id');
 
@@ -107,6 +110,13 @@ export const recordSchema = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{32}$/)
     .optional(),
+  /** The policy's service (monorepos) the record is about; absent: the repository as a whole. */
+  service: z.string().min(1).optional(),
+  /**
+   * Set by `ledger import`: where the deploy was found and its id there (tag name, deployment or
+   * release id), the key that makes a second import add nothing.
+   */
+  imported: z.strictObject({ source: z.enum(IMPORT_SOURCES), id: z.string().min(1) }).optional(),
 });
 export type LedgerRecord = z.infer<typeof recordSchema>;
 export type RecordBody = Omit<LedgerRecord, 'id' | 'seq' | 'prev'>;
