@@ -32,6 +32,8 @@ export interface PolicyIssue {
   col?: number;
   /** What is wrong, without the location. */
   message: string;
+  /** Absent: an error. A warning does not fail the command, but is annotated like an error. */
+  level?: 'error' | 'warning';
   hint?: string;
 }
 

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, UserError } from './errors.js';
+import { ConfigError, EXIT, UserError } from './errors.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
 import { EXIT_HELP, GLOBAL_OPTIONS, type GlobalOptions } from './commands/global.js';
@@ -113,6 +113,35 @@ function guardedIo(io: Io): Io {
   };
 }
 
+/** A GitHub Actions job, or output asked for as one. */
+function inGithubJob(program: Command, io: Io): boolean {
+  return io.env.GITHUB_ACTIONS === 'true' || program.opts<Partial<GlobalOptions>>().format === 'github';
+}
+
+/**
+ * In a GitHub job a policy error is an annotation on its line and a step-summary section, so the
+ * run's page shows it where people look, not only in the log.
+ */
+async function annotatePolicyError(io: Io, error: ConfigError): Promise<void> {
+  const { policyAnnotations, policySummary } = await import('./render/github-commands.js');
+  io.stdout(policyAnnotations(error.issues), { workflowCommands: true });
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile === undefined || summaryFile === '') return;
+  const { writeUserFile } = await import('./app/user-file.js');
+  const { resolve } = await import('node:path');
+  try {
+    await writeUserFile(
+      'GITHUB_STEP_SUMMARY',
+      resolve(io.cwd, summaryFile),
+      guardOutput(policySummary(error.issues)),
+      'a',
+    );
+  } catch (failure) {
+    if (!(failure instanceof UserError)) throw failure;
+    io.stderr(`deployadvisor: ${failure.message}\n`);
+  }
+}
+
 /** Runs the CLI and returns the exit code; never throws for user mistakes. */
 export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
   const io = guardedIo(rawIo);
@@ -138,6 +167,8 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     if (error instanceof UserError) {
       io.stderr(`deployadvisor: ${error.message}\n`);
       if (error.hint !== undefined) io.stderr(`  ${error.hint}\n`);
+      if (error instanceof ConfigError && error.issues.length > 0 && inGithubJob(program, io))
+        await annotatePolicyError(io, error);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);

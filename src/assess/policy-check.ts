@@ -125,7 +125,7 @@ function unmatched(
       {
         level: 'warning' as const,
         path: [...at, i],
-        message: `${what} glob "${glob}" matches no tracked file.`,
+        message: `${what} "${glob}" matches no tracked file.`,
         ...(suggestion === null ? {} : { hint: `Did you mean "${suggestion}"?` }),
       },
     ];
@@ -139,10 +139,10 @@ export function unmatchedGlobs(
   written: (path: Array<string | number>) => boolean,
 ): PolicyFinding[] {
   const zones = policy.riskZones.flatMap((zone, i) =>
-    unmatched(zone.paths, ['riskZones', i, 'paths'], `riskZones "${zone.name}"`, tracked),
+    unmatched(zone.paths, ['riskZones', i, 'paths'], `zone "${zone.name}": glob`, tracked),
   );
   const migrations = written(['migrations', 'paths'])
-    ? unmatched(policy.migrations.paths, ['migrations', 'paths'], 'migrations.paths', tracked)
+    ? unmatched(policy.migrations.paths, ['migrations', 'paths'], 'glob', tracked)
     : [];
   return [...zones, ...migrations];
 }

@@ -9,6 +9,8 @@ import { MAX_POLICY_BYTES, POLICY_FILE_NAMES, type PolicySource } from './source
 export interface LoadedPolicy {
   policy: Policy;
   source: PolicySource;
+  /** The policy text as read (absent for the embedded defaults), for locating findings in it. */
+  text?: string;
 }
 
 export interface LoadPolicyOptions {
@@ -74,7 +76,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
         blobSha: probe.stdout.trim(),
       };
       const { parsePolicy } = await parser();
-      return { policy: parsePolicy(text, source), source };
+      return { policy: parsePolicy(text, source), source, text };
     }
     if (options.defaultsWhenAbsentAtRef === true) {
       return {
@@ -125,7 +127,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
     const text = await readFile(file, 'utf8');
     const policy = parsePolicy(text, source);
     source.blobSha = await blobIdOf(options.git, text);
-    return { policy, source };
+    return { policy, source, text };
   }
   return {
     policy: policySchema.parse({}),

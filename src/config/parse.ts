@@ -3,14 +3,7 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type PolicyIssue } from '../errors.js';
-import {
-  describeIssue,
-  dotted,
-  inLineOrder,
-  locatedText,
-  positionIn,
-  type KeyPath,
-} from './policy-issues.js';
+import { describeIssue, dotted, policyError, positionIn, type KeyPath } from './policy-issues.js';
 import { MAX_POLICY_BYTES, type PolicySource } from './source.js';
 import { policySchema, type Policy } from './schema.js';
 
@@ -21,15 +14,8 @@ function describe(source: PolicySource): string {
   return source.ref === null ? (source.path ?? 'policy') : `${source.ref}:${source.path ?? ''}`;
 }
 
-/** Throws the problems as one ConfigError, in line order: the first leads, the rest follow it. */
 function refuse(found: PolicyIssue[]): never {
-  const issues = inLineOrder(found);
-  const [head, ...rest] = issues;
-  if (head === undefined) throw new ConfigError('invalid policy.');
-  const more = rest
-    .map((issue) => `\n  ${locatedText(issue)}${issue.hint === undefined ? '' : ` ${issue.hint}`}`)
-    .join('');
-  throw new ConfigError(`${locatedText(head)}${more}`, head.hint, issues);
+  throw policyError(found);
 }
 
 /** A problem at a key path that the schema cannot see (it spans keys), located like the schema's. */

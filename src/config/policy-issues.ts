@@ -1,7 +1,7 @@
 // Policy problems in plain words, each at a line of the file: zod's own wording never reaches the user.
 import { isMap, isPair, isScalar, type Document, type LineCounter } from 'yaml';
 import type { z } from 'zod';
-import type { PolicyIssue } from '../errors.js';
+import { ConfigError, type PolicyIssue } from '../errors.js';
 import { policySchema } from './schema.js';
 import { suggestKey, validKeysAt } from './suggest.js';
 
@@ -135,7 +135,7 @@ export function describeIssue(
 /** "file:line:col: message", or "file: message" where no line is known. */
 export function locatedText(issue: PolicyIssue): string {
   const at = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.col ?? 1}`;
-  return `${at}: ${issue.message}`;
+  return `${at}: ${issue.level === 'warning' ? 'warning: ' : ''}${issue.message}`;
 }
 
 /** Problems in line order (those without a line last), so the file reads top to bottom. */
@@ -143,4 +143,22 @@ export function inLineOrder(issues: readonly PolicyIssue[]): PolicyIssue[] {
   return [...issues].sort(
     (a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.col ?? 0) - (b.col ?? 0),
   );
+}
+
+/**
+ * One ConfigError for several problems: errors first in line order, the first leading, then warnings,
+ * each on its own line with its hint.
+ */
+export function policyError(found: readonly PolicyIssue[]): ConfigError {
+  const ordered = inLineOrder(found);
+  const issues = [
+    ...ordered.filter((issue) => issue.level !== 'warning'),
+    ...ordered.filter((issue) => issue.level === 'warning'),
+  ];
+  const [head, ...rest] = issues;
+  if (head === undefined) return new ConfigError('invalid policy.');
+  const more = rest
+    .map((issue) => `\n  ${locatedText(issue)}${issue.hint === undefined ? '' : ` ${issue.hint}`}`)
+    .join('');
+  return new ConfigError(`${locatedText(head)}${more}`, head.hint, issues);
 }

@@ -1,13 +1,6 @@
 import type { Plan } from '../assess/plan-types.js';
+import { escapeData, escapeProperty } from './github-commands.js';
 import { renderMarkdown } from './plan-markdown.js';
-
-/** GitHub workflow-command escaping for the message and for properties. */
-export function escapeData(text: string): string {
-  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-}
-export function escapeProperty(text: string): string {
-  return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
-}
 
 export interface GithubOutput {
   /** Workflow commands for the log (annotations). */
