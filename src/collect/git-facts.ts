@@ -155,10 +155,13 @@ async function findBase(
     });
   }
   const ledgerBase = ledger?.present === true ? ledger : undefined;
+  // What deployedRef says is read either way (it tells what runs), but that it matches nothing is
+  // news only when it was to supply the base: not after --from or the ledger did.
+  const refDiagnostics: Diagnostic[] = [];
   const deployed =
     envPolicy?.deployedRef === undefined
       ? null
-      : await deployedRefBase(git, envPolicy.deployedRef, diagnostics);
+      : await deployedRefBase(git, envPolicy.deployedRef, refDiagnostics);
 
   if (request.from !== undefined) {
     const sha = await resolveCommit(git, request.from);
@@ -179,6 +182,7 @@ async function findBase(
       deployedSha: ledgerBase.sha,
     };
   }
+  diagnostics.push(...refDiagnostics);
   if (deployed !== null) {
     return {
       base: {

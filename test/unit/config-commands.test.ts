@@ -93,6 +93,12 @@ describe('init', () => {
     expect(written).toContain('paths: ["db/migrate/**"]');
     expect(written).toContain('Coverage reports seen: coverage/lcov.info');
     expect(written).toMatch(/^# /m);
+    // The header points at commands every user has, not at files of this project's repository.
+    expect(written).not.toContain('.deployadvisor.example.yml');
+    expect(written).not.toContain('docs/');
+    expect(written.split('\n').slice(0, 2).join('\n')).toContain(
+      '`deployadvisor config schema` describes every key',
+    );
     expect((await runCli(['--repo', repo.dir, 'config', 'check'], { cwd: repo.dir })).code).toBe(0);
 
     const again = await runCli(['--repo', repo.dir, 'init'], { cwd: repo.dir });
