@@ -122,7 +122,10 @@ describe('init', () => {
   it('--policy-ref reads the policy from a git ref, not the working tree', async () => {
     const repo = makeRepo();
     repos.push(repo);
-    repo.write('.deployadvisor.yml', 'thresholds: { waitAt: 10, blockAt: 20 }\n');
+    repo.write(
+      '.deployadvisor.yml',
+      'thresholds: { waitAt: 10, blockAt: 20 }\nwindows: { preferred: [{ days: mon-fri, from: "18:00", to: "20:00" }] }\n',
+    );
     repo.commit('strict policy');
     repo.git('branch', 'base');
     repo.write('.deployadvisor.yml', 'thresholds: { waitAt: 99, blockAt: 100 }\n');
