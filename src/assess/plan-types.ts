@@ -102,6 +102,8 @@ export interface Timing {
     latestStart: string | null;
     open: boolean;
   } | null;
+  /** Why no window opens within horizonDays (the windows and freezes that block it); null when one does. */
+  noWindow: string | null;
   horizonDays: number;
 }
 
