@@ -1,10 +1,11 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type HelpContext } from 'commander';
 import { ConfigError, EXIT, UserError } from './errors.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
 import { EXIT_HELP, GLOBAL_OPTIONS, type GlobalOptions } from './commands/global.js';
 import type { ArgSpec, OptionSpec } from './commands/option-table.js';
 import type { AnyCommand } from './commands/spec.js';
+import { examplesHelp } from './commands/examples.js';
 import { COMMANDS, GROUPS } from './commands/table.js';
 import { guardOutput } from './render/safe-text.js';
 
@@ -55,11 +56,29 @@ function commandAt(program: Command, path: readonly string[]): Command {
   return parent.command(path.at(-1) ?? '');
 }
 
+/**
+ * Help asked for by giving no command (`deployadvisor`, `deployadvisor ledger`) is what the user asked
+ * for, not an error: it goes to stdout with exit 0, as `--help` does. Subcommands are of this class too.
+ */
+class HelpfulCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new HelpfulCommand(name);
+  }
+  override help(context?: HelpContext): never;
+  override help(cb: (str: string) => string): never;
+  override help(arg?: HelpContext | ((str: string) => string)): never {
+    if (typeof arg === 'function') return super.help(arg);
+    return super.help(arg?.error === true ? { error: false } : arg);
+  }
+}
+
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
-  const program = new Command('deployadvisor')
+  const program = new HelpfulCommand('deployadvisor')
     .description('An explainable deploy advisor: GO / WAIT / BLOCK / INCONCLUSIVE, with the evidence.')
     .version(VERSION, '-V, --version');
   addOptions(program, GLOBAL_OPTIONS);
+  // Each command's --help lists the global options too: they work after the command's name as well.
+  program.configureHelp({ showGlobalOptions: true });
   program
     .addHelpText('after', EXIT_HELP)
     .showHelpAfterError('(run with --help for usage)')
@@ -78,6 +97,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     addArguments(command, spec.args);
     addOptions(command, spec.options);
     if (spec.helpAfter !== undefined) command.addHelpText('after', spec.helpAfter);
+    command.addHelpText('after', examplesHelp(spec.path));
     command.action(async (...params: unknown[]) => {
       const names = Object.keys(spec.args);
       const request: Record<string, unknown> = { ...command.opts() };
