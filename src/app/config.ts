@@ -8,7 +8,7 @@ import { openWorkspace } from './workspace.js';
 
 /** `config check|print`: the policy as loaded (validated; defaults filled in). */
 export async function loadedPolicy(ports: AppPorts, request: WorkspaceRequest): Promise<LoadedPolicy> {
-  return (await openWorkspace(ports, request)).loaded;
+  return (await openWorkspace(ports, request, { history: false })).loaded;
 }
 
 /** What `config check` found: the policy, and the warnings that do not stop it. */
@@ -23,7 +23,7 @@ export interface PolicyCheck {
  * every problem, warnings included, in line order.
  */
 export async function checkPolicy(ports: AppPorts, request: WorkspaceRequest): Promise<PolicyCheck> {
-  const { loaded, git } = await openWorkspace(ports, request);
+  const { loaded, git } = await openWorkspace(ports, request, { history: false });
   const text = loaded.text;
   if (loaded.source.kind === 'defaults' || text === undefined) return { loaded, warnings: [] };
   const { policyLocator } = await import('../config/parse.js');

@@ -68,6 +68,13 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
         okExitCodes: [0, 1, 128],
       });
       if (probe.exitCode !== 0) continue;
+      const kind = (await options.git.run(['cat-file', '-t', probe.stdout.trim()])).stdout.trim();
+      if (kind !== 'blob') {
+        throw new ConfigError(
+          `--policy-ref ${options.policyRef}: ${name} is a ${kind === 'tree' ? 'directory' : kind} at that ref, not a policy file.`,
+          'Point --config at the policy file itself, for example .deployadvisor.yml.',
+        );
+      }
       const text = (await options.git.run(['cat-file', 'blob', probe.stdout.trim()])).stdout;
       const source: PolicySource = {
         kind: 'ref',
