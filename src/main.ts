@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option, type HelpContext } from 'commander';
 import { ConfigError, EXIT, UserError } from './errors.js';
 import type { Io } from './io.js';
@@ -67,8 +68,9 @@ class HelpfulCommand extends Command {
   override help(context?: HelpContext): never;
   override help(cb: (str: string) => string): never;
   override help(arg?: HelpContext | ((str: string) => string)): never {
-    if (typeof arg === 'function') return super.help(arg);
-    return super.help(arg?.error === true ? { error: false } : arg);
+    // This CLI never passes the (deprecated) callback form.
+    const context = typeof arg === 'object' ? arg : undefined;
+    return super.help(context?.error === true ? { error: false } : context);
   }
 }
 
@@ -148,7 +150,6 @@ async function annotatePolicyError(io: Io, error: ConfigError): Promise<void> {
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile === undefined || summaryFile === '') return;
   const { writeUserFile } = await import('./app/user-file.js');
-  const { resolve } = await import('node:path');
   try {
     await writeUserFile(
       'GITHUB_STEP_SUMMARY',

@@ -22,6 +22,22 @@ export const INIT_WINDOWS = {
   staffed: '{ days: mon-fri, from: "08:00", to: "19:00" }',
 } as const;
 
+/** The windows section, with why it leaves every score below blockAt a time to ship. */
+function windowLines(): string[] {
+  return [
+    '# Every score below blockAt can ship within a week (`config check` holds the file to that):',
+    '#   scores 0-29 (below riskyAt): any time outside the avoid window;',
+    '#   scores 30-49 (riskyAt): staffed hours outside peak, weekdays 08:00-09:00 and 17:00-19:00;',
+    '#   scores 50-74 (waitAt): also inside a preferred window, Mon-Thu 17:00-19:00: after peak, while',
+    '#   people are still there. A preferred window inside peak would leave those scores no time at all.',
+    'windows:',
+    `  peak: [${INIT_WINDOWS.peak}]      # risky changes wait out peak traffic`,
+    `  preferred: [${INIT_WINDOWS.preferred}] # scores from waitAt ship only in these`,
+    `  avoid: [${INIT_WINDOWS.avoid}]`,
+    `  staffed: [${INIT_WINDOWS.staffed}]`,
+  ];
+}
+
 /** The commented policy init writes. It always parses; a test holds it to that. */
 export function renderInitPolicy(found: Detected, timezone: string): string {
   const lines: string[] = [];
@@ -66,16 +82,7 @@ export function renderInitPolicy(found: Detected, timezone: string): string {
   }
   lines.push(
     '',
-    '# Every score below blockAt can ship within a week (`config check` holds the file to that):',
-    '#   scores 0-29 (below riskyAt): any time outside the avoid window;',
-    '#   scores 30-49 (riskyAt): staffed hours outside peak, weekdays 08:00-09:00 and 17:00-19:00;',
-    '#   scores 50-74 (waitAt): also inside a preferred window, Mon-Thu 17:00-19:00: after peak, while',
-    '#   people are still there. A preferred window inside peak would leave those scores no time at all.',
-    'windows:',
-    `  peak: [${INIT_WINDOWS.peak}]      # risky changes wait out peak traffic`,
-    `  preferred: [${INIT_WINDOWS.preferred}] # scores from waitAt ship only in these`,
-    `  avoid: [${INIT_WINDOWS.avoid}]`,
-    `  staffed: [${INIT_WINDOWS.staffed}]`,
+    ...windowLines(),
     '  freezes: []   # - { name: holiday, from: 2026-12-20, to: 2027-01-02, level: block, reason: "Holiday freeze" }',
     '',
     'thresholds: { waitAt: 50, blockAt: 75, riskyAt: 30, hardGates: [] }',

@@ -1,7 +1,6 @@
 // Policy text to a validated Policy. Kept apart from load.ts, which imports this module only when
 // there is policy text to parse: yaml takes tens of milliseconds to import.
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
 import { ConfigError, type PolicyIssue } from '../errors.js';
 import { describeIssue, dotted, policyError, positionIn, type KeyPath } from './policy-issues.js';
 import { MAX_POLICY_BYTES, type PolicySource } from './source.js';
@@ -46,6 +45,50 @@ function protoKeyPath(value: unknown, path: Array<string | number>): Array<strin
     if (found !== null) return found;
   }
   return null;
+}
+
+/** Problems the schema cannot see because they span keys: thresholds out of order, unknown default, duplicate zones. */
+function crossKeyIssues(policy: Policy, doc: Document, lines: LineCounter, where: string): PolicyIssue[] {
+  const found: PolicyIssue[] = [];
+  if (policy.thresholds.waitAt > policy.thresholds.blockAt) {
+    found.push(
+      issueAt(
+        doc,
+        lines,
+        where,
+        ['thresholds', 'waitAt'],
+        `"thresholds.waitAt" (${policy.thresholds.waitAt}) must not be above "thresholds.blockAt" (${policy.thresholds.blockAt}).`,
+      ),
+    );
+  }
+  if (!Object.hasOwn(policy.environments, policy.defaultEnvironment)) {
+    found.push(
+      issueAt(
+        doc,
+        lines,
+        where,
+        ['defaultEnvironment'],
+        `"defaultEnvironment" is "${policy.defaultEnvironment}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
+      ),
+    );
+  }
+  // Zones are reported, gated and learnt from by name: two of one name would merge in every count.
+  const firstOf = new Map<string, number>();
+  policy.riskZones.forEach((zone, i) => {
+    const first = firstOf.get(zone.name);
+    if (first === undefined) firstOf.set(zone.name, i);
+    else
+      found.push(
+        issueAt(
+          doc,
+          lines,
+          where,
+          ['riskZones', i, 'name'],
+          `"riskZones[${i}].name": "${zone.name}" is already the name of riskZones[${first}]; zone names must be unique.`,
+        ),
+      );
+  });
+  return found;
 }
 
 /** Parses and validates policy text; every failure is a ConfigError naming file, line and key. */
@@ -109,45 +152,7 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
   const result = policySchema.safeParse(data);
   if (!result.success) refuse(result.error.issues.map((issue) => describeIssue(issue, doc, lines, where)));
   const policy = result.data;
-  const found: PolicyIssue[] = [];
-  if (policy.thresholds.waitAt > policy.thresholds.blockAt) {
-    found.push(
-      issueAt(
-        doc,
-        lines,
-        where,
-        ['thresholds', 'waitAt'],
-        `"thresholds.waitAt" (${policy.thresholds.waitAt}) must not be above "thresholds.blockAt" (${policy.thresholds.blockAt}).`,
-      ),
-    );
-  }
-  if (!Object.hasOwn(policy.environments, policy.defaultEnvironment)) {
-    found.push(
-      issueAt(
-        doc,
-        lines,
-        where,
-        ['defaultEnvironment'],
-        `"defaultEnvironment" is "${policy.defaultEnvironment}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
-      ),
-    );
-  }
-  // Zones are reported, gated and learnt from by name: two of one name would merge in every count.
-  const firstOf = new Map<string, number>();
-  policy.riskZones.forEach((zone, i) => {
-    const first = firstOf.get(zone.name);
-    if (first === undefined) firstOf.set(zone.name, i);
-    else
-      found.push(
-        issueAt(
-          doc,
-          lines,
-          where,
-          ['riskZones', i, 'name'],
-          `"riskZones[${i}].name": "${zone.name}" is already the name of riskZones[${first}]; zone names must be unique.`,
-        ),
-      );
-  });
+  const found = crossKeyIssues(policy, doc, lines, where);
   if (found.length > 0) refuse(found);
   return policy;
 }

@@ -52,7 +52,7 @@ function nounOf(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string "${value}"`;
-  return String(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : 'another kind of value';
 }
 
 const shown = (value: unknown) => (typeof value === 'string' ? `"${value}"` : String(value));
