@@ -146,7 +146,12 @@ function inGithubJob(program: Command, io: Io): boolean {
  */
 async function annotatePolicyError(io: Io, error: ConfigError): Promise<void> {
   const { policyAnnotations, policySummary } = await import('./render/github-commands.js');
-  io.stdout(policyAnnotations(error.issues), { workflowCommands: true });
+  // An error about the file as a whole (not found, empty, too large) has no line: the message stands alone.
+  const issues =
+    error.issues.length > 0
+      ? error.issues
+      : [{ file: '', message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) }];
+  io.stdout(policyAnnotations(issues), { workflowCommands: true });
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (summaryFile === undefined || summaryFile === '') return;
   const { writeUserFile } = await import('./app/user-file.js');
@@ -154,7 +159,7 @@ async function annotatePolicyError(io: Io, error: ConfigError): Promise<void> {
     await writeUserFile(
       'GITHUB_STEP_SUMMARY',
       resolve(io.cwd, summaryFile),
-      guardOutput(policySummary(error.issues)),
+      guardOutput(policySummary(issues)),
       'a',
     );
   } catch (failure) {
@@ -188,8 +193,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     if (error instanceof UserError) {
       io.stderr(`deployadvisor: ${error.message}\n`);
       if (error.hint !== undefined) io.stderr(`  ${error.hint}\n`);
-      if (error instanceof ConfigError && error.issues.length > 0 && inGithubJob(program, io))
-        await annotatePolicyError(io, error);
+      if (error instanceof ConfigError && inGithubJob(program, io)) await annotatePolicyError(io, error);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);

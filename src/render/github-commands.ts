@@ -46,7 +46,7 @@ export function policyAnnotations(issues: readonly PolicyIssue[]): string {
       annotation(
         issue.level === 'warning' ? 'warning' : 'error',
         {
-          file: repoPath(issue.file),
+          file: issue.file === '' ? undefined : repoPath(issue.file),
           line: issue.line,
           col: issue.col,
           title: `deployadvisor: policy ${issue.level === 'warning' ? 'warning' : 'error'}`,
@@ -63,8 +63,9 @@ export function policySummary(issues: readonly PolicyIssue[]): string {
   const errors = issues.filter((issue) => issue.level !== 'warning').length;
   const rows = issues.map((issue) => {
     const at = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.col ?? 1}`;
+    const where = at === '' ? '' : ` at ${mdCode(at)}`;
     const text = `${issue.message}${issue.hint === undefined ? '' : ` ${issue.hint}`}`;
-    return `- ${issue.level === 'warning' ? 'warning' : 'error'} at ${mdCode(at)}: ${mdInline(text)}`;
+    return `- ${issue.level === 'warning' ? 'warning' : 'error'}${where}: ${mdInline(text)}`;
   });
   const head =
     errors > 0

@@ -87,6 +87,16 @@ describe('--format github in an Actions job', () => {
     );
   });
 
+  it('a policy error with no line (a missing --config file) is still an annotation and a summary line', async () => {
+    const summary = join(repo.dir, 'missing.md');
+    const result = await job(['--config', 'nope.yml', 'plan'], summary);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(
+      /^::error title=deployadvisor%3A policy error::--config nope\.yml: file not found \(.*\)\. Check the path/,
+    );
+    expect(readFileSync(summary, 'utf8')).toContain('- error: --config nope.yml: file not found');
+  });
+
   it('outside GitHub, the same policy error is only the message on stderr', async () => {
     const result = await runCli(['--repo', repo.dir, '--config', 'broken.yml', 'plan'], { cwd: repo.dir });
     expect(result.code).toBe(2);
