@@ -112,6 +112,8 @@ export interface RollbackMigration {
   reversible: boolean;
   down: string | null;
   reason: string;
+  /** Line of the statement that makes it irreversible, when one is known (for annotations). */
+  line?: number;
 }
 
 export interface Rollback {

@@ -54,7 +54,11 @@ export function renderGithub(plan: Plan): GithubOutput {
   }
   for (const migration of plan.rollback.migrations.filter((m) => !m.reversible)) {
     lines.push(
-      annotation('error', { file: migration.path, title: 'Irreversible migration' }, migration.reason),
+      annotation(
+        'error',
+        { file: migration.path, line: migration.line, title: 'Irreversible migration' },
+        migration.reason,
+      ),
     );
   }
   // A wait gate is an error when it is what fails the job (a WAIT under --fail-on wait).

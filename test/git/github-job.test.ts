@@ -71,6 +71,19 @@ describe('--format github in an Actions job', () => {
     );
   });
 
+  it('an irreversible migration is annotated at the line of the statement that makes it so', async () => {
+    repo.write('db/migrations/002_drop.sql', '-- drop the old table\nDROP TABLE users;\n');
+    const withMigration = repo.commit('drop users');
+    const result = await job(
+      ['plan', withMigration, '--from', base, '--now', PEAK, '--offline'],
+      join(repo.dir, 'migration.md'),
+    );
+    expect(result.stdout.split('\n')).toContain(
+      '::error file=db/migrations/002_drop.sql,line=2,title=Irreversible migration::DROP TABLE: data it removes or converts cannot be restored by a down step',
+    );
+    repo.git('reset', '-q', '--hard', target);
+  });
+
   it('a policy error is an annotation at its line and column, and a step-summary section', async () => {
     const broken = join(repo.dir, 'broken.yml');
     const summary = join(repo.dir, 'error.md');
