@@ -110,7 +110,16 @@ export async function repoDirectory(
  * own "HEAD is not a commit" or an empty answer.
  */
 async function requireCommits(git: GitRunner, dir: string): Promise<void> {
-  const { stdout } = await git.run(['rev-list', '-n', '1', '--all'], { okExitCodes: [0, 128] });
+  // HEAD is a commit in every repository but a new one; only then are branches and tags looked at
+  // (never the ledger's ref, which may be the very thing a command is about to report as corrupt).
+  const head = await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
+    okExitCodes: [0, 1, 128],
+  });
+  if (head.exitCode === 0) return;
+  const { stdout } = await git.run(
+    ['for-each-ref', '--count=1', '--format=%(objectname)', 'refs/heads', 'refs/tags', 'refs/remotes'],
+    { okExitCodes: [0, 128] },
+  );
   if (stdout.trim() === '') {
     throw new UserError(`${dir}: the repository has no commits yet.`, {
       hint: 'Commit something first (`git commit`); `deployadvisor init` and `config check` work before that.',
