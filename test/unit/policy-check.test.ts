@@ -22,7 +22,7 @@ describe('scoreBands: the scores below blockAt, cut where timing asks more of a 
     [{ riskyAt: 90, waitAt: 95, blockAt: 20 }, [{ from: 0, to: 19, risky: false, needsPreferred: false }]],
     [{ riskyAt: 0, waitAt: 50, blockAt: 50 }, [{ from: 0, to: 49, risky: true, needsPreferred: false }]],
   ])('%j', (thresholds, bands) => {
-    expect(scoreBands({ ...thresholds, hardGates: [] } as never)).toEqual(bands);
+    expect(scoreBands({ ...thresholds, hardGates: [] })).toEqual(bands);
   });
 });
 
