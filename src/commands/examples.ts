@@ -14,6 +14,12 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     'deployadvisor record succeeded --env production --sha v2.3.0',
     'deployadvisor record rolled-back --reason "error rate doubled"',
   ],
+  verify: [
+    'deployadvisor verify --env production',
+    'deployadvisor verify --sha v2.3.0 --watch --record',
+    'deployadvisor verify --format json --output verify.json',
+  ],
+  mcp: ['deployadvisor mcp --repo .', 'deployadvisor mcp --repo /srv/app --allow-record'],
   'ledger list': ['deployadvisor ledger list', 'deployadvisor ledger list --env production --since 30d'],
   'ledger export': ['deployadvisor ledger export', 'deployadvisor ledger export --output ledger.jsonl'],
   'ledger verify': ['deployadvisor ledger verify', 'deployadvisor ledger verify origin'],
