@@ -24,11 +24,27 @@ export class UserError extends Error {
   }
 }
 
+/** One problem in a policy file, where it is (for annotations: a GitHub job shows it on the line). */
+export interface PolicyIssue {
+  /** The policy file as shown to the user (repo-relative where possible). */
+  file: string;
+  line?: number;
+  col?: number;
+  /** What is wrong, without the location. */
+  message: string;
+  /** Absent: an error. A warning does not fail the command, but is annotated like an error. */
+  level?: 'error' | 'warning';
+  hint?: string;
+}
+
 /** A configuration problem: always exit 2, always names the file (and line and key where known). */
 export class ConfigError extends UserError {
-  constructor(message: string, hint?: string) {
+  /** The problems one by one, in line order, when they are known to be in a policy file. */
+  readonly issues: readonly PolicyIssue[];
+  constructor(message: string, hint?: string, issues: readonly PolicyIssue[] = []) {
     super(message, { exitCode: EXIT.usage, ...(hint === undefined ? {} : { hint }) });
     this.name = 'ConfigError';
+    this.issues = issues;
   }
 }
 

@@ -1,11 +1,13 @@
-import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option, type HelpContext } from 'commander';
 import { Settings } from 'luxon';
-import { EXIT, UserError } from './errors.js';
+import { ConfigError, EXIT, UserError } from './errors.js';
 import type { Io } from './io.js';
 import { VERSION } from './version.js';
 import { EXIT_HELP, GLOBAL_OPTIONS, type GlobalOptions } from './commands/global.js';
 import type { ArgSpec, OptionSpec } from './commands/option-table.js';
 import type { AnyCommand } from './commands/spec.js';
+import { examplesHelp } from './commands/examples.js';
 import { COMMANDS, GROUPS } from './commands/table.js';
 import { guardOutput } from './render/safe-text.js';
 
@@ -60,11 +62,30 @@ function commandAt(program: Command, path: readonly string[]): Command {
   return parent.command(path.at(-1) ?? '');
 }
 
+/**
+ * Help asked for by giving no command (`deployadvisor`, `deployadvisor ledger`) is what the user asked
+ * for, not an error: it goes to stdout with exit 0, as `--help` does. Subcommands are of this class too.
+ */
+class HelpfulCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new HelpfulCommand(name);
+  }
+  override help(context?: HelpContext): never;
+  override help(cb: (str: string) => string): never;
+  override help(arg?: HelpContext | ((str: string) => string)): never {
+    // This CLI never passes the (deprecated) callback form.
+    const context = typeof arg === 'object' ? arg : undefined;
+    return super.help(context?.error === true ? { error: false } : context);
+  }
+}
+
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
-  const program = new Command('deployadvisor')
+  const program = new HelpfulCommand('deployadvisor')
     .description('An explainable deploy advisor: GO / WAIT / BLOCK / INCONCLUSIVE, with the evidence.')
     .version(VERSION, '-V, --version');
   addOptions(program, GLOBAL_OPTIONS);
+  // Each command's --help lists the global options too: they work after the command's name as well.
+  program.configureHelp({ showGlobalOptions: true });
   program
     .addHelpText('after', EXIT_HELP)
     .showHelpAfterError('(run with --help for usage)')
@@ -83,6 +104,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     addArguments(command, spec.args);
     addOptions(command, spec.options);
     if (spec.helpAfter !== undefined) command.addHelpText('after', spec.helpAfter);
+    command.addHelpText('after', examplesHelp(spec.path));
     command.action(async (...params: unknown[]) => {
       const names = Object.keys(spec.args);
       const request: Record<string, unknown> = { ...command.opts() };
@@ -118,6 +140,39 @@ function guardedIo(io: Io): Io {
   };
 }
 
+/** A GitHub Actions job, or output asked for as one. */
+function inGithubJob(program: Command, io: Io): boolean {
+  return io.env.GITHUB_ACTIONS === 'true' || program.opts<Partial<GlobalOptions>>().format === 'github';
+}
+
+/**
+ * In a GitHub job a policy error is an annotation on its line and a step-summary section, so the
+ * run's page shows it where people look, not only in the log.
+ */
+async function annotatePolicyError(io: Io, error: ConfigError): Promise<void> {
+  const { policyAnnotations, policySummary } = await import('./render/github-commands.js');
+  // An error about the file as a whole (not found, empty, too large) has no line: the message stands alone.
+  const issues =
+    error.issues.length > 0
+      ? error.issues
+      : [{ file: '', message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) }];
+  io.stdout(policyAnnotations(issues), { workflowCommands: true });
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile === undefined || summaryFile === '') return;
+  const { writeUserFile } = await import('./app/user-file.js');
+  try {
+    await writeUserFile(
+      'GITHUB_STEP_SUMMARY',
+      resolve(io.cwd, summaryFile),
+      guardOutput(policySummary(issues)),
+      'a',
+    );
+  } catch (failure) {
+    if (!(failure instanceof UserError)) throw failure;
+    io.stderr(`deployadvisor: ${failure.message}\n`);
+  }
+}
+
 /** Runs the CLI and returns the exit code; never throws for user mistakes. */
 export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
   const io = guardedIo(rawIo);
@@ -143,6 +198,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     if (error instanceof UserError) {
       io.stderr(`deployadvisor: ${error.message}\n`);
       if (error.hint !== undefined) io.stderr(`  ${error.hint}\n`);
+      if (error instanceof ConfigError && inGithubJob(program, io)) await annotatePolicyError(io, error);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);

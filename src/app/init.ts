@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { notARegularFile } from '../collect/file-kind.js';
 import { createGitRunner } from '../collect/git-runner.js';
 import { detect, exists } from '../collect/repo-detect.js';
 import { renderInitPolicy, type Detected } from '../config/init-template.js';
@@ -22,6 +24,14 @@ export async function initPolicy(ports: AppPorts, options: WorkspaceRequest): Pr
   const git = createGitRunner(root);
   const target =
     options.config === undefined ? join(root, POLICY_FILE_NAMES[0]) : resolve(ports.cwd, options.config);
+  const info = await stat(target).catch(() => null);
+  const kind = info === null ? null : notARegularFile(info);
+  if (kind !== null) {
+    throw new UserError(
+      `${options.config === undefined ? relative(ports.cwd, target) || target : `--config ${options.config}`}: expected the policy file to write, found ${kind} (${target}).`,
+      { hint: 'Name a file, for example --config deploy/.deployadvisor.yml.' },
+    );
+  }
   for (const name of options.config === undefined ? POLICY_FILE_NAMES.map((n) => join(root, n)) : [target]) {
     if (await exists(name)) {
       throw new UserError(`${relative(ports.cwd, name) || name} already exists; init never overwrites it.`, {

@@ -106,11 +106,36 @@ export async function repoDirectory(
   return dir;
 }
 
-/** Opens the repository (one git call to find its root and shallowness) and loads the policy. */
+/**
+ * A repository without a commit (just `git init`ed) is named as such, once, instead of each command's
+ * own "HEAD is not a commit" or an empty answer.
+ */
+async function requireCommits(git: GitRunner, dir: string): Promise<void> {
+  // HEAD is a commit in every repository but a new one; only then are branches and tags looked at
+  // (never the ledger's ref, which may be the very thing a command is about to report as corrupt).
+  const head = await git.run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
+    okExitCodes: [0, 1, 128],
+  });
+  if (head.exitCode === 0) return;
+  const { stdout } = await git.run(
+    ['for-each-ref', '--count=1', '--format=%(objectname)', 'refs/heads', 'refs/tags', 'refs/remotes'],
+    { okExitCodes: [0, 128] },
+  );
+  if (stdout.trim() === '') {
+    throw new UserError(`${dir}: the repository has no commits yet.`, {
+      hint: 'Commit something first (`git commit`); `deployadvisor init` and `config check` work before that.',
+    });
+  }
+}
+
+/**
+ * Opens the repository (one git call to find its root and shallowness) and loads the policy. Every
+ * command but the policy's own (`use.history: false`) needs at least one commit.
+ */
 export async function openWorkspace(
   ports: Pick<AppPorts, 'cwd' | 'env' | 'log'>,
   options: WorkspaceRequest,
-  use: { pullRequestPolicy?: boolean } = {},
+  use: { pullRequestPolicy?: boolean; history?: boolean } = {},
 ): Promise<Workspace> {
   const dir = await repoDirectory(ports, options);
   const log = ports.log;
@@ -126,6 +151,7 @@ export async function openWorkspace(
   }
   const repoRoot = layout.root;
   const git = createGitRunner(repoRoot, log);
+  if (use.history !== false) await requireCommits(git, repoRoot);
   const base =
     use.pullRequestPolicy === true && options.policyRef === undefined ? pullRequestBase(ports.env) : null;
   if (base !== null) {

@@ -59,6 +59,13 @@ export interface MigrationVerdict {
   /** Where the down step is: a paired file, or a function in the same file. */
   down: string | null;
   reason: string;
+  /** Line of the statement that makes it irreversible, when one is known. */
+  line?: number;
+}
+
+/** 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
 }
 
 function inlineDown(path: string, content: string): { down: string | null; why: string | null } {
@@ -140,23 +147,28 @@ export function classifyMigration(
   if (content === null)
     return { reversible: false, down: null, reason: 'content could not be read (binary or over 512 KiB)' };
   const up = content;
+  // Stripping removes only trailing down sections, so an offset in the stripped text is one in the file.
+  const forward = stripDownSections(up, path);
   for (const [pattern, label] of DESTRUCTIVE) {
-    if (pattern.test(stripDownSections(up, path))) {
+    const hit = pattern.exec(forward);
+    if (hit !== null) {
       return {
         reversible: false,
         down: downFile?.path ?? null,
         reason: `${label}: data it removes or converts cannot be restored by a down step`,
+        line: lineAt(forward, hit.index),
       };
     }
   }
   for (const source of extraPatterns) {
     const pattern = new RegExp(source, 'i');
-    const hit = pattern.exec(stripDownSections(up, path));
+    const hit = pattern.exec(forward);
     if (hit !== null)
       return {
         reversible: false,
         down: downFile?.path ?? null,
         reason: `matches migrations.irreversiblePatterns "${source}" ("${hit[0]}")`,
+        line: lineAt(forward, hit.index),
       };
   }
   if (downFile !== null)

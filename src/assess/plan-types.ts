@@ -102,6 +102,8 @@ export interface Timing {
     latestStart: string | null;
     open: boolean;
   } | null;
+  /** Why no window opens within horizonDays (the windows and freezes that block it); null when one does. */
+  noWindow: string | null;
   horizonDays: number;
 }
 
@@ -110,6 +112,8 @@ export interface RollbackMigration {
   reversible: boolean;
   down: string | null;
   reason: string;
+  /** Line of the statement that makes it irreversible, when one is known (for annotations). */
+  line?: number;
 }
 
 export interface Rollback {

@@ -148,6 +148,44 @@ function explain(kind: WindowKind, interval: Interval | null, zone: string, inpu
   }
 }
 
+function windowsText(kind: string, windows: Policy['windows']['peak']): string {
+  return windows
+    .map((w) => `${kind} ${typeof w.days === 'string' ? w.days : w.days.join(',')} ${w.from}-${w.to}`)
+    .join(', ');
+}
+
+/**
+ * Why no window opens before `until` (a clause, no full stop): every blocker met on the way, named (the windows and freezes),
+ * or that the open times are all shorter than the deploy.
+ */
+function whyNoWindow(
+  calendar: Calendar,
+  input: TimingInput,
+  until: number,
+  runs: ReadonlyArray<{ start: number; end: number }>,
+): string {
+  if (runs.length > 0) return `the open times are all shorter than the ${input.deployMinutes}-min deploy`;
+  const named = new Set<string>();
+  const points = [
+    input.now,
+    ...Object.values(calendar).flatMap((list: Interval[]) => list.flatMap((i) => [i.start, i.end])),
+  ];
+  for (const point of points.filter((p) => p >= input.now && p < until).sort((a, b) => a - b)) {
+    for (const { kind, interval } of blockers(calendar, input, point)) {
+      if (interval !== null) named.add(interval.label);
+      else if (kind === 'preferred')
+        named.add(
+          input.policy.windows.preferred.length === 0
+            ? 'no preferred window configured (the score is at or above waitAt)'
+            : `outside ${windowsText('preferred', input.policy.windows.preferred)}`,
+        );
+      else if (kind === 'staffed')
+        named.add(`outside ${windowsText('staffed', input.policy.windows.staffed)}`);
+    }
+  }
+  return `every time is blocked by ${[...named].join('; ')}`;
+}
+
 /** Timing gates and the next window in which the deploy could start and finish. */
 export function assessTiming(input: TimingInput): { timing: Timing; gates: Gate[] } {
   const zone = input.policy.timezone;
@@ -226,6 +264,7 @@ export function assessTiming(input: TimingInput): { timing: Timing; gates: Gate[
       risky: input.risky,
       active,
       nextWindow,
+      noWindow: nextWindow === null ? whyNoWindow(calendar, input, until, runs) : null,
       horizonDays: Math.round((until - input.now) / DAY),
     },
     gates,

@@ -132,10 +132,13 @@ export async function findBase(
     });
   }
   const ledgerBase = ledger?.present === true ? ledger : undefined;
+  // What deployedRef says is read either way (it tells what runs), but that it matches nothing is
+  // news only when it was to supply the base: not after --from or the ledger did.
+  const refDiagnostics: Diagnostic[] = [];
   const deployed =
     envPolicy?.deployedRef === undefined
       ? null
-      : await deployedRefBase(git, envPolicy.deployedRef, diagnostics);
+      : await deployedRefBase(git, envPolicy.deployedRef, refDiagnostics);
 
   if (request.from !== undefined) {
     const sha = await resolveCommit(git, request.from);
@@ -156,6 +159,7 @@ export async function findBase(
       deployedSha: ledgerBase.sha,
     };
   }
+  diagnostics.push(...refDiagnostics);
   if (deployed !== null) {
     return {
       base: {

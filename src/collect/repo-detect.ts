@@ -25,9 +25,15 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function detect(git: GitRunner, root: string): Promise<Detected> {
+/** The paths git tracks in the working tree (the index), repo-relative. */
+export async function trackedFiles(git: GitRunner): Promise<string[]> {
   const files: string[] = [];
   for await (const path of git.stream(['ls-files', '-z'], '\0')) if (path !== '') files.push(path);
+  return files;
+}
+
+export async function detect(git: GitRunner, root: string): Promise<Detected> {
+  const files = await trackedFiles(git);
   const dirs = new Set<string>();
   for (const file of files) {
     const parts = file.split('/');

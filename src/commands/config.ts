@@ -13,9 +13,9 @@ export const configCheckCommand = defineCommand<object, object>({
   options: {},
   formats: formatsOf(CONFIG_CHECK_RENDERERS),
   async run(context) {
-    const { loadedPolicy } = await import('../app/config.js');
-    const loaded = await loadedPolicy(appPorts(context.io, context.global), workspaceOf(context.global));
-    await renderAndEmit(context, CONFIG_CHECK_RENDERERS, loaded);
+    const { checkPolicy } = await import('../app/config.js');
+    const check = await checkPolicy(appPorts(context.io, context.global), workspaceOf(context.global));
+    await renderAndEmit(context, CONFIG_CHECK_RENDERERS, check);
     return EXIT.go;
   },
 });

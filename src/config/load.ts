@@ -9,6 +9,8 @@ import { MAX_POLICY_BYTES, POLICY_FILE_NAMES, type PolicySource } from './source
 export interface LoadedPolicy {
   policy: Policy;
   source: PolicySource;
+  /** The policy text as read (absent for the embedded defaults), for locating findings in it. */
+  text?: string;
 }
 
 export interface LoadPolicyOptions {
@@ -51,42 +53,54 @@ export async function workingTreePolicyBlob(
   return null;
 }
 
+/** The policy at a git ref (--policy-ref): the file must be there, and be a file. */
+async function loadAtRef(options: LoadPolicyOptions & { policyRef: string }): Promise<LoadedPolicy> {
+  const parser = () => import('./parse.js');
+  const names =
+    options.configPath === undefined
+      ? POLICY_FILE_NAMES
+      : [relative(options.repoRoot, resolve(options.cwd, options.configPath))];
+  for (const name of names) {
+    const spec = `${options.policyRef}:${name}`;
+    const probe = await options.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', spec], {
+      okExitCodes: [0, 1, 128],
+    });
+    if (probe.exitCode !== 0) continue;
+    // A tree (a directory at that ref) is no blob: said so, not git's "bad file".
+    const blob = await options.git.run(['cat-file', 'blob', probe.stdout.trim()], { okExitCodes: [0, 128] });
+    if (blob.exitCode !== 0) {
+      throw new ConfigError(
+        `--policy-ref ${options.policyRef}: ${name} is a directory at that ref, not a policy file.`,
+        'Point --config at the policy file itself, for example .deployadvisor.yml.',
+      );
+    }
+    const text = blob.stdout;
+    const source: PolicySource = {
+      kind: 'ref',
+      path: name,
+      ref: options.policyRef,
+      blobSha: probe.stdout.trim(),
+    };
+    const { parsePolicy } = await parser();
+    return { policy: parsePolicy(text, source), source, text };
+  }
+  if (options.defaultsWhenAbsentAtRef === true) {
+    return {
+      policy: policySchema.parse({}),
+      source: { kind: 'defaults', path: null, ref: null, blobSha: null },
+    };
+  }
+  throw new ConfigError(
+    `--policy-ref ${options.policyRef}: no ${names.join(' or ')} at that ref.`,
+    'Commit the policy on that branch, fetch the ref, or drop --policy-ref to use the working tree.',
+  );
+}
+
 /** Finds and loads the policy: --policy-ref, --config, the repo's file, or embedded defaults. */
 export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPolicy> {
   // The YAML parser loads only when there is policy text to parse: without a policy file, never.
   const parser = () => import('./parse.js');
-  if (options.policyRef !== undefined) {
-    const names =
-      options.configPath === undefined
-        ? POLICY_FILE_NAMES
-        : [relative(options.repoRoot, resolve(options.cwd, options.configPath))];
-    for (const name of names) {
-      const spec = `${options.policyRef}:${name}`;
-      const probe = await options.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', spec], {
-        okExitCodes: [0, 1, 128],
-      });
-      if (probe.exitCode !== 0) continue;
-      const text = (await options.git.run(['cat-file', 'blob', probe.stdout.trim()])).stdout;
-      const source: PolicySource = {
-        kind: 'ref',
-        path: name,
-        ref: options.policyRef,
-        blobSha: probe.stdout.trim(),
-      };
-      const { parsePolicy } = await parser();
-      return { policy: parsePolicy(text, source), source };
-    }
-    if (options.defaultsWhenAbsentAtRef === true) {
-      return {
-        policy: policySchema.parse({}),
-        source: { kind: 'defaults', path: null, ref: null, blobSha: null },
-      };
-    }
-    throw new ConfigError(
-      `--policy-ref ${options.policyRef}: no ${names.join(' or ')} at that ref.`,
-      'Commit the policy on that branch, fetch the ref, or drop --policy-ref to use the working tree.',
-    );
-  }
+  if (options.policyRef !== undefined) return loadAtRef({ ...options, policyRef: options.policyRef });
   const candidates =
     options.configPath === undefined
       ? POLICY_FILE_NAMES.map((name) => resolve(options.repoRoot, name))
@@ -125,7 +139,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
     const text = await readFile(file, 'utf8');
     const policy = parsePolicy(text, source);
     source.blobSha = await blobIdOf(options.git, text);
-    return { policy, source };
+    return { policy, source, text };
   }
   return {
     policy: policySchema.parse({}),

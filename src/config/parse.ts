@@ -1,11 +1,10 @@
 // Policy text to a validated Policy. Kept apart from load.ts, which imports this module only when
 // there is policy text to parse: yaml takes tens of milliseconds to import.
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
-import type { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { ConfigError, type PolicyIssue } from '../errors.js';
+import { describeIssue, dotted, policyError, positionIn, type KeyPath } from './policy-issues.js';
 import { MAX_POLICY_BYTES, type PolicySource } from './source.js';
 import { policySchema, type Policy } from './schema.js';
-import { suggestKey, validKeysAt } from './suggest.js';
 
 /** A real policy needs few YAML aliases; many is a "billion laughs" attack. */
 const MAX_ALIASES = 50;
@@ -14,51 +13,26 @@ function describe(source: PolicySource): string {
   return source.ref === null ? (source.path ?? 'policy') : `${source.ref}:${source.path ?? ''}`;
 }
 
-function formatIssue(
-  issue: z.core.$ZodIssue,
+function refuse(found: PolicyIssue[]): never {
+  throw policyError(found);
+}
+
+/** A problem at a key path that the schema cannot see (it spans keys), located like the schema's. */
+function issueAt(
   doc: Document,
   lines: LineCounter,
-  where: string,
-): { message: string; hint?: string } {
-  const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
-  const at = (keyPath: Array<string | number>, key?: string): string => {
-    // A missing key has no position of its own: point at the mapping that lacks it.
-    const node = keyPath.length === 0 ? doc.contents : doc.getIn(keyPath, true);
-    let offset: number | undefined;
-    if (key !== undefined && isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
-      if (pair !== undefined && isScalar(pair.key)) offset = pair.key.range?.[0];
-    } else if (node !== null && typeof node === 'object' && 'range' in node) {
-      offset = (node as { range?: [number, number, number] }).range?.[0];
-    }
-    if (offset === undefined)
-      return keyPath.length > 0 && key === undefined ? at(keyPath.slice(0, -1)) : where;
-    const pos = lines.linePos(offset);
-    return `${where}:${pos.line}:${pos.col}`;
-  };
-  const dotted = (parts: Array<string | number>) =>
-    parts.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+  file: string,
+  path: KeyPath,
+  message: string,
+): PolicyIssue {
+  return { file, ...(positionIn(doc, lines, path) ?? {}), message };
+}
 
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
-    const valid = validKeysAt(policySchema, path);
-    const suggestion = suggestKey(key, valid);
-    const full = dotted([...path, key]);
-    return {
-      message: `${at(path, key)}: unknown key "${full}".`,
-      hint:
-        (suggestion === null ? '' : `Did you mean "${dotted([...path, suggestion])}"? `) +
-          (valid.length > 0 ? `Valid keys here: ${valid.join(', ')}.` : '') || undefined,
-    };
-  }
-  const key = path.length === 0 ? '(top level)' : dotted(path);
-  let expected = issue.message;
-  if (issue.code === 'invalid_type') {
-    expected = `expected ${issue.expected}`;
-    const node = doc.getIn(path, true);
-    if (node === undefined) expected += ', but the key is missing';
-  }
-  return { message: `${at(path)}: "${key}": ${expected}.` };
+/** Where each key path of a policy text is, for findings made after parsing (`config check`). */
+export function policyLocator(text: string): (path: KeyPath) => { line: number; col: number } | null {
+  const lines = new LineCounter();
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter: lines });
+  return (path) => (doc.hasIn(path) ? positionIn(doc, lines, path) : null);
 }
 
 /** The path to the first own `__proto__` key in parsed YAML, or null. */
@@ -71,6 +45,64 @@ function protoKeyPath(value: unknown, path: Array<string | number>): Array<strin
     if (found !== null) return found;
   }
   return null;
+}
+
+/** Problems the schema cannot see because they span keys: thresholds out of order, unknown default, duplicate zones. */
+function crossKeyIssues(policy: Policy, doc: Document, lines: LineCounter, where: string): PolicyIssue[] {
+  const found: PolicyIssue[] = [];
+  if (policy.thresholds.waitAt > policy.thresholds.blockAt) {
+    found.push(
+      issueAt(
+        doc,
+        lines,
+        where,
+        ['thresholds', 'waitAt'],
+        `"thresholds.waitAt" (${policy.thresholds.waitAt}) must not be above "thresholds.blockAt" (${policy.thresholds.blockAt}).`,
+      ),
+    );
+  }
+  if (!Object.hasOwn(policy.environments, policy.defaultEnvironment)) {
+    found.push(
+      issueAt(
+        doc,
+        lines,
+        where,
+        ['defaultEnvironment'],
+        `"defaultEnvironment" is "${policy.defaultEnvironment}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
+      ),
+    );
+  }
+  // A service's environments must be environments of the policy.
+  for (const [name, service] of Object.entries(policy.services)) {
+    const unknown = (service.environments ?? []).find((env) => !Object.hasOwn(policy.environments, env));
+    if (unknown !== undefined)
+      found.push(
+        issueAt(
+          doc,
+          lines,
+          where,
+          ['services', name, 'environments'],
+          `"services.${name}.environments" names "${unknown}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
+        ),
+      );
+  }
+  // Zones are reported, gated and learnt from by name: two of one name would merge in every count.
+  const firstOf = new Map<string, number>();
+  policy.riskZones.forEach((zone, i) => {
+    const first = firstOf.get(zone.name);
+    if (first === undefined) firstOf.set(zone.name, i);
+    else
+      found.push(
+        issueAt(
+          doc,
+          lines,
+          where,
+          ['riskZones', i, 'name'],
+          `"riskZones[${i}].name": "${zone.name}" is already the name of riskZones[${first}]; zone names must be unique.`,
+        ),
+      );
+  });
+  return found;
 }
 
 /** Parses and validates policy text; every failure is a ConfigError naming file, line and key. */
@@ -91,12 +123,11 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
   const first = doc.errors[0];
   if (first !== undefined) {
     const pos = first.linePos?.[0];
-    const loc = pos === undefined ? where : `${where}:${pos.line}:${pos.col}`;
     const message = (first.message.split('\n')[0] ?? first.message).replace(
       / at line \d+, column \d+:?$/,
       '',
     );
-    throw new ConfigError(`${loc}: YAML syntax error: ${message}`);
+    refuse([{ file: where, ...(pos ?? {}), message: `YAML syntax error: ${message}` }]);
   }
   let data: unknown;
   try {
@@ -122,46 +153,20 @@ export function parsePolicy(text: string, source: PolicySource): Policy {
   // of that name would vanish. Refused, naming where it is.
   const proto = protoKeyPath(data, []);
   if (proto !== null) {
-    const issue = {
-      code: 'custom',
-      path: proto,
-      message: 'a key named "__proto__" cannot be used (rename it)',
-      input: undefined,
-    } as z.core.$ZodIssue;
-    throw new ConfigError(formatIssue(issue, doc, lines, where).message);
+    refuse([
+      issueAt(
+        doc,
+        lines,
+        where,
+        proto,
+        `"${dotted(proto)}": a key named "__proto__" cannot be used (rename it).`,
+      ),
+    ]);
   }
   const result = policySchema.safeParse(data);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => formatIssue(issue, doc, lines, where));
-    const [head, ...rest] = issues;
-    if (head === undefined) throw new ConfigError(`${where}: invalid policy.`);
-    const more = rest
-      .map((issue) => `\n  ${issue.message}${issue.hint === undefined ? '' : ` ${issue.hint}`}`)
-      .join('');
-    throw new ConfigError(`${head.message}${more}`, head.hint);
-  }
+  if (!result.success) refuse(result.error.issues.map((issue) => describeIssue(issue, doc, lines, where)));
   const policy = result.data;
-  if (policy.thresholds.waitAt > policy.thresholds.blockAt) {
-    throw new ConfigError(
-      `${where}: "thresholds.waitAt" (${policy.thresholds.waitAt}) must not be above "thresholds.blockAt" (${policy.thresholds.blockAt}).`,
-    );
-  }
-  if (!Object.hasOwn(policy.environments, policy.defaultEnvironment)) {
-    throw new ConfigError(
-      `${where}: "defaultEnvironment" is "${policy.defaultEnvironment}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
-    );
-  }
-  checkServices(policy, where);
+  const found = crossKeyIssues(policy, doc, lines, where);
+  if (found.length > 0) refuse(found);
   return policy;
-}
-
-/** A service's environments must be environments of the policy. */
-function checkServices(policy: Policy, where: string): void {
-  for (const [name, service] of Object.entries(policy.services)) {
-    const unknown = (service.environments ?? []).find((env) => !Object.hasOwn(policy.environments, env));
-    if (unknown !== undefined)
-      throw new ConfigError(
-        `${where}: "services.${name}.environments" names "${unknown}", which is not one of environments: ${Object.keys(policy.environments).join(', ')}.`,
-      );
-  }
 }

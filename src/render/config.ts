@@ -1,5 +1,8 @@
+import type { PolicyCheck } from '../app/config.js';
 import type { LoadedPolicy } from '../config/load.js';
+import { locatedText } from '../config/policy-issues.js';
 import type { Rendered, RendererTable } from './formats.js';
+import { policyAnnotations } from './github-commands.js';
 
 const text = (stdout: string): Rendered => ({ stdout });
 
@@ -15,14 +18,25 @@ export function renderConfigCheck({ policy, source }: LoadedPolicy): string {
   return `OK: ${where} is valid: ${Object.keys(policy.environments).length} environment(s), ${policy.riskZones.length} risk zone(s), ${windows} window(s) and freeze(s).\n`;
 }
 
-const checkText = (loaded: LoadedPolicy) => text(renderConfigCheck(loaded));
+/** The OK line, then each warning with its line and hint. */
+const checkText = ({ loaded, warnings }: PolicyCheck) =>
+  text(
+    renderConfigCheck(loaded) +
+      warnings.map((w) => `${locatedText(w)}${w.hint === undefined ? '' : ` ${w.hint}`}\n`).join(''),
+  );
+
+/** In a GitHub job the warnings are annotations on their lines. */
+const checkGithub = (check: PolicyCheck): Rendered => ({
+  stdout: `${renderConfigCheck(check.loaded)}${policyAnnotations(check.warnings)}`,
+  workflowCommands: true,
+});
 
 export const CONFIG_CHECK_RENDERERS = {
   text: checkText,
   json: checkText,
   markdown: checkText,
-  github: checkText,
-} satisfies RendererTable<LoadedPolicy>;
+  github: checkGithub,
+} satisfies RendererTable<PolicyCheck>;
 
 /** `config print`: the effective policy as YAML, or as JSON. */
 const printYaml = async ({ policy }: LoadedPolicy) => text((await import('yaml')).stringify(policy));

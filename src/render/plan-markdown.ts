@@ -36,7 +36,7 @@ export function renderMarkdown(plan: Plan): string {
   }
   const next = describeNextWindow(plan);
   out.push(
-    `**Timing**: now ${plan.timing.nowLocal} ${plan.timing.timezone}; next window ${next ?? `none in the next ${plan.timing.horizonDays} days`}.`,
+    `**Timing**: now ${plan.timing.nowLocal} ${plan.timing.timezone}; next window ${next ?? `none in the next ${plan.timing.horizonDays} days: ${mdInline(plan.timing.noWindow ?? '')}`}.`,
     '',
   );
   if (plan.sources.length > 0) {

@@ -118,7 +118,9 @@ export function renderText(plan: Plan, style: Style, width: number = PIPE_WIDTH)
   for (const active of plan.timing.active)
     out.push(`  in effect    ${active.label}, until ${active.untilLocal}`);
   const next = describeNextWindow(plan);
-  out.push(`  next window  ${next ?? `none in the next ${plan.timing.horizonDays} days`}`);
+  out.push(
+    `  next window  ${next ?? `none in the next ${plan.timing.horizonDays} days: ${plan.timing.noWindow ?? ''}`}`,
+  );
   out.push('');
 
   out.push(style.bold('Rollback'));

@@ -1,7 +1,7 @@
 import { pValue } from '../assess/verify.js';
 import type { VerifyResult } from '../assess/verify-types.js';
 import { mdCell, mdCode, mdInline } from './markdown.js';
-import { escapeData, escapeProperty } from './plan-github.js';
+import { escapeData, escapeProperty } from './github-commands.js';
 import { medians, recordedLine } from './verify-text.js';
 
 /** `verify` as markdown (PR comments, step summaries) and as GitHub annotations plus a step summary. */

@@ -26,6 +26,7 @@ riskZones:
     paths: ["src/payments/**"]
     risk: high
 thresholds: { waitAt: 50, blockAt: 80 }
+windows: { preferred: [{ days: mon-fri, from: "18:00", to: "20:00" }] } # scores 50-79 ship here
 # A guess that AI-assisted changes are the risky ones: calibrate should correct it.
 weights: { ai: 40 }
 `;

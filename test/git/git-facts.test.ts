@@ -228,6 +228,41 @@ describe('collectGitFacts', () => {
     );
   });
 
+  it('a deployedRef that matches nothing is not mentioned when --from or the ledger gives the base', async () => {
+    const repo = track(makeRepo());
+    repo.write(
+      '.deployadvisor.yml',
+      'version: 1\nenvironments: { production: { deployedRef: "deploy/production/*" } }\n',
+    );
+    repo.writeLines('a.ts', 1);
+    const first = repo.commit('one');
+    repo.writeLines('a.ts', 2);
+    repo.commit('two');
+    const request = {
+      target: 'HEAD',
+      env: 'production',
+      policy: policy({ environments: { production: { deployedRef: 'deploy/production/*' } } }),
+    };
+    const git = createGitRunner(repo.dir);
+    const fromGiven = await collectGitFacts(git, { ...request, from: first });
+    expect(fromGiven.base.source).toBe('from');
+    expect(fromGiven.diagnostics.map((d) => d.id)).not.toContain('deployed-ref-missing');
+    const ledger = await runCli([
+      '--repo',
+      repo.dir,
+      'record',
+      'succeeded',
+      '--sha',
+      first,
+      '--at',
+      '2026-11-22T10:00:00Z',
+    ]);
+    expect(ledger.code).toBe(0);
+    const { plan } = await runPlanJson(repo.dir, ['--offline']);
+    expect(plan.range.fromSource).toBe('ledger');
+    expect(plan.diagnostics.map((d) => d.id)).not.toContain('deployed-ref-missing');
+  });
+
   it('detached HEAD is named', async () => {
     const repo = track(makeRepo());
     repo.writeLines('a.ts', 1);

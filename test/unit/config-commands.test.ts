@@ -93,6 +93,12 @@ describe('init', () => {
     expect(written).toContain('paths: ["db/migrate/**"]');
     expect(written).toContain('Coverage reports seen: coverage/lcov.info');
     expect(written).toMatch(/^# /m);
+    // The header points at commands every user has, not at files of this project's repository.
+    expect(written).not.toContain('.deployadvisor.example.yml');
+    expect(written).not.toContain('docs/');
+    expect(written.split('\n').slice(0, 2).join('\n')).toContain(
+      '`deployadvisor config schema` describes every key',
+    );
     expect((await runCli(['--repo', repo.dir, 'config', 'check'], { cwd: repo.dir })).code).toBe(0);
 
     const again = await runCli(['--repo', repo.dir, 'init'], { cwd: repo.dir });
@@ -116,7 +122,10 @@ describe('init', () => {
   it('--policy-ref reads the policy from a git ref, not the working tree', async () => {
     const repo = makeRepo();
     repos.push(repo);
-    repo.write('.deployadvisor.yml', 'thresholds: { waitAt: 10, blockAt: 20 }\n');
+    repo.write(
+      '.deployadvisor.yml',
+      'thresholds: { waitAt: 10, blockAt: 20 }\nwindows: { preferred: [{ days: mon-fri, from: "18:00", to: "20:00" }] }\n',
+    );
     repo.commit('strict policy');
     repo.git('branch', 'base');
     repo.write('.deployadvisor.yml', 'thresholds: { waitAt: 99, blockAt: 100 }\n');

@@ -61,6 +61,7 @@ export function migrationsFactor(ctx: Context): MigrationFindings {
       reversible: verdict.reversible,
       down: verdict.down,
       reason: verdict.reason + edited,
+      ...(verdict.line === undefined ? {} : { line: verdict.line }),
     };
   });
   const irreversible = migrations.filter((migration) => !migration.reversible);
