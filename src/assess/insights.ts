@@ -224,34 +224,12 @@ function weekly(deploys: readonly PastDeploy[], since: number, until: number, ti
   return out;
 }
 
-/** History of deploys → the insights report. Pure: the window and `now` come in as values. */
-export function assessInsights(input: InsightsInput): Insights {
-  const deploys = input.history.deploys.filter((d) => {
-    const at = Date.parse(d.deploy.at);
-    return at >= input.since && at <= input.until;
-  });
-  const weeks = (input.until - input.since) / WEEK;
-  // Before the env's first recorded deploy there is no record to count from: weeks without a ledger
-  // are not weeks without deploys. At least a week, so a first deploy yesterday is not a daily rate.
-  const first = input.history.deploys[0]?.deploy.at;
-  const span: FrequencySpan =
-    first !== undefined && Date.parse(first) > input.since && deploys.length > 0
-      ? { weeks: Math.min(weeks, Math.max(1, (input.until - Date.parse(first)) / WEEK)), firstDeploy: first }
-      : { weeks, firstDeploy: null };
-  const failed = deploys.filter((d) => d.failed).length;
-  const total = { deploys: deploys.length, failed };
-  const aiKey = (d: PastDeploy) => [(d.row.aiShare ?? 0) >= input.aiShareThreshold ? 'high' : 'low'];
-  const zoneNames = [...new Set(deploys.flatMap((d) => d.row.zones))].sort(byText);
-  const failureRate = {
-    byWeekday: rows(deploys, WEEKDAYS, (d) => [d.row.weekday]),
-    byHour: rows(
-      deploys,
-      Array.from({ length: 24 }, (_, hour) => String(hour)),
-      (d) => [String(d.row.hour)],
-    ),
-    byZone: rows(deploys, zoneNames, (d) => d.row.zones),
-    byAiShare: rows(deploys, ['low', 'high'], aiKey),
-  };
+/** The findings worth a sentence: the riskiest weekday, hour and zone, and AI-heavy deploys. */
+function insightHighlights(
+  failureRate: Insights['failureRate'],
+  total: { deploys: number; failed: number },
+  aiShareThreshold: number,
+): Highlight[] {
   const highlights: Highlight[] = [];
   const push = (h: Highlight | null) => {
     if (h !== null) highlights.push(h);
@@ -283,10 +261,42 @@ export function assessInsights(input: InsightsInput): Insights {
     highlights.push({
       dimension: 'aiShare',
       key: 'high',
-      sentence: `AI-heavy deploys (≥${pct(input.aiShareThreshold)} of lines from AI-assisted commits): ${pct(high.rate)} fail vs ${pct(low.rate)}${interval}.`,
+      sentence: `AI-heavy deploys (≥${pct(aiShareThreshold)} of lines from AI-assisted commits): ${pct(high.rate)} fail vs ${pct(low.rate)}${interval}.`,
       significant: high.ratio !== null && (high.ratio.low > 1 || high.ratio.high < 1),
     });
   }
+  return highlights;
+}
+
+/** History of deploys → the insights report. Pure: the window and `now` come in as values. */
+export function assessInsights(input: InsightsInput): Insights {
+  const deploys = input.history.deploys.filter((d) => {
+    const at = Date.parse(d.deploy.at);
+    return at >= input.since && at <= input.until;
+  });
+  const weeks = (input.until - input.since) / WEEK;
+  // Before the env's first recorded deploy there is no record to count from: weeks without a ledger
+  // are not weeks without deploys. At least a week, so a first deploy yesterday is not a daily rate.
+  const first = input.history.deploys[0]?.deploy.at;
+  const span: FrequencySpan =
+    first !== undefined && Date.parse(first) > input.since && deploys.length > 0
+      ? { weeks: Math.min(weeks, Math.max(1, (input.until - Date.parse(first)) / WEEK)), firstDeploy: first }
+      : { weeks, firstDeploy: null };
+  const failed = deploys.filter((d) => d.failed).length;
+  const total = { deploys: deploys.length, failed };
+  const aiKey = (d: PastDeploy) => [(d.row.aiShare ?? 0) >= input.aiShareThreshold ? 'high' : 'low'];
+  const zoneNames = [...new Set(deploys.flatMap((d) => d.row.zones))].sort(byText);
+  const failureRate = {
+    byWeekday: rows(deploys, WEEKDAYS, (d) => [d.row.weekday]),
+    byHour: rows(
+      deploys,
+      Array.from({ length: 24 }, (_, hour) => String(hour)),
+      (d) => [String(d.row.hour)],
+    ),
+    byZone: rows(deploys, zoneNames, (d) => d.row.zones),
+    byAiShare: rows(deploys, ['low', 'high'], aiKey),
+  };
+  const highlights = insightHighlights(failureRate, total, input.aiShareThreshold);
   return {
     schemaVersion: 'deployadvisor.insights/1',
     tool: { name: 'deployadvisor', version: input.toolVersion },

@@ -12,6 +12,16 @@ function int(value: string | undefined): number {
 /** The element that names a source file in each format. */
 const FILE_ELEMENT = { cobertura: 'class', jacoco: 'sourcefile', clover: 'file' } as const;
 
+/** Writes the stream into the parser until it ends or the parser fails; closes it when it did not. */
+async function feed(parser: SaxesParser, input: Readable, failed: () => Error | null): Promise<void> {
+  input.setEncoding('utf8');
+  for await (const chunk of input) {
+    parser.write(chunk as string);
+    if (failed() !== null) return;
+  }
+  parser.close();
+}
+
 /**
  * Cobertura, JaCoCo and Clover XML, streamed through a SAX parser (saxes): no DOM, no DTD fetched,
  * memory bounded by the deepest element, not the file.
@@ -91,12 +101,7 @@ export async function readXml(
     }
   });
 
-  input.setEncoding('utf8');
-  for await (const chunk of input) {
-    parser.write(chunk as string);
-    if (failure !== null) break;
-  }
-  if (failure === null) parser.close();
+  await feed(parser, input, () => failure);
   if (failure !== null) {
     throw new CoverageReadError(
       report,
