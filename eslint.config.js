@@ -59,7 +59,6 @@ const OVERSIZED = [
   'src/collect/coverage/index.ts',
   'src/collect/coverage/xml.ts',
   'src/collect/http.ts',
-  'src/render/insights-html.ts',
 ];
 
 export default tseslint.config(
