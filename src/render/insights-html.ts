@@ -108,13 +108,8 @@ summary { cursor: pointer; color: var(--muted); } .highlights li.chance { color:
 @media print { details { display: block; } body { max-width: none; } }
 `;
 
-export function renderInsightsHtml(insights: Insights): string {
-  const env = escapeHtml(insights.env);
+function doraSection(insights: Insights): string[] {
   const body: string[] = [];
-  body.push(
-    `<header><h1>Deploy insights — ${env}</h1><p class="muted">${escapeHtml(windowLabel(insights))}: <strong>${plural(insights.deploys, 'deploy')}</strong>, <strong>${thousands(insights.failed)} failed</strong>.</p></header>`,
-  );
-
   body.push('<h2>DORA four keys</h2><div class="cards">');
   for (const name of DORA_KEYS) {
     const key = insights.dora[name];
@@ -124,70 +119,75 @@ export function renderInsightsHtml(insights: Insights): string {
     );
   }
   body.push('</div>');
+  return body;
+}
 
-  if (insights.deploys === 0) {
+function highlightsSection(insights: Insights): string[] {
+  const body: string[] = [];
+  body.push('<h2>Highlights</h2><ul class="highlights">');
+  if (insights.highlights.length === 0)
+    body.push('<li>Nothing stands out from the overall failure rate.</li>');
+  for (const h of insights.highlights)
     body.push(
-      '<h2>Failure rate</h2><p><strong>No deploys in the window</strong>: there are no failure rates to show.</p>',
+      h.significant
+        ? `<li>${prose(h.sentence)}</li>`
+        : `<li class="chance">${prose(h.sentence)} <em>(could be chance)</em></li>`,
     );
-  } else {
-    body.push('<h2>Highlights</h2><ul class="highlights">');
-    if (insights.highlights.length === 0)
-      body.push('<li>Nothing stands out from the overall failure rate.</li>');
-    for (const h of insights.highlights)
-      body.push(
-        h.significant
-          ? `<li>${prose(h.sentence)}</li>`
-          : `<li class="chance">${prose(h.sentence)} <em>(could be chance)</em></li>`,
-      );
-    body.push('</ul>');
-    const { byWeekday, byHour, byZone, byAiShare } = insights.failureRate;
-    const note =
-      '<p class="muted">Bars: failed / deploys; whiskers: 95% interval; red: higher than the other deploys beyond chance.</p>';
-    body.push('<h2>Failure rate by weekday</h2>', note);
+  body.push('</ul>');
+  return body;
+}
+
+function failureRateSections(insights: Insights): string[] {
+  const body: string[] = [];
+  const { byWeekday, byHour, byZone, byAiShare } = insights.failureRate;
+  const note =
+    '<p class="muted">Bars: failed / deploys; whiskers: 95% interval; red: higher than the other deploys beyond chance.</p>';
+  body.push('<h2>Failure rate by weekday</h2>', note);
+  body.push(
+    columnRateChart('weekday', 'Failure rate by weekday, with 95% intervals', byWeekday, 'weekday', insights),
+  );
+  body.push(rateTable('Weekday', byWeekday, 'weekday', insights));
+  body.push(
+    `<h2>Failure rate by hour <span class="muted">(${escapeHtml(insights.window.timezone)})</span></h2>`,
+  );
+  body.push(
+    columnRateChart('hour', 'Failure rate by hour of day, with 95% intervals', byHour, 'hour', insights),
+  );
+  body.push(rateTable('Hour', byHour, 'hour', insights));
+  body.push('<h2>Failure rate by zone</h2>');
+  if (byZone.length === 0) body.push('<p>No risk zones touched.</p>');
+  else
     body.push(
-      columnRateChart(
-        'weekday',
-        'Failure rate by weekday, with 95% intervals',
-        byWeekday,
-        'weekday',
+      barRateChart('zone', 'Failure rate by risk zone, with 95% intervals', byZone, 'zone', insights),
+      rateTable('Zone', byZone, 'zone', insights),
+    );
+  body.push('<h2>Failure rate by AI share</h2>');
+  if (byAiShare.length === 0) body.push('<p>No AI share measured.</p>');
+  else
+    body.push(
+      barRateChart(
+        'ai-share',
+        'Failure rate by AI share of the change, with 95% intervals',
+        byAiShare,
+        'aiShare',
         insights,
       ),
+      rateTable('AI share', byAiShare, 'aiShare', insights),
     );
-    body.push(rateTable('Weekday', byWeekday, 'weekday', insights));
-    body.push(
-      `<h2>Failure rate by hour <span class="muted">(${escapeHtml(insights.window.timezone)})</span></h2>`,
-    );
-    body.push(
-      columnRateChart('hour', 'Failure rate by hour of day, with 95% intervals', byHour, 'hour', insights),
-    );
-    body.push(rateTable('Hour', byHour, 'hour', insights));
-    body.push('<h2>Failure rate by zone</h2>');
-    if (byZone.length === 0) body.push('<p>No risk zones touched.</p>');
-    else
-      body.push(
-        barRateChart('zone', 'Failure rate by risk zone, with 95% intervals', byZone, 'zone', insights),
-        rateTable('Zone', byZone, 'zone', insights),
-      );
-    body.push('<h2>Failure rate by AI share</h2>');
-    if (byAiShare.length === 0) body.push('<p>No AI share measured.</p>');
-    else
-      body.push(
-        barRateChart(
-          'ai-share',
-          'Failure rate by AI share of the change, with 95% intervals',
-          byAiShare,
-          'aiShare',
-          insights,
-        ),
-        rateTable('AI share', byAiShare, 'aiShare', insights),
-      );
-  }
+  return body;
+}
 
+function weeklySection(insights: Insights): string[] {
+  const body: string[] = [];
   body.push('<h2>Weekly deploys</h2>');
   if (insights.weekly.some((week) => week.deploys > 0))
     body.push(weeklyChart(insights), weeklyTable(insights));
   else body.push(`<p>No deploys in the ${plural(insights.weekly.length, 'week')} of the window.</p>`);
+  return body;
+}
 
+function mainBranchSection(insights: Insights): string[] {
+  const body: string[] = [];
   const main = insights.mainBranch;
   body.push(
     `<h2>Main branch health${main.branch === null ? '' : ` <code>${escapeHtml(main.branch)}</code>`}</h2>`,
@@ -197,7 +197,11 @@ export function renderInsightsHtml(insights: Insights): string {
       `<p><strong>${successPercent(main.successRate)} success</strong>: ${thousands(main.failed)} of ${thousands(main.total)} failed (${main.source === 'ci' ? 'CI runs' : 'commits not reverted'}).</p>`,
     );
   body.push(`<p>${prose(main.summary)}</p>`);
+  return body;
+}
 
+function diagnosticsSection(insights: Insights): string[] {
+  const body: string[] = [];
   if (insights.diagnostics.length > 0) {
     body.push('<h2>Diagnostics</h2><ul>');
     for (const d of insights.diagnostics)
@@ -206,6 +210,24 @@ export function renderInsightsHtml(insights: Insights): string {
       );
     body.push('</ul>');
   }
+  return body;
+}
+
+export function renderInsightsHtml(insights: Insights): string {
+  const env = escapeHtml(insights.env);
+  const body: string[] = [];
+  body.push(
+    `<header><h1>Deploy insights — ${env}</h1><p class="muted">${escapeHtml(windowLabel(insights))}: <strong>${plural(insights.deploys, 'deploy')}</strong>, <strong>${thousands(insights.failed)} failed</strong>.</p></header>`,
+  );
+  body.push(...doraSection(insights));
+  if (insights.deploys === 0) {
+    body.push(
+      '<h2>Failure rate</h2><p><strong>No deploys in the window</strong>: there are no failure rates to show.</p>',
+    );
+  } else {
+    body.push(...highlightsSection(insights), ...failureRateSections(insights));
+  }
+  body.push(...weeklySection(insights), ...mainBranchSection(insights), ...diagnosticsSection(insights));
   if (insights.deployList.length > 0) body.push('<h2>Deploys</h2>', deployTable(insights.deployList));
   body.push(
     `<footer>${insights.schemaVersion} · ${escapeHtml(insights.tool.name)} ${escapeHtml(insights.tool.version)} · the same numbers are in <code>--format json</code>.</footer>`,

@@ -43,92 +43,88 @@ export function authFrom(
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export async function collectSources(
+interface Job {
+  name: string;
+  kind: SourceFacts['kind'];
+  query: string | null;
+  run: (http: HttpClient) => Promise<Probe>;
+}
+
+function ciJob(ci: NonNullable<SourcesPolicy['ci']>, options: CollectSourcesOptions): Job {
+  return {
+    name: ci.name,
+    kind: 'ci',
+    query:
+      ci.provider === 'circleci'
+        ? `${ci.repo} ${ci.branch}, insights workflows`
+        : `${ci.repo} ${ci.branch}, last ${ci.runs} runs`,
+    run: async (http) => {
+      const header =
+        ci.provider === 'github'
+          ? bearer
+          : ci.provider === 'gitlab'
+            ? (token: string) => ({ 'private-token': token })
+            : (token: string) => ({ 'circle-token': token });
+      const credentials = authFrom(ci.tokenEnv, options.env, header);
+      if ('missing' in credentials)
+        return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
+      if (ci.provider === 'github') return collectGithub(http, ci, credentials.auth, options.targetSha);
+      if (ci.provider === 'gitlab') return collectGitlab(http, ci, credentials.auth, options.targetSha);
+      return collectCircleci(http, ci, credentials.auth);
+    },
+  };
+}
+
+function metricJob(metric: SourcesPolicy['metrics'][number], options: CollectSourcesOptions): Job {
+  return {
+    name: metric.name,
+    kind: 'metric',
+    query: metric.query ?? null,
+    run: async (http) => {
+      const credentials =
+        metric.provider === 'datadog'
+          ? authFrom(metric.tokenEnv, options.env, (key) => ({ 'DD-API-KEY': key }))
+          : authFrom(metric.tokenEnv, options.env, bearer);
+      if ('missing' in credentials)
+        return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
+      if (metric.provider === 'prometheus') return collectPrometheus(http, metric, credentials.auth);
+      if (metric.provider === 'http-json') return collectHttpJson(http, metric, credentials.auth);
+      const appKey = authFrom(metric.appKeyEnv, options.env, (key) => ({ 'DD-APPLICATION-KEY': key }));
+      if ('missing' in appKey)
+        return {
+          latencyMs: null,
+          outcome: { status: 'unavailable', reason: appKey.missing.replace('(tokenEnv)', '(appKeyEnv)') },
+        };
+      return collectDatadog(http, metric, { ...credentials.auth, ...appKey.auth });
+    },
+  };
+}
+
+function alertJob(alert: SourcesPolicy['alerts'][number], options: CollectSourcesOptions): Job {
+  return {
+    name: alert.name,
+    kind: 'alerts',
+    query: alert.matchers.length === 0 ? '(all alerts)' : alert.matchers.join(', '),
+    run: async (http) => {
+      const credentials = authFrom(alert.tokenEnv, options.env, bearer);
+      if ('missing' in credentials)
+        return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
+      return collectAlertmanager(http, alert, credentials.auth);
+    },
+  };
+}
+
+/** Runs the jobs concurrently under the policy's one overall deadline; a probe per job, in order. */
+async function runJobs(
+  jobs: readonly Job[],
   policy: SourcesPolicy,
   options: CollectSourcesOptions,
-): Promise<SourceFacts[]> {
-  const jobs: Array<{
-    name: string;
-    kind: SourceFacts['kind'];
-    query: string | null;
-    run: (http: HttpClient) => Promise<Probe>;
-  }> = [];
-  if (policy.ci !== undefined) {
-    const ci = policy.ci;
-    jobs.push({
-      name: ci.name,
-      kind: 'ci',
-      query:
-        ci.provider === 'circleci'
-          ? `${ci.repo} ${ci.branch}, insights workflows`
-          : `${ci.repo} ${ci.branch}, last ${ci.runs} runs`,
-      run: async (http) => {
-        const header =
-          ci.provider === 'github'
-            ? bearer
-            : ci.provider === 'gitlab'
-              ? (token: string) => ({ 'private-token': token })
-              : (token: string) => ({ 'circle-token': token });
-        const credentials = authFrom(ci.tokenEnv, options.env, header);
-        if ('missing' in credentials)
-          return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
-        if (ci.provider === 'github') return collectGithub(http, ci, credentials.auth, options.targetSha);
-        if (ci.provider === 'gitlab') return collectGitlab(http, ci, credentials.auth, options.targetSha);
-        return collectCircleci(http, ci, credentials.auth);
-      },
-    });
-  }
-  for (const metric of policy.metrics) {
-    jobs.push({
-      name: metric.name,
-      kind: 'metric',
-      query: metric.query ?? null,
-      run: async (http) => {
-        const credentials =
-          metric.provider === 'datadog'
-            ? authFrom(metric.tokenEnv, options.env, (key) => ({ 'DD-API-KEY': key }))
-            : authFrom(metric.tokenEnv, options.env, bearer);
-        if ('missing' in credentials)
-          return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
-        if (metric.provider === 'prometheus') return collectPrometheus(http, metric, credentials.auth);
-        if (metric.provider === 'http-json') return collectHttpJson(http, metric, credentials.auth);
-        const appKey = authFrom(metric.appKeyEnv, options.env, (key) => ({ 'DD-APPLICATION-KEY': key }));
-        if ('missing' in appKey)
-          return {
-            latencyMs: null,
-            outcome: { status: 'unavailable', reason: appKey.missing.replace('(tokenEnv)', '(appKeyEnv)') },
-          };
-        return collectDatadog(http, metric, { ...credentials.auth, ...appKey.auth });
-      },
-    });
-  }
-  for (const alert of policy.alerts) {
-    jobs.push({
-      name: alert.name,
-      kind: 'alerts',
-      query: alert.matchers.length === 0 ? '(all alerts)' : alert.matchers.join(', '),
-      run: async (http) => {
-        const credentials = authFrom(alert.tokenEnv, options.env, bearer);
-        if ('missing' in credentials)
-          return { latencyMs: null, outcome: { status: 'unavailable', reason: credentials.missing } };
-        return collectAlertmanager(http, alert, credentials.auth);
-      },
-    });
-  }
-  if (options.offline) {
-    return jobs.map((job) => ({
-      name: job.name,
-      kind: job.kind,
-      query: job.query,
-      latencyMs: null,
-      outcome: { status: 'skipped', reason: '--offline: not asked' },
-    }));
-  }
+): Promise<Array<Probe | undefined>> {
   const timeoutFor = (name: string): number | undefined =>
     [policy.ci, ...policy.metrics, ...policy.alerts].find((s) => s?.name === name)?.timeoutMs;
   // One deadline for all: each source gets its own client (its own per-request timeout) on a shared clock.
   const started = systemClock.monotonic();
-  const probes = await Promise.all(
+  return Promise.all(
     jobs.map(async (job) => {
       const http = createHttpClient({
         timeoutMs: Math.min(timeoutFor(job.name) ?? policy.timeoutMs, policy.timeoutMs),
@@ -142,6 +138,26 @@ export async function collectSources(
       }
     }),
   );
+}
+
+export async function collectSources(
+  policy: SourcesPolicy,
+  options: CollectSourcesOptions,
+): Promise<SourceFacts[]> {
+  const jobs: Job[] = [];
+  if (policy.ci !== undefined) jobs.push(ciJob(policy.ci, options));
+  for (const metric of policy.metrics) jobs.push(metricJob(metric, options));
+  for (const alert of policy.alerts) jobs.push(alertJob(alert, options));
+  if (options.offline) {
+    return jobs.map((job) => ({
+      name: job.name,
+      kind: job.kind,
+      query: job.query,
+      latencyMs: null,
+      outcome: { status: 'skipped', reason: '--offline: not asked' },
+    }));
+  }
+  const probes = await runJobs(jobs, policy, options);
   return jobs.map((job, i) => ({
     name: job.name,
     kind: job.kind,
