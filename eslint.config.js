@@ -55,7 +55,6 @@ const pureRestrictions = {
 const OVERSIZED = [
   'src/assess/insights.ts',
   'src/assess/lineage.ts',
-  'src/collect/coverage/index.ts',
   'src/collect/coverage/xml.ts',
   'src/collect/http.ts',
   'src/collect/sources/index.ts',
