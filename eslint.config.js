@@ -56,7 +56,6 @@ const OVERSIZED = [
   'src/assess/insights.ts',
   'src/assess/lineage.ts',
   'src/collect/coverage/xml.ts',
-  'src/collect/http.ts',
   'src/collect/sources/index.ts',
   'src/render/insights-html.ts',
 ];
