@@ -1,7 +1,15 @@
-import { request, type Dispatcher } from 'undici';
-import type { z } from 'zod';
-import { redact } from '../ledger/record.js';
+import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from './clock.js';
+import {
+  attempt,
+  displayUrl,
+  serverText,
+  type Attempt,
+  type HttpFailure,
+  type JsonRequest,
+} from './http-attempt.js';
+
+export { displayUrl, serverText } from './http-attempt.js';
 
 /**
  * The one HTTP client wrapper (SPEC 4.5). Every endpoint call goes through `HttpClient.getJson`:
@@ -30,18 +38,7 @@ export interface HttpClientOptions {
   clock?: Clock;
 }
 
-export interface JsonRequest<T> {
-  url: string;
-  method?: 'GET' | 'POST' | 'PATCH';
-  /** Ordinary headers, sent on every hop. */
-  headers?: Record<string, string>;
-  /** Credential headers (Authorization, PRIVATE-TOKEN, DD-API-KEY, ...): never sent to another origin. */
-  auth?: Record<string, string>;
-  body?: string;
-  schema: z.ZodType<T>;
-}
-
-export type HttpFailure = 'timeout' | 'deadline' | 'network' | 'http' | 'invalid' | 'redirect';
+export type { HttpFailure, JsonRequest } from './http-attempt.js';
 
 export type HttpResult<T> =
   | {
@@ -70,33 +67,6 @@ export interface HttpClient {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-const MAX_REDIRECTS = 5;
-
-/** Strips query strings and user info from a URL before it goes into a message. */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
-/** The most of a server's own words that goes into a message. */
-const MAX_SERVER_TEXT = 200;
-
-/**
- * Text a server wrote (an error body, an `error` field, a network error) for a message: credentials
- * redacted as in the ledger, one line, at most MAX_SERVER_TEXT characters. Control characters are the
- * renderers' business (render/safe-text), as for every other string.
- */
-export function serverText(text: string): string {
-  // Redacted before it is cut short, so a cut cannot leave half a token unrecognised.
-  const line = redact(text.slice(0, 16 * MAX_SERVER_TEXT))
-    .replace(/\s+/g, ' ')
-    .trim();
-  return line.length > MAX_SERVER_TEXT ? `${line.slice(0, MAX_SERVER_TEXT - 1)}…` : line;
-}
 
 /** What an error response says, from its JSON `error`/`message` (GitHub, Prometheus, ...) or its text. */
 function errorExcerpt(text: string): string {
@@ -145,24 +115,51 @@ export function requestedWaitMs(
   return null;
 }
 
-function isRedirect(status: number): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-
 function retryable(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 
-type Attempt =
-  | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; text: string }
-  | {
-      kind: 'failure';
-      failure: HttpFailure;
-      reason: string;
-      status: number | null;
-      retry: boolean;
-      waitMs: number | null;
+/** A 2xx answer's body, parsed as JSON and validated; a failure says why. */
+function validated<T>(
+  req: JsonRequest<T>,
+  status: number,
+  text: string,
+): { ok: true; value: T } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: `${displayUrl(req.url)} answered ${status} with a body that is not JSON` };
+  }
+  const parsed = req.schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
+    return {
+      ok: false,
+      reason: `${displayUrl(req.url)} answered in an unexpected shape${where}: ${issue?.message ?? 'invalid'}`,
     };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** A non-2xx answer as a failure: retryable for 5xx, 408 and rate limits, with the wait the server asks. */
+function httpFailure<T>(
+  req: JsonRequest<T>,
+  answer: { status: number; headers: Record<string, string | string[] | undefined>; text: string },
+  clock: Clock,
+): Extract<Attempt, { kind: 'failure' }> {
+  const { status, headers, text } = answer;
+  const rateLimited = status === 429 || (status === 403 && requestedWaitMs(headers, clock.now()) !== null);
+  return {
+    kind: 'failure',
+    failure: 'http',
+    reason: `${displayUrl(req.url)} answered HTTP ${status}${rateLimited ? ' (rate limited)' : ''}${errorExcerpt(text)}`,
+    status,
+    retry: retryable(status) || rateLimited,
+    waitMs: requestedWaitMs(headers, clock.now()),
+  };
+}
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const clock = options.clock ?? systemClock;
@@ -173,158 +170,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const backoffMs = options.backoffMs ?? 250;
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const remainingMs = () => Math.max(0, deadlineAt - now());
-
-  /** One request, following redirects; the auth headers go only to the first origin. */
-  async function attempt<T>(req: JsonRequest<T>): Promise<Attempt> {
-    let url: URL;
-    try {
-      url = new URL(req.url);
-    } catch {
-      return {
-        kind: 'failure',
-        failure: 'network',
-        reason: `invalid URL "${req.url}"`,
-        status: null,
-        retry: false,
-        waitMs: null,
-      };
-    }
-    const origin = url.origin;
-    let method = req.method ?? 'GET';
-    let body = req.body;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        return {
-          kind: 'failure',
-          failure: 'redirect',
-          reason: `refused to follow a redirect to ${url.protocol} URL`,
-          status: null,
-          retry: false,
-          waitMs: null,
-        };
-      }
-      const budget = Math.min(timeoutMs, remainingMs());
-      if (budget <= 0) {
-        return {
-          kind: 'failure',
-          failure: 'deadline',
-          reason: `the overall deadline passed before ${displayUrl(url.href)} answered`,
-          status: null,
-          retry: false,
-          waitMs: null,
-        };
-      }
-      const deadlineBound = budget < timeoutMs;
-      const controller = new AbortController();
-      const timer = setTimeout(() => {
-        controller.abort();
-      }, budget);
-      try {
-        const headers: Record<string, string> = {
-          accept: 'application/json',
-          'user-agent': 'deployadvisor',
-          ...req.headers,
-        };
-        if (url.origin === origin) Object.assign(headers, req.auth);
-        const response = await request(url, {
-          method,
-          headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-          body,
-          signal: controller.signal,
-          ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
-        });
-        if (isRedirect(response.statusCode)) {
-          await response.body.dump();
-          const location = response.headers.location;
-          const target = Array.isArray(location) ? location[0] : location;
-          if (target === undefined) {
-            return {
-              kind: 'failure',
-              failure: 'redirect',
-              reason: `${displayUrl(url.href)} answered ${response.statusCode} without a Location`,
-              status: response.statusCode,
-              retry: false,
-              waitMs: null,
-            };
-          }
-          url = new URL(target, url);
-          if (
-            response.statusCode === 303 ||
-            ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')
-          ) {
-            method = 'GET';
-            body = undefined;
-          }
-          continue;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of response.body) {
-          const buffer = chunk as Buffer;
-          size += buffer.length;
-          if (size > maxBytes) {
-            controller.abort();
-            return {
-              kind: 'failure',
-              failure: 'invalid',
-              reason: `${displayUrl(url.href)} sent more than ${maxBytes} bytes`,
-              status: response.statusCode,
-              retry: false,
-              waitMs: null,
-            };
-          }
-          chunks.push(buffer);
-        }
-        return {
-          kind: 'response',
-          status: response.statusCode,
-          headers: response.headers,
-          text: Buffer.concat(chunks).toString('utf8'),
-        };
-      } catch (error) {
-        if (controller.signal.aborted) {
-          return deadlineBound
-            ? {
-                kind: 'failure',
-                failure: 'deadline',
-                reason: `the overall deadline passed while waiting for ${displayUrl(url.href)}`,
-                status: null,
-                retry: false,
-                waitMs: null,
-              }
-            : {
-                kind: 'failure',
-                failure: 'timeout',
-                reason: `${displayUrl(url.href)} did not answer within ${timeoutMs} ms`,
-                status: null,
-                retry: true,
-                waitMs: null,
-              };
-        }
-        const code = (error as { code?: unknown }).code;
-        const message = error instanceof Error ? error.message : String(error);
-        return {
-          kind: 'failure',
-          failure: 'network',
-          reason:
-            `${displayUrl(url.href)}: ${typeof code === 'string' ? `${code} ` : ''}${serverText(message)}`.trim(),
-          status: null,
-          retry: true,
-          waitMs: null,
-        };
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-    return {
-      kind: 'failure',
-      failure: 'redirect',
-      reason: `more than ${MAX_REDIRECTS} redirects from ${displayUrl(req.url)}`,
-      status: null,
-      retry: false,
-      waitMs: null,
-    };
-  }
+  const settings = { timeoutMs, maxBytes, remainingMs, dispatcher: options.dispatcher };
 
   async function getJson<T>(req: JsonRequest<T>): Promise<HttpResult<T>> {
     const started = now();
@@ -332,48 +178,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     let attempts = 0;
     for (;;) {
       attempts++;
-      let outcome = await attempt(req);
+      let outcome = await attempt(req, settings);
       if (outcome.kind === 'response') {
         const { status, headers, text } = outcome;
         if (status >= 200 && status < 300) {
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            return {
-              ok: false,
-              failure: 'invalid',
-              reason: `${displayUrl(req.url)} answered ${status} with a body that is not JSON`,
-              status,
-              attempts,
-              latencyMs: latency(),
-            };
-          }
-          const parsed = req.schema.safeParse(json);
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            const where = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
-            return {
-              ok: false,
-              failure: 'invalid',
-              reason: `${displayUrl(req.url)} answered in an unexpected shape${where}: ${issue?.message ?? 'invalid'}`,
-              status,
-              attempts,
-              latencyMs: latency(),
-            };
-          }
-          return { ok: true, value: parsed.data, status, headers, attempts, latencyMs: latency() };
+          const body = validated(req, status, text);
+          return body.ok
+            ? { ok: true, value: body.value, status, headers, attempts, latencyMs: latency() }
+            : { ok: false, failure: 'invalid', reason: body.reason, status, attempts, latencyMs: latency() };
         }
-        const rateLimited =
-          status === 429 || (status === 403 && requestedWaitMs(headers, clock.now()) !== null);
-        outcome = {
-          kind: 'failure',
-          failure: 'http',
-          reason: `${displayUrl(req.url)} answered HTTP ${status}${rateLimited ? ' (rate limited)' : ''}${errorExcerpt(text)}`,
-          status,
-          retry: retryable(status) || rateLimited,
-          waitMs: requestedWaitMs(headers, clock.now()),
-        };
+        outcome = httpFailure(req, outcome, clock);
       }
       const failure = outcome;
       const done = (reason = failure.reason): HttpResult<T> => ({

@@ -58,6 +58,132 @@ function parseClass(xml: string, sink: CoverageSink, report: string): void {
     );
 }
 
+/** Where the scan stands between chunks: the unconsumed bytes and what has been seen so far. */
+interface ScanState {
+  buf: Buffer;
+  header: boolean;
+  skipping: boolean;
+  sawClass: boolean;
+  sawRoot: boolean;
+  sourcesSeen: number;
+}
+
+/** Skips the rest of an unwanted class; false when its `</class>` has not arrived yet. */
+function skipToClassEnd(state: ScanState): boolean {
+  const close = state.buf.indexOf(CLASS_CLOSE);
+  if (close === -1) {
+    // keep a tail long enough to hold a split "</class>"
+    state.buf = state.buf.subarray(Math.max(0, state.buf.length - CLASS_CLOSE.length));
+    return false;
+  }
+  state.buf = state.buf.subarray(close + CLASS_CLOSE.length);
+  state.skipping = false;
+  return true;
+}
+
+/** Reads the root and `<source>` roots before the first class; true when it must wait for more input. */
+function scanHeader(state: ScanState, sink: CoverageSink, open: number, final: boolean): boolean {
+  const region = open === -1 ? state.buf : state.buf.subarray(0, open);
+  const text = region.toString('utf8');
+  if (/<coverage\b/.test(text)) state.sawRoot = true;
+  // The header is re-scanned as it grows; only sources not handed over yet are added.
+  const sources = [...text.matchAll(/<source>([\s\S]*?)<\/source>/g)];
+  for (const match of sources.slice(state.sourcesSeen)) sink.addRoot(decodeEntities(match[1] ?? '').trim());
+  state.sourcesSeen = sources.length;
+  if (open === -1 && !final) {
+    // wait for more, unless the header region is already big (then drop what was scanned)
+    const lastSource = text.lastIndexOf('<source>');
+    if (lastSource === -1 && state.buf.length > 1 << 20) {
+      state.buf = state.buf.subarray(state.buf.length - 64);
+      state.sourcesSeen = 0;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** No `<class` in the buffer: at the end the report must close, otherwise keep a tail and wait. */
+function endWithoutClass(state: ScanState, report: string, final: boolean): void {
+  if (final) {
+    if (!/<\/coverage>\s*$/.test(state.buf.toString('utf8'))) {
+      throw new CoverageReadError(
+        report,
+        'not well-formed XML: the report ends before </coverage> (truncated?)',
+      );
+    }
+    return;
+  }
+  // keep a tail that can hold a split "<class" or the closing "</coverage>"
+  state.buf = state.buf.subarray(Math.max(0, state.buf.length - 64));
+}
+
+/** Whether the byte after `<class` makes it a class element (not "<classes>" and the like). */
+function endsClassName(next: number | undefined): boolean {
+  return next === 0x20 || next === 0x09 || next === 0x0a || next === 0x0d || next === 0x3e || next === 0x2f;
+}
+
+/**
+ * Takes the class element whose start tag spans `open`..`tagEnd`: an empty or unwanted one is passed
+ * over, a wanted one is parsed. False when the wanted class is not complete in the buffer yet.
+ */
+function takeClass(
+  state: ScanState,
+  sink: CoverageSink,
+  report: string,
+  at: { open: number; tagEnd: number },
+  final: boolean,
+): boolean {
+  const { open, tagEnd } = at;
+  state.header = false;
+  state.sawClass = true;
+  const tag = state.buf.toString('utf8', open, tagEnd + 1);
+  const filename = attribute(tag, 'filename');
+  if (tag.endsWith('/>')) {
+    if (filename !== undefined) sink.file(filename);
+    state.buf = state.buf.subarray(tagEnd + 1);
+    return true;
+  }
+  const wanted = filename === undefined ? null : sink.file(filename);
+  if (wanted === null) {
+    state.buf = state.buf.subarray(tagEnd + 1);
+    state.skipping = true;
+    return true;
+  }
+  const close = state.buf.indexOf(CLASS_CLOSE, tagEnd);
+  if (close === -1) {
+    if (final)
+      throw new CoverageReadError(
+        report,
+        `not well-formed XML: <class filename="${filename ?? ''}"> is never closed`,
+      );
+    return false; // need the rest of this class
+  }
+  parseClass(state.buf.toString('utf8', open, close + CLASS_CLOSE.length), sink, report);
+  state.buf = state.buf.subarray(close + CLASS_CLOSE.length);
+  return true;
+}
+
+/** Consumes as much of the buffer as the bytes so far allow. */
+function consume(state: ScanState, sink: CoverageSink, report: string, final: boolean): void {
+  for (;;) {
+    if (state.skipping && !skipToClassEnd(state)) return;
+    const open = state.buf.indexOf(CLASS_OPEN);
+    if (state.header && scanHeader(state, sink, open, final)) return;
+    if (open === -1) {
+      endWithoutClass(state, report, final);
+      return;
+    }
+    const tagEnd = state.buf.indexOf(0x3e /* > */, open);
+    if (tagEnd === -1) return; // the start tag is split across chunks
+    if (!endsClassName(state.buf[open + CLASS_OPEN.length])) {
+      // "<classes>" and the like: not a class element
+      state.buf = state.buf.subarray(open + CLASS_OPEN.length);
+      continue;
+    }
+    if (!takeClass(state, sink, report, { open, tagEnd }, final)) return;
+  }
+}
+
 /**
  * Cobertura, fast path: the bytes between `<class ...>` elements are searched natively, a class whose
  * file the plan does not need is skipped without parsing, and each wanted class is parsed by the XML
@@ -65,109 +191,22 @@ function parseClass(xml: string, sink: CoverageSink, report: string): void {
  * costs little more than reading the file.
  */
 export async function readCoberturaScan(input: Readable, sink: CoverageSink, report: string): Promise<void> {
-  let buf: Buffer = Buffer.alloc(0);
-  let header = true;
-  let skipping = false;
-  let sawClass = false;
-  let sawRoot = false;
-  let sourcesSeen = 0;
-
-  const consume = (final: boolean) => {
-    for (;;) {
-      if (skipping) {
-        const close = buf.indexOf(CLASS_CLOSE);
-        if (close === -1) {
-          // keep a tail long enough to hold a split "</class>"
-          buf = buf.subarray(Math.max(0, buf.length - CLASS_CLOSE.length));
-          return;
-        }
-        buf = buf.subarray(close + CLASS_CLOSE.length);
-        skipping = false;
-      }
-      const open = buf.indexOf(CLASS_OPEN);
-      const region = open === -1 ? buf : buf.subarray(0, open);
-      if (header) {
-        const text = region.toString('utf8');
-        if (/<coverage\b/.test(text)) sawRoot = true;
-        // The header is re-scanned as it grows; only sources not handed over yet are added.
-        const sources = [...text.matchAll(/<source>([\s\S]*?)<\/source>/g)];
-        for (const match of sources.slice(sourcesSeen)) sink.addRoot(decodeEntities(match[1] ?? '').trim());
-        sourcesSeen = sources.length;
-        if (open === -1 && !final) {
-          // wait for more, unless the header region is already big (then drop what was scanned)
-          const lastSource = text.lastIndexOf('<source>');
-          if (lastSource === -1 && buf.length > 1 << 20) {
-            buf = buf.subarray(buf.length - 64);
-            sourcesSeen = 0;
-          }
-          return;
-        }
-      }
-      if (open === -1) {
-        if (final) {
-          if (!/<\/coverage>\s*$/.test(buf.toString('utf8'))) {
-            throw new CoverageReadError(
-              report,
-              'not well-formed XML: the report ends before </coverage> (truncated?)',
-            );
-          }
-          return;
-        }
-        // keep a tail that can hold a split "<class" or the closing "</coverage>"
-        buf = buf.subarray(Math.max(0, buf.length - 64));
-        return;
-      }
-      const tagEnd = buf.indexOf(0x3e /* > */, open);
-      if (tagEnd === -1) return; // the start tag is split across chunks
-      const next = buf[open + CLASS_OPEN.length];
-      if (
-        next !== 0x20 &&
-        next !== 0x09 &&
-        next !== 0x0a &&
-        next !== 0x0d &&
-        next !== 0x3e &&
-        next !== 0x2f
-      ) {
-        // "<classes>" and the like: not a class element
-        buf = buf.subarray(open + CLASS_OPEN.length);
-        continue;
-      }
-      header = false;
-      sawClass = true;
-      const tag = buf.toString('utf8', open, tagEnd + 1);
-      const filename = attribute(tag, 'filename');
-      if (tag.endsWith('/>')) {
-        if (filename !== undefined) sink.file(filename);
-        buf = buf.subarray(tagEnd + 1);
-        continue;
-      }
-      const wanted = filename === undefined ? null : sink.file(filename);
-      if (wanted === null) {
-        buf = buf.subarray(tagEnd + 1);
-        skipping = true;
-        continue;
-      }
-      const close = buf.indexOf(CLASS_CLOSE, tagEnd);
-      if (close === -1) {
-        if (final)
-          throw new CoverageReadError(
-            report,
-            `not well-formed XML: <class filename="${filename ?? ''}"> is never closed`,
-          );
-        return; // need the rest of this class
-      }
-      parseClass(buf.toString('utf8', open, close + CLASS_CLOSE.length), sink, report);
-      buf = buf.subarray(close + CLASS_CLOSE.length);
-    }
+  const state: ScanState = {
+    buf: Buffer.alloc(0),
+    header: true,
+    skipping: false,
+    sawClass: false,
+    sawRoot: false,
+    sourcesSeen: 0,
   };
-
   for await (const chunk of input) {
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    buf = buf.length === 0 ? data : Buffer.concat([buf, data]);
-    consume(false);
+    state.buf = state.buf.length === 0 ? data : Buffer.concat([state.buf, data]);
+    consume(state, sink, report, false);
   }
-  consume(true);
-  if (skipping) throw new CoverageReadError(report, 'not well-formed XML: a <class> element is never closed');
-  if (!sawRoot && !sawClass)
+  consume(state, sink, report, true);
+  if (state.skipping)
+    throw new CoverageReadError(report, 'not well-formed XML: a <class> element is never closed');
+  if (!state.sawRoot && !state.sawClass)
     throw new CoverageReadError(report, 'not a Cobertura report: no <coverage> element');
 }

@@ -5,12 +5,14 @@ import type { Readable } from 'node:stream';
 import { glob } from 'tinyglobby';
 import type { CoverageFacts, CoverageReport } from '../../assess/facts.js';
 import { UserError } from '../../errors.js';
-import { readBlobs } from '../git-facts.js';
 import { notARegularFile } from '../file-kind.js';
 import type { GitRunner } from '../git-runner.js';
 import { PathMapper, type PathMapRule } from './path-map.js';
 import { readHead, sniffFormat } from './sniff.js';
+import { commitTime, goModule, lineCountsOf, reportTimestamp, staleReason, trackedFiles } from './target.js';
 import { CoverageReadError, type CoverageFormat, type CoverageSink } from './types.js';
+
+export { reportTimestamp } from './target.js';
 
 /** Where reports usually land, tried when neither --coverage nor coverage.reports names any. */
 export const DEFAULT_COVERAGE_PATHS = [
@@ -40,108 +42,6 @@ export interface CoverageRequest {
   pathMap: readonly PathMapRule[];
   /** Repo paths whose lines are wanted (changed files with added lines). */
   wanted: ReadonlySet<string>;
-}
-
-async function trackedFiles(git: GitRunner, sha: string) {
-  const files = new Set<string>();
-  const symlinks = new Set<string>();
-  /** Blob id of each file, to count its lines at the target. */
-  const blobs = new Map<string, string>();
-  for await (const entry of git.stream(
-    ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', sha],
-    '\0',
-  )) {
-    const tab = entry.indexOf('\t');
-    if (tab === -1) continue;
-    const mode = entry.slice(0, 6);
-    const path = entry.slice(tab + 1);
-    if (mode === '120000') symlinks.add(path);
-    else if (mode.startsWith('100')) {
-      files.add(path);
-      blobs.set(path, entry.slice(0, tab).split(' ')[2] ?? '');
-    }
-  }
-  return { files, symlinks, blobs };
-}
-
-/** Line counts at the target of the files asked for (null for a blob too large to read). */
-async function lineCountsOf(
-  git: GitRunner,
-  blobs: ReadonlyMap<string, string>,
-  paths: Iterable<string>,
-  cache: Map<string, number | null>,
-): Promise<void> {
-  const wanted = [...paths].filter((path) => !cache.has(path) && blobs.has(path));
-  const texts = await readBlobs(git, [...new Set(wanted.map((path) => blobs.get(path) ?? ''))]);
-  for (const path of wanted) {
-    const text = texts.get(blobs.get(path) ?? '') ?? null;
-    if (text === null) {
-      cache.set(path, null);
-      continue;
-    }
-    let lines = 0;
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines += 1;
-    cache.set(path, text.length > 0 && !text.endsWith('\n') ? lines + 1 : lines);
-  }
-}
-
-/**
- * A report made for another commit: one that measures a line past the end of a changed file at the
- * target (it measured another version of it), or an XML report whose own timestamp (Cobertura
- * `timestamp`, JaCoCo `sessioninfo dump`, Clover `generated`) is older than the target commit, which it
- * cannot have tested. Returns why, or null.
- */
-function staleReason(
-  staged: ReadonlyMap<string, ReadonlyMap<number, number>>,
-  lineCounts: ReadonlyMap<string, number | null>,
-  generatedAt: number | null,
-  target: { sha: string; committedAt: number },
-): string | null {
-  for (const [path, lines] of [...staged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const count = lineCounts.get(path);
-    if (count === undefined || count === null) continue;
-    let last = 0;
-    for (const line of lines.keys()) if (line > last) last = line;
-    if (last > count)
-      return `it measures ${path} line ${last}, but that file has ${count} line(s) at the target ${target.sha.slice(0, 12)}: it was made from another version of the code`;
-  }
-  if (generatedAt !== null && generatedAt + CLOCK_SKEW_MS < target.committedAt) {
-    return `it was generated at ${new Date(generatedAt).toISOString()}, before the target ${target.sha.slice(0, 12)} was committed (${new Date(target.committedAt).toISOString()}), so it did not test it`;
-  }
-  return null;
-}
-
-/** Clocks of CI runners and laptops disagree a little; a report this much "older" is still trusted. */
-const CLOCK_SKEW_MS = 10 * 60 * 1000;
-
-/** The generation time an XML report states in its first bytes, in epoch ms (seconds are scaled). */
-export function reportTimestamp(head: string, format: CoverageFormat): number | null {
-  const pattern =
-    format === 'cobertura'
-      ? /<coverage\b[^>]*\stimestamp="(\d+)"/
-      : format === 'jacoco'
-        ? /<sessioninfo\b[^>]*\sdump="(\d+)"/
-        : format === 'clover'
-          ? /<coverage\b[^>]*\sgenerated="(\d+)"/
-          : null;
-  const digits = pattern === null ? undefined : pattern.exec(head)?.[1];
-  if (digits === undefined) return null;
-  const value = Number(digits);
-  // Cobertura from coverage.py and others writes milliseconds; a 10-digit value is seconds.
-  const ms = value < 1e11 ? value * 1000 : value;
-  // Placeholders such as generated="1" say nothing about when the report was made.
-  return ms >= Date.UTC(2000, 0, 1) ? ms : null;
-}
-
-async function commitTime(git: GitRunner, sha: string): Promise<number> {
-  const { stdout } = await git.run(['show', '-s', '--format=%ct', '--end-of-options', sha]);
-  return Number(stdout.trim()) * 1000;
-}
-
-async function goModule(git: GitRunner, sha: string): Promise<string | null> {
-  const { stdout, exitCode } = await git.run(['cat-file', '-p', `${sha}:go.mod`], { okExitCodes: [0, 128] });
-  if (exitCode !== 0) return null;
-  return /^module\s+(\S+)/m.exec(stdout)?.[1] ?? null;
 }
 
 async function findReports(
@@ -214,21 +114,35 @@ async function readReport(
   }
 }
 
-/** Finds, reads and merges coverage reports: a line is covered if any report covers it. */
-export async function collectCoverage(request: CoverageRequest): Promise<CoverageFacts> {
-  const { source, files } = await findReports(request);
-  const facts: CoverageFacts = { source, reports: [], lines: new Map(), diagnostics: [] };
-  if (files.length === 0) {
-    if (source === 'policy') {
-      facts.diagnostics.push({
-        id: 'coverage-not-found',
-        level: 'warning',
-        message: `No file matches coverage.reports (${request.globs.join(', ')}).`,
-        remedy: 'Run the tests with coverage before planning, or correct the globs.',
-      });
-    }
-    return facts;
+/** What every report of a run is checked against: the target's files, its commit time and line counts. */
+interface TargetContext {
+  repo: Awaited<ReturnType<typeof trackedFiles>>;
+  target: { sha: string; committedAt: number };
+  lineCounts: Map<string, number | null>;
+  mapper: PathMapper;
+}
+
+/** One report being read: its status, the lines it staged and the paths it could not place. */
+interface ReportReading {
+  status: CoverageReport;
+  /** Lines go to a staging map first: a report that fails half-way contributes nothing. */
+  staged: Map<string, Map<number, number>>;
+  refused: string[];
+  unmatched: string[];
+}
+
+function warnNoReports(facts: CoverageFacts, request: CoverageRequest): void {
+  if (facts.source === 'policy') {
+    facts.diagnostics.push({
+      id: 'coverage-not-found',
+      level: 'warning',
+      message: `No file matches coverage.reports (${request.globs.join(', ')}).`,
+      remedy: 'Run the tests with coverage before planning, or correct the globs.',
+    });
   }
+}
+
+async function targetContext(request: CoverageRequest): Promise<TargetContext> {
   const repo = await trackedFiles(request.git, request.targetSha);
   const target = { sha: request.targetSha, committedAt: await commitTime(request.git, request.targetSha) };
   const lineCounts = new Map<string, number | null>();
@@ -238,119 +152,178 @@ export async function collectCoverage(request: CoverageRequest): Promise<Coverag
     request.pathMap,
     await goModule(request.git, request.targetSha),
   );
-  for (const file of files) {
-    const rel = relative(request.repoRoot, file);
-    const shown = rel.startsWith('..') || isAbsolute(rel) ? file : rel;
-    const status: CoverageReport = {
-      path: shown,
-      format: null,
-      status: 'ok',
-      message: null,
-      files: 0,
-      matched: 0,
-    };
-    facts.reports.push(status);
-    mapper.startReport();
-    // Lines go to a staging map first: a report that fails half-way contributes nothing.
-    const staged = new Map<string, Map<number, number>>();
-    const refused: string[] = [];
-    const unmatched: string[] = [];
-    const seen = new Set<string>();
-    const reportDir = relative(request.repoRoot, dirname(file));
-    const sink: CoverageSink = {
-      addRoot: (root) => {
-        mapper.addRoot(root);
-      },
-      file: (reportPath) => {
-        const mapped = mapper.map(reportPath, reportDir.startsWith('..') ? '' : reportDir);
-        if (!seen.has(reportPath)) {
-          seen.add(reportPath);
-          status.files += 1;
-          if (mapped.kind === 'mapped') status.matched += 1;
-          else if (mapped.kind === 'refused' && refused.length < 3) refused.push(mapped.reason);
-          else if (mapped.kind === 'unmatched' && unmatched.length < 3) unmatched.push(reportPath);
-        }
-        if (mapped.kind !== 'mapped' || !request.wanted.has(mapped.path)) return null;
-        let lines = staged.get(mapped.path);
-        if (lines === undefined) {
-          lines = new Map();
-          staged.set(mapped.path, lines);
-        }
-        return lines;
-      },
-    };
-    let generatedAt: number | null;
-    try {
-      const head = await readHead(file);
-      status.format = sniffFormat(head, file);
-      if (status.format === null) {
-        throw new CoverageReadError(
-          shown,
-          'not a coverage format deployadvisor reads (LCOV, Cobertura, JaCoCo, Clover, Istanbul JSON, Go coverprofile, SimpleCov)',
-        );
+  return { repo, target, lineCounts, mapper };
+}
+
+/** The sink a reader hands file paths to: counts and maps each path, and stages the wanted ones. */
+function reportSink(
+  request: CoverageRequest,
+  mapper: PathMapper,
+  file: string,
+  reading: ReportReading,
+): CoverageSink {
+  const { status, staged, refused, unmatched } = reading;
+  const seen = new Set<string>();
+  const reportDir = relative(request.repoRoot, dirname(file));
+  return {
+    addRoot: (root) => {
+      mapper.addRoot(root);
+    },
+    file: (reportPath) => {
+      const mapped = mapper.map(reportPath, reportDir.startsWith('..') ? '' : reportDir);
+      if (!seen.has(reportPath)) {
+        seen.add(reportPath);
+        status.files += 1;
+        if (mapped.kind === 'mapped') status.matched += 1;
+        else if (mapped.kind === 'refused' && refused.length < 3) refused.push(mapped.reason);
+        else if (mapped.kind === 'unmatched' && unmatched.length < 3) unmatched.push(reportPath);
       }
-      generatedAt = reportTimestamp(head, status.format);
-      await readReport(file, status.format, sink, shown);
-      // Read by its name (lcov.info, coverage.out, ...) or a weak sniff, a file that is empty or not a
-      // report at all yields nothing: it is unreadable, never an "ok" report that measured nothing.
-      if (status.files === 0) {
-        throw new CoverageReadError(
-          shown,
-          (await stat(file)).size === 0
-            ? 'the file is empty'
-            : `nothing in it names a source file (read as ${status.format}): not a coverage report, or one of no files`,
-        );
+      if (mapped.kind !== 'mapped' || !request.wanted.has(mapped.path)) return null;
+      let lines = staged.get(mapped.path);
+      if (lines === undefined) {
+        lines = new Map();
+        staged.set(mapped.path, lines);
       }
-    } catch (error) {
-      status.status = 'unreadable';
-      status.message =
-        error instanceof CoverageReadError
-          ? error.message
-          : `${shown}: ${error instanceof Error ? error.message : String(error)}`;
-      facts.diagnostics.push({
-        id: 'coverage-unreadable',
-        level: 'warning',
-        message: `Coverage report ${status.message}.`,
-      });
-      continue;
-    }
-    await lineCountsOf(request.git, repo.blobs, staged.keys(), lineCounts);
-    const stale = staleReason(staged, lineCounts, generatedAt, target);
-    if (stale !== null) {
-      // Never merged: its hits would credit lines it never measured.
-      status.status = 'stale';
-      status.message = stale;
-      facts.diagnostics.push({
-        id: 'coverage-stale',
-        level: 'warning',
-        message: `Coverage report ${shown} is for another commit: ${stale}. It is not counted.`,
-        remedy: `Run the tests with coverage on ${request.targetSha.slice(0, 12)} and pass that report.`,
-      });
-      continue;
-    }
-    for (const [path, lines] of staged) {
-      const merged = facts.lines.get(path);
-      if (merged === undefined) facts.lines.set(path, lines);
-      else for (const [line, hits] of lines) merged.set(line, (merged.get(line) ?? 0) + hits);
-    }
-    if (refused.length > 0) {
-      facts.diagnostics.push({
-        id: 'coverage-path-refused',
-        level: 'warning',
-        message: `Coverage report ${shown}: refused paths outside the repository or through symlinks: ${refused.join('; ')}.`,
-      });
-    }
-    if (status.files > 0 && status.matched === 0) {
-      status.status = 'unmatched';
-      status.message = `none of its ${status.files} file path(s) match a file in the repository${unmatched.length > 0 ? ` (e.g. ${unmatched.join(', ')})` : ''}`;
-      facts.diagnostics.push({
-        id: 'coverage-unmatched',
-        level: 'warning',
-        message: `Coverage report ${shown}: ${status.message}, so it says nothing about this change.`,
-        remedy:
-          'Map its paths with coverage.pathMap (for example { from: "/app/", to: "" }), or generate it from this checkout.',
-      });
-    }
+      return lines;
+    },
+  };
+}
+
+/** Sniffs and reads one report into the sink; returns the time it states it was generated, if any. */
+async function readIntoSink(
+  file: string,
+  shown: string,
+  status: CoverageReport,
+  sink: CoverageSink,
+): Promise<number | null> {
+  const head = await readHead(file);
+  status.format = sniffFormat(head, file);
+  if (status.format === null) {
+    throw new CoverageReadError(
+      shown,
+      'not a coverage format deployadvisor reads (LCOV, Cobertura, JaCoCo, Clover, Istanbul JSON, Go coverprofile, SimpleCov)',
+    );
   }
+  const generatedAt = reportTimestamp(head, status.format);
+  await readReport(file, status.format, sink, shown);
+  // Read by its name (lcov.info, coverage.out, ...) or a weak sniff, a file that is empty or not a
+  // report at all yields nothing: it is unreadable, never an "ok" report that measured nothing.
+  if (status.files === 0) {
+    throw new CoverageReadError(
+      shown,
+      (await stat(file)).size === 0
+        ? 'the file is empty'
+        : `nothing in it names a source file (read as ${status.format}): not a coverage report, or one of no files`,
+    );
+  }
+  return generatedAt;
+}
+
+function markUnreadable(facts: CoverageFacts, status: CoverageReport, shown: string, error: unknown): void {
+  status.status = 'unreadable';
+  status.message =
+    error instanceof CoverageReadError
+      ? error.message
+      : `${shown}: ${error instanceof Error ? error.message : String(error)}`;
+  facts.diagnostics.push({
+    id: 'coverage-unreadable',
+    level: 'warning',
+    message: `Coverage report ${status.message}.`,
+  });
+}
+
+function markStale(
+  facts: CoverageFacts,
+  status: CoverageReport,
+  shown: string,
+  stale: string,
+  request: CoverageRequest,
+): void {
+  // Never merged: its hits would credit lines it never measured.
+  status.status = 'stale';
+  status.message = stale;
+  facts.diagnostics.push({
+    id: 'coverage-stale',
+    level: 'warning',
+    message: `Coverage report ${shown} is for another commit: ${stale}. It is not counted.`,
+    remedy: `Run the tests with coverage on ${request.targetSha.slice(0, 12)} and pass that report.`,
+  });
+}
+
+/** Merges a report's staged lines into the facts and says which of its paths were refused or unmatched. */
+function mergeReading(facts: CoverageFacts, reading: ReportReading, shown: string): void {
+  const { status, staged, refused, unmatched } = reading;
+  for (const [path, lines] of staged) {
+    const merged = facts.lines.get(path);
+    if (merged === undefined) facts.lines.set(path, lines);
+    else for (const [line, hits] of lines) merged.set(line, (merged.get(line) ?? 0) + hits);
+  }
+  if (refused.length > 0) {
+    facts.diagnostics.push({
+      id: 'coverage-path-refused',
+      level: 'warning',
+      message: `Coverage report ${shown}: refused paths outside the repository or through symlinks: ${refused.join('; ')}.`,
+    });
+  }
+  if (status.files > 0 && status.matched === 0) {
+    status.status = 'unmatched';
+    status.message = `none of its ${status.files} file path(s) match a file in the repository${unmatched.length > 0 ? ` (e.g. ${unmatched.join(', ')})` : ''}`;
+    facts.diagnostics.push({
+      id: 'coverage-unmatched',
+      level: 'warning',
+      message: `Coverage report ${shown}: ${status.message}, so it says nothing about this change.`,
+      remedy:
+        'Map its paths with coverage.pathMap (for example { from: "/app/", to: "" }), or generate it from this checkout.',
+    });
+  }
+}
+
+/** Reads one report file and, unless it is unreadable or stale, merges it into the facts. */
+async function collectReport(
+  request: CoverageRequest,
+  context: TargetContext,
+  facts: CoverageFacts,
+  file: string,
+): Promise<void> {
+  const rel = relative(request.repoRoot, file);
+  const shown = rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+  const status: CoverageReport = {
+    path: shown,
+    format: null,
+    status: 'ok',
+    message: null,
+    files: 0,
+    matched: 0,
+  };
+  facts.reports.push(status);
+  context.mapper.startReport();
+  const reading: ReportReading = { status, staged: new Map(), refused: [], unmatched: [] };
+  const sink = reportSink(request, context.mapper, file, reading);
+  let generatedAt: number | null;
+  try {
+    generatedAt = await readIntoSink(file, shown, status, sink);
+  } catch (error) {
+    markUnreadable(facts, status, shown, error);
+    return;
+  }
+  await lineCountsOf(request.git, context.repo.blobs, reading.staged.keys(), context.lineCounts);
+  const stale = staleReason(reading.staged, context.lineCounts, generatedAt, context.target);
+  if (stale !== null) {
+    markStale(facts, status, shown, stale, request);
+    return;
+  }
+  mergeReading(facts, reading, shown);
+}
+
+/** Finds, reads and merges coverage reports: a line is covered if any report covers it. */
+export async function collectCoverage(request: CoverageRequest): Promise<CoverageFacts> {
+  const { source, files } = await findReports(request);
+  const facts: CoverageFacts = { source, reports: [], lines: new Map(), diagnostics: [] };
+  if (files.length === 0) {
+    warnNoReports(facts, request);
+    return facts;
+  }
+  const context = await targetContext(request);
+  for (const file of files) await collectReport(request, context, facts, file);
   return facts;
 }
