@@ -25,6 +25,15 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   'ledger verify': ['deployadvisor ledger verify', 'deployadvisor ledger verify origin'],
   'ledger push': ['deployadvisor ledger push', 'deployadvisor ledger push upstream'],
   'ledger pull': ['deployadvisor ledger pull', 'deployadvisor ledger pull upstream'],
+  'ledger void': [
+    'deployadvisor ledger void 7 --reason "recorded twice by the retried deploy job"',
+    'deployadvisor ledger void 3f2a9c --reason "wrong environment"',
+  ],
+  'ledger import': [
+    "deployadvisor ledger import --env production --tags 'v*'",
+    'deployadvisor ledger import --env production --github-deployments --dry-run',
+    'deployadvisor ledger import --env production --gitlab-deployments --service api',
+  ],
   insights: [
     'deployadvisor insights',
     'deployadvisor insights --since 12w --env production',
@@ -35,7 +44,7 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   explain: ['deployadvisor explain HEAD', 'deployadvisor explain 3f2a9c1 --format markdown'],
   lineage: [
     'deployadvisor lineage',
-    'deployadvisor lineage v2.2.0..v2.3.0 --coverage coverage/lcov.info',
+    'deployadvisor lineage v2.2.0..v2.3.0 --all --coverage coverage/lcov.info',
     'deployadvisor lineage --format json --output lineage.json',
   ],
   init: ['deployadvisor init', 'deployadvisor init --config deploy/policy.yml'],

@@ -36,52 +36,21 @@ export function summaryLines(report: LineageReport): string[] {
   return lines;
 }
 
-export function renderLineageText(report: LineageReport, style: Style): string {
-  const out: string[] = [];
-  out.push(style.bold('Lineage'), ...summaryLines(report).map((line) => `  ${line}`), '');
+/** The first `limit` rows (all with null), and a line saying how many were left out and how to see them. */
+function bounded<T>(
+  rows: readonly T[],
+  limit: number | null,
+  noun: string,
+): { shown: T[]; more: string | null } {
+  if (limit === null || rows.length <= limit) return { shown: [...rows], more: null };
+  return {
+    shown: rows.slice(0, limit),
+    more: `  … and ${rows.length - limit} more ${noun} (--all lists every one; --format json has them all)`,
+  };
+}
 
-  out.push(style.bold('Commits'));
-  if (report.commits.length === 0) out.push('  none in the range');
-  else
-    out.push(
-      renderTable(
-        ['Commit', 'Subject', 'AI tool', 'Basis', 'AI/lines', 'Review', 'Covered'],
-        report.commits.map((c) => [
-          short(c.sha),
-          // One line per commit: the subject is cut to its column (the JSON has it whole).
-          c.subject.length > 14 ? `${c.subject.slice(0, 13)}…` : c.subject,
-          c.ai.tool ?? '-',
-          c.attribution,
-          `${c.ai.lines}/${c.lines}`,
-          c.reviewed ? 'yes' : 'no',
-          coverageCell(c.coverage),
-        ]),
-        [12, 16, 9, 8, 10, 8, 9],
-      ),
-    );
-  const marked = report.commits.filter((c) => c.ai.marker !== null);
-  for (const c of marked) out.push(`  ${short(c.sha)} ${c.ai.tool ?? ''}: ${c.ai.marker ?? ''}`);
-  out.push('');
-
-  out.push(style.bold('Files'));
-  if (report.files.length === 0) out.push('  no file of the range has lines in the target');
-  else
-    out.push(
-      renderTable(
-        ['File', 'AI/lines', 'Share', 'Basis', 'Tools'],
-        report.files.map((f) => [
-          breakName(f.lowRisk ? `${f.path} (low risk)` : f.path, 28),
-          `${f.aiLines}/${f.lines}`,
-          formatRatio({ covered: f.aiLines, measured: f.lines }),
-          f.attribution,
-          f.tools.map((t) => `${t.tool} ${t.lines}`).join(', ') || '-',
-        ]),
-        [28, 11, 9, 8, 16],
-      ),
-    );
-  out.push('');
-
-  out.push(style.bold('Tools'));
+function toolsSection(report: LineageReport, style: Style, width: number): string[] {
+  const out = [style.bold('Tools')];
   if (report.tools.length === 0) out.push('  no AI tool named in the range');
   else
     out.push(
@@ -89,10 +58,86 @@ export function renderLineageText(report: LineageReport, style: Style): string {
         ['Tool', 'Commits', 'Lines'],
         report.tools.map((t) => [t.tool, String(t.commits), String(t.lines)]),
         [16, 9, 9],
+        width,
       ),
     );
   out.push('');
+  return out;
+}
 
+function filesSection(report: LineageReport, style: Style, limit: number | null, width: number): string[] {
+  const out = [style.bold(limit === null ? 'Files' : 'Files (most AI lines first)')];
+  // The files with the most AI lines first, then the most lines, then by path.
+  const ranked = [...report.files].sort(
+    (a, b) => b.aiLines - a.aiLines || b.lines - a.lines || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+  const { shown, more } = bounded(limit === null ? report.files : ranked, limit, 'file(s)');
+  if (report.files.length === 0) out.push('  no file of the range has lines in the target');
+  else
+    out.push(
+      renderTable(
+        ['File', 'AI/lines', 'Share', 'Basis', 'Tools'],
+        shown.map((f) => [
+          breakName(f.lowRisk ? `${f.path} (low risk)` : f.path, 28),
+          `${f.aiLines}/${f.lines}`,
+          formatRatio({ covered: f.aiLines, measured: f.lines }),
+          f.attribution,
+          f.tools.map((t) => `${t.tool} ${t.lines}`).join(', ') || '-',
+        ]),
+        [28, 11, 9, 8, 16],
+        width,
+      ),
+    );
+  if (more !== null) out.push(more);
+  out.push('');
+  return out;
+}
+
+function commitsSection(report: LineageReport, style: Style, limit: number | null, width: number): string[] {
+  const out = [style.bold('Commits')];
+  const { shown, more } = bounded(report.commits, limit, 'commit(s)');
+  // The subject gets what the terminal leaves it: 14 characters at 80 columns, the whole of it when wide.
+  const subjectWidth = Math.max(14, width - 66);
+  if (report.commits.length === 0) out.push('  none in the range');
+  else
+    out.push(
+      renderTable(
+        ['Commit', 'Subject', 'AI tool', 'Basis', 'AI/lines', 'Review', 'Covered'],
+        shown.map((c) => [
+          short(c.sha),
+          c.subject.length > subjectWidth ? `${c.subject.slice(0, subjectWidth - 1)}…` : c.subject,
+          c.ai.tool ?? '-',
+          c.attribution,
+          `${c.ai.lines}/${c.lines}`,
+          c.reviewed ? 'yes' : 'no',
+          coverageCell(c.coverage),
+        ]),
+        [12, 16, 9, 8, 10, 8, 9],
+        width,
+      ),
+    );
+  if (more !== null) out.push(more);
+  for (const c of shown.filter((commit) => commit.ai.marker !== null))
+    out.push(`  ${short(c.sha)} ${c.ai.tool ?? ''}: ${c.ai.marker ?? ''}`);
+  out.push('');
+  return out;
+}
+
+/**
+ * Summary first, then tools, the files with the most AI lines, and the commits, each list cut to
+ * `limit` rows (null: all) with a line saying how many more there are.
+ */
+export function renderLineageText(
+  report: LineageReport,
+  style: Style,
+  options: { limit: number | null; width: number } = { limit: null, width: 80 },
+): string {
+  const { limit, width } = options;
+  const out: string[] = [];
+  out.push(style.bold('Lineage'), ...summaryLines(report).map((line) => `  ${line}`), '');
+  out.push(...toolsSection(report, style, width));
+  out.push(...filesSection(report, style, limit, width));
+  out.push(...commitsSection(report, style, limit, width));
   out.push(...diagnosticsSection(report.diagnostics, style));
-  return `${wrapBlock(out.join('\n').replace(/\n+$/, ''), 80)}\n`;
+  return `${wrapBlock(out.join('\n').replace(/\n+$/, ''), width)}\n`;
 }

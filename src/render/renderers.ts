@@ -26,16 +26,23 @@ export const PLAN_RENDERERS = {
   },
 } satisfies RendererTable<Plan>;
 
-const lineageMarkdown = async (report: LineageReport) =>
+const lineageMarkdown = async ({ report }: LineageView) =>
   text((await import('./lineage-markdown.js')).renderLineageMarkdown(cleanDeep(report)));
 
+/** A lineage report and how many rows of each list the text shows (null: all). */
+export interface LineageView {
+  report: LineageReport;
+  limit: number | null;
+}
+
 export const LINEAGE_RENDERERS = {
-  text: async (report: LineageReport, { style }) =>
-    text((await import('./lineage-text.js')).renderLineageText(cleanDeep(report), style)),
-  json: async (report: LineageReport) => text((await import('./lineage-json.js')).renderLineageJson(report)),
+  text: async ({ report, limit }: LineageView, { style, width }) =>
+    text((await import('./lineage-text.js')).renderLineageText(cleanDeep(report), style, { limit, width })),
+  json: async ({ report }: LineageView) =>
+    text((await import('./lineage-json.js')).renderLineageJson(report)),
   markdown: lineageMarkdown,
   github: lineageMarkdown,
-} satisfies RendererTable<LineageReport>;
+} satisfies RendererTable<LineageView>;
 
 export const INSIGHTS_RENDERERS = {
   text: async (insights: Insights, { style, width }) =>
