@@ -312,8 +312,9 @@ describe.skipIf(!liveServersAvailable())('verify against a backfilled Prometheus
     expect(again.stderr).toMatch(/already has an outcome: failed #2/);
     const explained = await runCli(['--repo', repo.dir, 'explain', 'HEAD']);
     expect(explained.code, explained.stderr).toBe(0);
-    expect(explained.stdout).toContain(
-      '    verify FAIL over 2026-11-18T10:10:00Z to 2026-11-18T10:40:00Z, the deploy started in #1:\n',
+    // explain wraps at 80 columns off a terminal: the line is read with its continuation joined.
+    expect(explained.stdout.replace(/\n +/g, ' ')).toContain(
+      'verify FAIL over 2026-11-18T10:10:00Z to 2026-11-18T10:40:00Z, the deploy started in #1:',
     );
     expect(explained.stdout).toMatch(
       /\n {8}errors high, median 0\.01004 → 0\.02004 \(\+99\.\d%\), p<0\.0001\n/,
