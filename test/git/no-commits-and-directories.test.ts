@@ -11,7 +11,11 @@ import { runCli } from '../helpers/run.js';
 // file was expected.
 // mcp opens the repository per request, once a client asks (test/cli/mcp.test.ts).
 const NEEDS_NO_HISTORY = new Set(['init', 'config check', 'config print', 'config schema', 'mcp']);
-const ARGS: Record<string, string[]> = { explain: ['HEAD'], record: ['started'] };
+const ARGS: Record<string, string[]> = {
+  explain: ['HEAD'],
+  record: ['started'],
+  'ledger void': ['1', '--reason', 'recorded twice'],
+};
 
 describe('a repository with no commits yet', () => {
   let dir = '';
