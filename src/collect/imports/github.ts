@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { serverText, type HttpClient } from '../http.js';
-import { allPages, mapLimited } from './pages.js';
+import { mapLimit } from '../blame.js';
+import { allPages } from './pages.js';
 import { fullSha, instantOf, type FoundDeploy, type ImportRead, type SkippedDeploy } from './found.js';
 
 /**
@@ -71,7 +72,7 @@ export async function readGithubDeployments(
   const found: FoundDeploy[] = [];
   const skipped: SkippedDeploy[] = [];
   const mine = list.items.filter((d) => d.environment == null || d.environment === input.environment);
-  const answers = await mapLimited(mine, 6, (deployment) =>
+  const answers = await mapLimit(mine, 6, (deployment) =>
     allPages(http, `${base}/deployments/${deployment.id}/statuses?per_page=100`, {
       headers: HEADERS,
       auth: input.auth,

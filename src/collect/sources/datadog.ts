@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SourceFacts } from '../../assess/sources.js';
 import type { MetricSource } from '../../config/sources-schema.js';
 import { serverText, type HttpClient } from '../http.js';
-import { worstSeries } from './metric-series.js';
+import { apiUrl, worstSeries } from './metric-series.js';
 import { systemClock } from '../clock.js';
 
 /**
@@ -14,7 +14,8 @@ export const DATADOG_DEFAULT_URL = 'https://api.datadoghq.com';
 /** The window asked for, in seconds before now. */
 const WINDOW_S = 300;
 
-const queryResponse = z.object({
+/** Datadog's `GET /api/v1/query` answer; `verify`'s range reads take the same shape. */
+export const DATADOG_QUERY_RESPONSE = z.object({
   status: z.string(),
   error: z.string().optional(),
   series: z
@@ -39,12 +40,12 @@ export async function collectDatadog(
   nowMs: number = systemClock.now(),
 ): Promise<Omit<SourceFacts, 'name' | 'kind' | 'query'>> {
   const base = source.url ?? DATADOG_DEFAULT_URL;
-  const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);
+  const url = apiUrl(base, 'api/v1/query');
   const to = Math.floor(nowMs / 1000);
   url.searchParams.set('from', String(to - WINDOW_S));
   url.searchParams.set('to', String(to));
   url.searchParams.set('query', source.query ?? '');
-  const answer = await http.getJson({ url: url.href, auth, schema: queryResponse });
+  const answer = await http.getJson({ url: url.href, auth, schema: DATADOG_QUERY_RESPONSE });
   if (!answer.ok)
     return { latencyMs: answer.latencyMs, outcome: { status: 'unavailable', reason: answer.reason } };
   const body = answer.value;

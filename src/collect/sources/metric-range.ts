@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { WindowSamples } from '../../assess/verify-types.js';
 import type { MetricSource } from '../../config/sources-schema.js';
 import { createHttpClient, serverText, type HttpClient } from '../http.js';
-import { DATADOG_DEFAULT_URL } from './datadog.js';
+import { DATADOG_DEFAULT_URL, DATADOG_QUERY_RESPONSE } from './datadog.js';
 import { authFrom, bearer } from './index.js';
-import { parseMetricNumber } from './metric-series.js';
+import { apiUrl, parseMetricNumber } from './metric-series.js';
 
 /**
  * Range queries for `verify`: every sample of a metric between two instants. Prometheus
@@ -32,31 +32,13 @@ const promRange = z.discriminatedUnion('status', [
 ]);
 const promSeries = z.object({ values: z.array(z.tuple([z.number(), z.string()])) });
 
-const datadogRange = z.object({
-  status: z.string(),
-  error: z.string().optional(),
-  series: z
-    .array(
-      z.object({
-        pointlist: z
-          .array(z.tuple([z.number(), z.custom<number>((v) => typeof v === 'number').nullable()]))
-          .default([]),
-      }),
-    )
-    .default([]),
-});
-
-function endpoint(base: string, path: string): URL {
-  return new URL(path, base.endsWith('/') ? base : `${base}/`);
-}
-
 async function prometheusRange(
   http: HttpClient,
   source: MetricSource,
   auth: Record<string, string>,
   window: RangeWindow,
 ): Promise<WindowSamples> {
-  const url = endpoint(source.url ?? '', 'api/v1/query_range');
+  const url = apiUrl(source.url ?? '', 'api/v1/query_range');
   url.searchParams.set('query', source.query ?? '');
   url.searchParams.set('start', String(window.from / 1000));
   url.searchParams.set('end', String(window.to / 1000));
@@ -91,11 +73,11 @@ async function datadogRangeQuery(
   auth: Record<string, string>,
   window: RangeWindow,
 ): Promise<WindowSamples> {
-  const url = endpoint(source.url ?? DATADOG_DEFAULT_URL, 'api/v1/query');
+  const url = apiUrl(source.url ?? DATADOG_DEFAULT_URL, 'api/v1/query');
   url.searchParams.set('from', String(Math.floor(window.from / 1000)));
   url.searchParams.set('to', String(Math.floor(window.to / 1000)));
   url.searchParams.set('query', source.query ?? '');
-  const answer = await http.getJson({ url: url.href, auth, schema: datadogRange });
+  const answer = await http.getJson({ url: url.href, auth, schema: DATADOG_QUERY_RESPONSE });
   if (!answer.ok) return { status: 'unavailable', reason: answer.reason };
   const body = answer.value;
   if (body.status === 'error') {

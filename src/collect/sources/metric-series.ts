@@ -6,6 +6,11 @@ import type { MetricSource } from '../../config/sources-schema.js';
  * for the worst latencies), JSON endpoints may send "Infinity" or a number too large for a double. Those
  * are numbers, non-finite ones; null only for text that is no number at all.
  */
+/** `path` under the source's base URL, whether or not the base ends in a slash. */
+export function apiUrl(base: string, path: string): URL {
+  return new URL(path, base.endsWith('/') ? base : `${base}/`);
+}
+
 export function parseMetricNumber(text: string): number | null {
   const trimmed = text.trim();
   const special = /^([+-]?)(inf|infinity)$/i.exec(trimmed);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SourceFacts } from '../../assess/sources.js';
 import type { MetricSource } from '../../config/sources-schema.js';
 import { serverText, type HttpClient } from '../http.js';
-import { parseMetricNumber, worstSeries } from './metric-series.js';
+import { apiUrl, parseMetricNumber, worstSeries } from './metric-series.js';
 
 /** Prometheus instant query (`/api/v1/query`), documented at prometheus.io/docs/prometheus/latest/querying/api/. */
 
@@ -38,7 +38,7 @@ export async function collectPrometheus(
 ): Promise<Omit<SourceFacts, 'name' | 'kind' | 'query'>> {
   const query = source.query ?? '';
   const base = source.url ?? '';
-  const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);
+  const url = apiUrl(base, 'api/v1/query');
   url.searchParams.set('query', query);
   const answer = await http.getJson({ url: url.href, auth, schema: queryResponse });
   if (!answer.ok)
