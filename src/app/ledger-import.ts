@@ -1,3 +1,4 @@
+import { deploysFrom } from '../assess/deploys.js';
 import { resolveCommit } from '../collect/git-facts.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import type { FoundDeploy, SkippedDeploy } from '../collect/imports/found.js';
@@ -6,10 +7,11 @@ import { appendRecords } from '../ledger/append-many.js';
 import { actorOf, ciRunUrl } from '../ledger/context.js';
 import { lastSucceeded } from '../ledger/queries.js';
 import type { LedgerRecord, RecordBody } from '../ledger/record.js';
+import { traitsOf } from './deploy-traits.js';
 import { importJobs, type ImportSelection } from './import-sources.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
 import { recordsOfService, serviceOf } from './services.js';
-import { environmentOf, ledgerRecords, openWorkspace } from './workspace.js';
+import { environmentOf, ledgerRecords, openWorkspace, type Workspace } from './workspace.js';
 
 /** How long one import may spend asking the forge, all pages and statuses together. */
 const IMPORT_DEADLINE_MS = 300_000;
@@ -166,7 +168,8 @@ export async function importDeploys(ports: AppPorts, request: ImportRequest): Pr
     bodies.map((b) => b.sha),
   );
   const notInClone = [...new Set(bodies.map((b) => b.sha).filter((sha) => !present.has(sha)))];
-  const added = request.dryRun === true ? bodies : await appendRecords(git, loaded.policy.ledger.ref, bodies);
+  const traced = await withTraits(workspace, { scope, bodies, present, env });
+  const added = request.dryRun === true ? traced : await appendRecords(git, loaded.policy.ledger.ref, traced);
   return {
     env,
     service,
@@ -177,6 +180,35 @@ export async function importDeploys(ports: AppPorts, request: ImportRequest): Pr
     skipped,
     notInClone,
   };
+}
+
+/**
+ * The bodies with what each deploy shipped (`traits`), counted in one `git log --numstat` over them all.
+ * Only when they all come after the env's recorded deploys: one imported between two recorded ones would
+ * change what the later one shipped, so then none get traits and plans count from git as before.
+ */
+async function withTraits(
+  workspace: Workspace,
+  input: { scope: readonly LedgerRecord[]; bodies: RecordBody[]; present: Set<string>; env: string },
+): Promise<RecordBody[]> {
+  const { bodies, env } = input;
+  const first = bodies[0];
+  const earlier = deploysFrom(input.scope, env);
+  if (first === undefined || earlier.some((deploy) => deploy.at > first.at)) return bodies;
+  const deploys = deploysFrom(bodies.map(asRecord), env).filter((deploy) => input.present.has(deploy.sha));
+  const last = deploys.at(-1);
+  if (last === undefined) return bodies;
+  const traits = await traitsOf(workspace.git, workspace.loaded.policy, {
+    earlier,
+    deploys,
+    head: last.sha,
+    gitDir: workspace.layout.gitDir,
+  });
+  const byEvent = new Map(deploys.map((deploy, index) => [`${deploy.sha}@${deploy.endedAt}`, traits[index]]));
+  return bodies.map((body) => {
+    const found = byEvent.get(`${body.sha}@${body.at}`);
+    return found === undefined ? body : { ...body, traits: found };
+  });
 }
 
 /** A body as a record for lastSucceeded (which reads type, env, sha, at and seq). */

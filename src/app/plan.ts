@@ -13,6 +13,7 @@ import type { SourceFacts } from '../assess/sources.js';
 import { readPriorChanges } from '../collect/change-profile.js';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { collectGitFacts } from '../collect/git-facts.js';
+import { resolveCommit } from '../collect/range-base.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import type { Policy } from '../config/schema.js';
 import type { SourcesPolicy } from '../config/sources-schema.js';
@@ -20,6 +21,7 @@ import { UserError } from '../errors.js';
 import { actorOf, ciRunUrl } from '../ledger/context.js';
 import type { LedgerRecord, RecordBody } from '../ledger/record.js';
 import { VERSION } from '../version.js';
+import { classifierDigest, tracedUnder } from './deploy-traits.js';
 import { parseNow } from './instants.js';
 import { pastDeploys } from './past-deploys.js';
 import { recordsOfService, serviceOf, servicePaths } from './services.js';
@@ -69,7 +71,16 @@ async function readPlanHistory(
   const known = records.filter((record) => Date.parse(record.at) <= now);
   const deploys = deploysFrom(known, env).slice(-MAX_HISTORY_DEPLOYS);
   if (deploys.length === 0) return null;
-  const { history } = await pastDeploys(git, policy, { deploys, readFor: deploys, head, now, gitDir });
+  // Deploys recorded with their traits need no line counts from git (docs/audit.md, "traits").
+  const storedTraits = tracedUnder(deploys, classifierDigest(policy));
+  const { history } = await pastDeploys(git, policy, {
+    deploys,
+    readFor: deploys,
+    head,
+    now,
+    gitDir,
+    storedTraits,
+  });
   return deployCounts(history, policy.riskZones);
 }
 
@@ -240,6 +251,12 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
   const service = serviceOf(workspace, request.service, env);
   const records = recordsOfService(await ledgerRecords(workspace), service);
   const ledgerBase = await ledgerBaseOf(git, records, env);
+  // The history factor needs only the target: read it while git computes the range.
+  const target = await resolveCommit(git, request.target);
+  const early =
+    target === null ? null : readPlanHistory(git, layout.gitDir, records, env, target, policy, now);
+  // Awaited below; this only keeps a failure while the range is read from being reported as unhandled.
+  early?.catch(() => {});
   const read = await readRange(ports, workspace, request, env, ledgerBase);
   let facts = read.facts;
   const prior = read.prior;
@@ -262,7 +279,9 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
       ),
     }),
     askSources(ports, policy.sources, facts.target.sha, request.offline === true),
-    readPlanHistory(git, layout.gitDir, records, env, facts.target.sha, policy, now),
+    early !== null && target === facts.target.sha
+      ? early
+      : readPlanHistory(git, layout.gitDir, records, env, facts.target.sha, policy, now),
     prior,
   ]);
   const digest = await inputsDigest(

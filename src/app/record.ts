@@ -1,10 +1,18 @@
+import { deploysFrom, type Deploy } from '../assess/deploys.js';
 import { resolveCommit } from '../collect/git-facts.js';
 import { suggestKey } from '../config/suggest.js';
 import { UserError } from '../errors.js';
 import { actorOf, ciRunUrl } from '../ledger/context.js';
 import { assertCorrectable, findRecord, inEffect } from '../ledger/corrections.js';
 import { lastSucceeded } from '../ledger/queries.js';
-import { DEPLOY_EVENTS, type DeployEvent, type LedgerRecord, type RecordBody } from '../ledger/record.js';
+import {
+  DEPLOY_EVENTS,
+  type DeployEvent,
+  type DeployTraits,
+  type LedgerRecord,
+  type RecordBody,
+} from '../ledger/record.js';
+import { traitsOf } from './deploy-traits.js';
 import { appendRecord } from '../ledger/store.js';
 import { instantOption } from './instants.js';
 import { recordsOfService, serviceOf } from './services.js';
@@ -58,6 +66,39 @@ function planIdOf(records: readonly LedgerRecord[], prefix: string | undefined):
   );
   if (plan === undefined) throw new UserError(`--plan ${prefix}: no plan record with that id in the ledger.`);
   return plan.id;
+}
+
+/**
+ * What a deploy event's deploy shipped (the record's `traits`), after the env's deploys recorded before
+ * it; none for a rollback, which ships nothing.
+ */
+async function eventTraits(
+  workspace: Workspace,
+  records: readonly LedgerRecord[],
+  body: RecordBody,
+): Promise<DeployTraits | null> {
+  if (body.type === 'rolled-back') return null;
+  const earlier = deploysFrom(
+    records.filter((record) => record.at <= body.at),
+    body.env,
+  );
+  const deploy: Deploy = {
+    env: body.env,
+    sha: body.sha,
+    base: body.base,
+    at: body.at,
+    endedAt: body.at,
+    outcome: body.type === 'failed' ? 'failed' : 'succeeded',
+    restoredAt: null,
+    reason: body.reason,
+  };
+  const [traits] = await traitsOf(workspace.git, workspace.loaded.policy, {
+    earlier,
+    deploys: [deploy],
+    head: body.sha,
+    gitDir: workspace.layout.gitDir,
+  });
+  return traits ?? null;
 }
 
 /** `record <event>`: a deploy event for an environment, appended to the ledger. */
@@ -117,5 +158,10 @@ export async function recordEvent(ports: AppPorts, request: RecordRequest): Prom
     ...(corrected === null ? {} : { corrects: corrected.id }),
     ...(service === null ? {} : { service }),
   };
-  return { env, sha, record: await appendTo(workspace, body) };
+  const traits = await eventTraits(workspace, records, body);
+  return {
+    env,
+    sha,
+    record: await appendTo(workspace, traits === null ? body : { ...body, traits }),
+  };
 }

@@ -5,6 +5,7 @@ import { byText } from './text.js';
 import { historyCounts, type HistoryCounts, type HistoryTraits } from './factors/history.js';
 import { claimFrom } from './deploy-units.js';
 import type { Deploy } from './deploys.js';
+import type { DeployTraits } from '../ledger/record.js';
 import type { CommitFacts } from './facts.js';
 import { WEEKDAYS, type DeployRow, type Weekday } from './insights-types.js';
 import { firstHotfix, type HotfixLink } from './hotfixes.js';
@@ -15,7 +16,7 @@ export interface PastDeploy {
   deploy: Deploy;
   row: DeployRow;
   failed: boolean;
-  /** The commits this deploy shipped first. */
+  /** The commits this deploy shipped first (none when its stored traits describe it: storedTraits). */
   commits: CommitView[];
   /** The baseline deploy (DeployHistoryInput.baseline): only its own commit is counted as shipped. */
   baseline: boolean;
@@ -43,6 +44,13 @@ export interface DeployHistoryInput {
    * them only the ledger and reverts mark failures.
    */
   hotfixes?: { links: ReadonlyMap<string, readonly HotfixLink[]>; days: number };
+  /**
+   * Take what each deploy shipped (its commits, lines, AI share and zones) from the traits its ledger
+   * record stored, not from `commits`, which then need no files (the caller checked that every deploy
+   * has traits counted under the current policy). The commits still carry messages and parents, for
+   * reverts, fixes and lead times.
+   */
+  storedTraits?: boolean;
 }
 
 export interface DeployHistory {
@@ -55,7 +63,8 @@ const HOUR = 3_600_000;
 
 /** Weekday (mon..sun) and hour of an instant in the policy's timezone. */
 export function localSlot(iso: string, timezone: string): { weekday: Weekday; hour: number } {
-  const local = DateTime.fromISO(iso, { zone: timezone });
+  // From epoch milliseconds: Luxon's ISO parser costs ~50 µs a call, which hundreds of deploys feel.
+  const local = DateTime.fromMillis(Date.parse(iso), { zone: timezone });
   return { weekday: WEEKDAYS[local.weekday - 1] ?? 'mon', hour: local.hour };
 }
 
@@ -75,14 +84,17 @@ function claimCommits(
   const shippedBy = new Map<string, number>();
   const claims = input.deploys.map((deploy, index) => {
     const baseline = index === baselineIndex;
+    const stored = input.storedTraits === true ? deploy.traits?.shipped : undefined;
     const shas =
-      index < baselineIndex
-        ? []
-        : baseline
-          ? bySha.has(deploy.sha) && !claimed.has(deploy.sha)
-            ? [deploy.sha]
-            : []
-          : claimFrom(deploy.sha, (sha) => bySha.get(sha)?.parents, claimed);
+      stored !== undefined
+        ? stored.filter((sha) => !claimed.has(sha))
+        : index < baselineIndex
+          ? []
+          : baseline
+            ? bySha.has(deploy.sha) && !claimed.has(deploy.sha)
+              ? [deploy.sha]
+              : []
+            : claimFrom(deploy.sha, (sha) => bySha.get(sha)?.parents, claimed);
     if (deploy.outcome !== 'failed') {
       for (const sha of shas) {
         claimed.add(sha);
@@ -120,6 +132,21 @@ function leadTimesOf(
   return leadTimes;
 }
 
+/** Lines, AI lines and zones of what a deploy shipped: as its record stored them, else counted from its commits. */
+function shippedTraits(
+  stored: DeployTraits | undefined,
+  commits: readonly CommitView[],
+): { lines: number; aiLines: number; zones: string[] } {
+  if (stored !== undefined) return { lines: stored.lines, aiLines: stored.aiLines, zones: [...stored.zones] };
+  const lines = commits.reduce((sum, commit) => sum + commit.lines, 0);
+  const aiLines = commits
+    .filter((commit) => commit.markers.length > 0)
+    .reduce((sum, commit) => sum + commit.lines, 0);
+  const zones = new Set<string>();
+  for (const commit of commits) for (const zone of commit.zones) zones.add(zone);
+  return { lines, aiLines, zones: [...zones].sort() };
+}
+
 /**
  * Attributes commits to deploys, and decides which deploys failed: by the ledger (`failed`,
  * `rolled-back`), or, when the ledger says it succeeded, by a later revert in git of a commit it shipped
@@ -147,9 +174,11 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
     const at = shippedBy.get(fix);
     return at === undefined ? null : (input.deploys[at]?.endedAt ?? null);
   };
+  const stored = input.storedTraits === true;
   const deploys = input.deploys.map((deploy, index): PastDeploy => {
     const { shas, baseline } = claims[index] ?? { shas: [], baseline: false };
-    const commits = shas.flatMap((sha) => view(sha) ?? []);
+    // Stored traits describe the deploy; its commits (read without files) would only be recounted.
+    const commits = stored ? [] : shas.flatMap((sha) => view(sha) ?? []);
     let failedBy: DeployRow['failedBy'] = deploy.outcome === 'succeeded' ? null : 'ledger';
     let restoredAt = deploy.restoredAt;
     if (failedBy === null) {
@@ -176,12 +205,7 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
     }
     // A restore after `now` has not happened yet.
     if (restoredAt !== null && Date.parse(restoredAt) > input.now) restoredAt = null;
-    const lines = commits.reduce((sum, commit) => sum + commit.lines, 0);
-    const aiLines = commits
-      .filter((commit) => commit.markers.length > 0)
-      .reduce((sum, commit) => sum + commit.lines, 0);
-    const zones = new Set<string>();
-    for (const commit of commits) for (const zone of commit.zones) zones.add(zone);
+    const { lines, aiLines, zones } = shippedTraits(stored ? deploy.traits : undefined, commits);
     const slot = localSlot(deploy.at, input.timezone);
     const restoredHours =
       failedBy === null || restoredAt === null
@@ -198,10 +222,10 @@ export function describeDeploys(input: DeployHistoryInput): DeployHistory {
         at: deploy.at,
         outcome: failedBy === 'revert' || failedBy === 'hotfix' ? 'failed' : deploy.outcome,
         failedBy,
-        commits: commits.length,
+        commits: stored ? shas.length : commits.length,
         linesChanged: lines,
         aiShare: lines === 0 ? null : aiLines / lines,
-        zones: [...zones].sort(),
+        zones,
         weekday: slot.weekday,
         hour: slot.hour,
         restoredHours,

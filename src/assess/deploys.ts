@@ -1,4 +1,4 @@
-import type { LedgerRecord } from '../ledger/record.js';
+import type { DeployTraits, LedgerRecord } from '../ledger/record.js';
 
 /** One deploy of one commit to one environment, as the ledger's events tell it. */
 export interface Deploy {
@@ -14,6 +14,8 @@ export interface Deploy {
   /** When service was good again after a failure: the rollback, or the next successful deploy. */
   restoredAt: string | null;
   reason: string | null;
+  /** What it shipped, when its record stored that (the outcome's, else the `started` one's). */
+  traits?: DeployTraits;
 }
 
 function byTime(a: LedgerRecord, b: LedgerRecord): number {
@@ -36,12 +38,16 @@ export function deploysFrom(records: readonly LedgerRecord[], env: string): Depl
     )
     .sort(byTime);
   const deploys: Deploy[] = [];
-  const open = new Map<string, { at: string; base: string | null }>();
+  const open = new Map<string, { at: string; base: string | null; traits?: DeployTraits }>();
   // What runs in the env, newest last, kept as lastSucceeded keeps it.
   const running: Deploy[] = [];
   for (const event of events) {
     if (event.type === 'started') {
-      open.set(event.sha, { at: event.at, base: event.base });
+      open.set(event.sha, {
+        at: event.at,
+        base: event.base,
+        ...(event.traits === undefined ? {} : { traits: event.traits }),
+      });
       continue;
     }
     if (event.type === 'succeeded' || event.type === 'failed') {
@@ -57,6 +63,8 @@ export function deploysFrom(records: readonly LedgerRecord[], env: string): Depl
         restoredAt: null,
         reason: event.reason,
       };
+      const traits = event.traits ?? started?.traits;
+      if (traits !== undefined) deploy.traits = traits;
       deploys.push(deploy);
       if (deploy.outcome === 'succeeded') running.push(deploy);
       continue;
@@ -78,6 +86,7 @@ export function deploysFrom(records: readonly LedgerRecord[], env: string): Depl
         outcome: 'failed',
         restoredAt: event.at,
         reason: event.reason,
+        ...(started.traits === undefined ? {} : { traits: started.traits }),
       });
       continue;
     }

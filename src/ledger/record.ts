@@ -117,7 +117,38 @@ export const recordSchema = z.strictObject({
    * release id), the key that makes a second import add nothing.
    */
   imported: z.strictObject({ source: z.enum(IMPORT_SOURCES), id: z.string().min(1) }).optional(),
+  /**
+   * What the deploy shipped, as the history factor compares it, stored when the event is recorded or
+   * imported so a plan reads it here instead of asking git for every past deploy's line counts
+   * (docs/audit.md). Absent in records written before it existed: those are read from git.
+   */
+  traits: z
+    .strictObject({
+      /** Digest of the policy parts that decide zones, code lines and AI share when these were counted. */
+      classifier: z.string().regex(/^[0-9a-f]{16}$/),
+      /** The commits this deploy shipped first, newest first. */
+      shipped: z.array(sha),
+      /** Lines added and deleted outside low-risk paths. */
+      lines: z.number().int().min(0),
+      /** Those of them in AI-assisted commits. */
+      aiLines: z.number().int().min(0),
+      /** The risk zones touched, by name, sorted. */
+      zones: z.array(z.string()),
+      /** Reverts it shipped: `by` (shipped here) reverted `reverted` (shipped earlier), committed `at`. */
+      reverts: z.array(
+        z.strictObject({
+          by: sha,
+          reverted: sha,
+          at: z.string(),
+          how: z.enum(['sha', 'subject', 'pull-request']),
+        }),
+      ),
+      /** Fix commits it shipped (`by`, committed `at`) and the commits whose lines each changed (SZZ). */
+      fixes: z.array(z.strictObject({ by: sha, at: z.string(), induced: z.array(sha) })),
+    })
+    .optional(),
 });
+export type DeployTraits = NonNullable<LedgerRecord['traits']>;
 export type LedgerRecord = z.infer<typeof recordSchema>;
 export type RecordBody = Omit<LedgerRecord, 'id' | 'seq' | 'prev'>;
 

@@ -106,7 +106,7 @@ function treeProblem(tree: { type: string; data: Buffer } | null, idBytes: numbe
   return null;
 }
 
-/** The ledger's commits, oldest first, with their records (two `cat-file --batch` for all). */
+/** The ledger's commits, oldest first, with their records (one `cat-file --batch` for all). */
 export async function readLedger(git: GitRunner, ref: string): Promise<LedgerEntry[]> {
   const tip = await resolveLedgerTip(git, ref);
   if (tip.status === 'absent') return [];
@@ -137,26 +137,24 @@ export async function readLedger(git: GitRunner, ref: string): Promise<LedgerEnt
   return readEntries(git, commits);
 }
 
-/** The records of these ledger commits (two `cat-file --batch` for all). */
+/** The records of these ledger commits: one buffered `cat-file --batch` for every tree and blob. */
 async function readEntries(
   git: GitRunner,
   commits: ReadonlyArray<{ commit: string; parents: string[] }>,
 ): Promise<LedgerEntry[]> {
   if (commits.length === 0) return [];
   const idBytes = (commits[0]?.commit.length ?? 40) / 2;
-  const trees = batchObjects(
-    await git.runBytes(['cat-file', '--batch'], {
-      input: `${commits.map((c) => `${c.commit}^{tree}`).join('\n')}\n`,
+  // Each commit's tree, then its record: `--buffer` lets git write in large blocks instead of flushing
+  // after every object (two unbuffered calls cost ~230 ms on a 650-record ledger, mostly pipe reads).
+  const objects = batchObjects(
+    await git.runBytes(['cat-file', '--batch', '--buffer'], {
+      input: `${commits.map((c) => `${c.commit}^{tree}\n${c.commit}:${RECORD_FILE}`).join('\n')}\n`,
     }),
-    commits.length,
+    commits.length * 2,
   );
+  const trees = objects.filter((_, index) => index % 2 === 0);
+  const blobs = objects.filter((_, index) => index % 2 === 1);
   const problems = trees.map((tree) => treeProblem(tree, idBytes));
-  const blobs = batchObjects(
-    await git.runBytes(['cat-file', '--batch'], {
-      input: `${commits.map((c) => `${c.commit}:${RECORD_FILE}`).join('\n')}\n`,
-    }),
-    commits.length,
-  );
   return commits.map(({ commit, parents }, index): LedgerEntry => {
     const blob = blobs[index];
     const treeIssue = problems[index] ?? null;

@@ -1,0 +1,174 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Factor } from '../../src/assess/plan-types.js';
+import type { LedgerRecord } from '../../src/ledger/record.js';
+import { writeLedger } from '../helpers/history.js';
+import { deployEvent as event } from '../helpers/records.js';
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import { runCli, runPlanJson } from '../helpers/run.js';
+
+// `record` and `ledger import` store what each deploy shipped (its traits, and the reverts and fixes
+// among its commits) in the record, so a plan's history factor reads the ledger and not git; the
+// answer is the one git gives, and a policy that counts differently reads git again.
+
+const repos: TestRepo[] = [];
+afterEach(() => {
+  for (const repo of repos.splice(0)) repo.cleanup();
+});
+
+const lines = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => `export const v${i} = '${tag}-${i}';`).join('\n') + '\n';
+
+const POLICY = `version: 1
+timezone: UTC
+riskZones:
+  - name: payments
+    risk: high
+    paths: ["src/payments/**"]
+`;
+
+/**
+ * Six deploys: init; a payments feature (AI-assisted); docs; a fix of the feature's lines (SZZ); a
+ * change that a later commit reverts; and the revert. Each is recorded with `record succeeded`.
+ */
+function build() {
+  const repo = makeRepo('da-traits-');
+  repos.push(repo);
+  repo.write('.deployadvisor.yml', POLICY);
+  repo.write('src/base.ts', lines(3, 'base'));
+  const init = repo.commit('init', { date: '2026-01-01T10:00:00Z' });
+  repo.write('src/payments/charge.ts', lines(20, 'charge'));
+  const feature = repo.commit('add charging', {
+    date: '2026-01-02T10:00:00Z',
+    trailers: ['Co-authored-by: Claude <noreply@anthropic.com>'],
+  });
+  repo.write('README.md', 'docs\n');
+  const docs = repo.commit('docs: explain charging', { date: '2026-01-03T10:00:00Z' });
+  repo.write('src/payments/charge.ts', lines(20, 'charge').replace("'charge-3'", "'fixed-3'"));
+  const fix = repo.commit('fix: double charge when v3 is empty', { date: '2026-01-05T10:00:00Z' });
+  repo.write('src/base.ts', lines(6, 'base'));
+  const risky = repo.commit('grow the base', { date: '2026-01-06T10:00:00Z' });
+  repo.write('src/base.ts', lines(3, 'base'));
+  const revert = repo.commit(`Revert "grow the base"`, {
+    date: '2026-01-07T10:00:00Z',
+    body: `This reverts commit ${risky}.`,
+  });
+  const deploys = [
+    [init, '2026-01-01T12:00:00Z'],
+    [feature, '2026-01-02T12:00:00Z'],
+    [docs, '2026-01-03T12:00:00Z'],
+    [fix, '2026-01-05T12:00:00Z'],
+    [risky, '2026-01-06T12:00:00Z'],
+    [revert, '2026-01-07T12:00:00Z'],
+  ] as const;
+  return { repo, init, feature, docs, fix, risky, revert, deploys };
+}
+
+async function recordAll(repo: TestRepo, deploys: ReadonlyArray<readonly [string, string]>) {
+  for (const [sha, at] of deploys) {
+    const result = await runCli(['--repo', repo.dir, 'record', 'succeeded', '--sha', sha, '--at', at]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  }
+}
+
+async function records(repo: TestRepo): Promise<LedgerRecord[]> {
+  const result = await runCli(['--repo', repo.dir, '--format', 'json', 'ledger', 'list']);
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as LedgerRecord[];
+}
+
+/** The history factor's read of what past deploys shipped (the change profile's read has --no-walk). */
+const HISTORY_READ = /git log -z --numstat -M --no-ext-diff --no-textconv --format=\S+ --stdin/;
+
+const historyOf = (factors: readonly Factor[]) => factors.find((factor) => factor.id === 'history');
+
+describe('deploy traits in ledger records', () => {
+  it('record stores what each deploy shipped, and the reverts and fixes it shipped', async () => {
+    const { repo, init, feature, docs, fix, risky, revert, deploys } = build();
+    await recordAll(repo, deploys);
+    const traits = (await records(repo)).map((record) => record.traits);
+    expect(traits.map((t) => t?.shipped)).toEqual([[init], [feature], [docs], [fix], [risky], [revert]]);
+    expect(traits[1]).toMatchObject({ lines: 20, aiLines: 20, zones: ['payments'], reverts: [], fixes: [] });
+    // The README is not code: docs shipped no code lines.
+    expect(traits[2]).toMatchObject({ lines: 0, zones: [] });
+    expect(traits[3]?.fixes).toEqual([{ by: fix, at: '2026-01-05T10:00:00+00:00', induced: [feature] }]);
+    expect(traits[5]?.reverts).toEqual([
+      { by: revert, reverted: risky, at: '2026-01-07T10:00:00+00:00', how: 'sha' },
+    ]);
+    expect(new Set(traits.map((t) => t?.classifier)).size).toBe(1);
+  });
+
+  it('plan reads the history from the traits, reads no git for it, and agrees with git', async () => {
+    const { repo, deploys } = build();
+    await recordAll(repo, deploys);
+    const stored = await runCli([
+      '--repo',
+      repo.dir,
+      '--verbose',
+      '--format',
+      'json',
+      'plan',
+      '--now',
+      '2026-01-08T10:00:00Z',
+      '--fail-on',
+      'never',
+    ]);
+    expect(stored.code).toBe(0);
+    // No history read: neither the deploys' line counts nor their messages.
+    expect(stored.stderr).not.toMatch(HISTORY_READ);
+    expect(stored.stderr).not.toMatch(/git log -z --no-ext-diff/);
+    expect(stored.stderr).not.toContain('git blame');
+
+    // The same deploys written without traits: the history factor reads git, and says the same.
+    const bare = makeRepo('da-traits-bare-');
+    repos.push(bare);
+    bare.git('fetch', '-q', repo.dir, 'main');
+    bare.git('reset', '-q', '--hard', 'FETCH_HEAD');
+    writeLedger(
+      bare,
+      deploys.map(([sha, at], index) =>
+        event('succeeded', sha, at, { base: index === 0 ? null : (deploys[index - 1]?.[0] ?? null) }),
+      ),
+    );
+    const fromGit = await runCli([
+      '--repo',
+      bare.dir,
+      '--verbose',
+      '--format',
+      'json',
+      'plan',
+      '--now',
+      '2026-01-08T10:00:00Z',
+      '--fail-on',
+      'never',
+    ]);
+    expect(fromGit.stderr).toMatch(HISTORY_READ);
+    const a = historyOf((JSON.parse(stored.stdout) as { factors: Factor[] }).factors);
+    const b = historyOf((JSON.parse(fromGit.stdout) as { factors: Factor[] }).factors);
+    expect(a).toEqual(b);
+    // Two of the six failed: the feature (fixed) and the grown base (reverted).
+    expect(a?.evidence[0]).toContain('2 of 6 deploys');
+  });
+
+  it('a policy that counts differently reads git again', async () => {
+    const { repo, deploys } = build();
+    await recordAll(repo, deploys);
+    repo.write('.deployadvisor.yml', `${POLICY}  - name: core\n    risk: high\n    paths: ["src/base.ts"]\n`);
+    const result = await runPlanJson(repo.dir, ['--verbose', '--fail-on', 'never'], {
+      now: '2026-01-08T10:00:00Z',
+    });
+    expect(result.stderr).toMatch(HISTORY_READ);
+    expect(historyOf(result.plan.factors)?.evidence[0]).toContain('2 of 6 deploys');
+  });
+
+  it('ledger import stores traits when the imported deploys come after the recorded ones', async () => {
+    const { repo, deploys, feature } = build();
+    for (const [index, [sha]] of deploys.entries()) repo.git('tag', `v1.0.${index}`, sha);
+    const result = await runCli(['--repo', repo.dir, 'ledger', 'import', '--tags', 'v*']);
+    expect(result.code).toBe(0);
+    const imported = await records(repo);
+    expect(imported).toHaveLength(6);
+    expect(imported.every((record) => record.traits !== undefined)).toBe(true);
+    expect(imported[1]?.traits?.shipped).toEqual([feature]);
+  });
+});
