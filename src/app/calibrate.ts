@@ -83,7 +83,10 @@ export async function calibrateWeights(
     progress.stop();
   }
   const written =
-    calibrateOptions.write === true && (result.problem === null || deploy.problem === null)
+    calibrateOptions.write === true &&
+    (result.problem === null ||
+      deploy.problem === null ||
+      (deploy.scale !== null && deploy.scale.problem === null))
       ? await writeModel(calibrateOptions, run, result, deploy, now)
       : null;
   return { run, result, deploy, written };
@@ -108,6 +111,7 @@ async function writeModel(
   const text = source.path === null ? '' : await readFile(path, 'utf8');
   const day = new Date(now).toISOString().slice(0, 10);
   const range = `${run.result.range.from ?? 'root'}..${run.result.range.to}`;
+  const scale = deploy.scale !== null && deploy.scale.problem === null ? deploy.scale.anchors : null;
   const comment = [
     ` Fitted by deployadvisor calibrate on ${day} over ${spec} (${range}): ${run.result.changes} changes, ${run.result.failed} failed.`,
     ` Trained on the older ${Math.round((1 - HELD_OUT_SHARE) * 100)}%, tested on the newer ${Math.round(HELD_OUT_SHARE * 100)}%:`,
@@ -116,6 +120,11 @@ async function writeModel(
     deploy.problem === null && deploy.before !== null && deploy.after !== null
       ? ` Deploy level refitted on ${deploy.count} ${deploy.units} units: held-out log-loss ${deploy.after.logLoss.toFixed(3)} (before ${deploy.before.logLoss.toFixed(3)}).`
       : ` Deploy level: ${deploy.problem ?? 'not refitted'}`,
+    ...(scale === null || deploy.scale === null
+      ? []
+      : [
+          ` Score scale: held out, flags ${deploy.scale.heldOut.after.map((r) => `${(r * 100).toFixed(1)}%`).join(' / ')} of the newer units at 30 / 50 / 75 (without it ${deploy.scale.heldOut.before.map((r) => `${(r * 100).toFixed(1)}%`).join(' / ')}).`,
+        ]),
   ].join('\n');
   const changeLevel =
     result.problem !== null
@@ -126,13 +135,15 @@ async function writeModel(
           weights: result.weights,
         };
   const deployLevel =
-    deploy.problem !== null
+    deploy.problem !== null && scale === null
       ? {}
       : {
           deploy: {
-            ...deploy.fitted,
+            // The scale alone (the refit not kept) goes with the calibration it was fitted under.
+            ...(deploy.problem === null ? deploy.fitted : { ...RISK_PRIOR.deploy, units: deploy.units }),
             count: deploy.count,
             ...(deploy.failedShare === null ? {} : { failedShare: Number(deploy.failedShare.toFixed(4)) }),
+            ...(scale === null ? {} : { scale }),
           },
         };
   const model = {

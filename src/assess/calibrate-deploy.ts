@@ -2,7 +2,14 @@ import type { ScoredUnit } from './backtest.js';
 import type { UnitKind } from './deploy-units.js';
 import { HELD_OUT_SHARE, L2, MIN_FAILURES } from './calibrate.js';
 import { fitLogistic } from './logistic.js';
-import { logit, sigmoid, type DeployCalibration } from './risk-model.js';
+import {
+  logit,
+  scoreOf,
+  sigmoid,
+  SCALE_PERCENTILES,
+  SCALE_SCORES,
+  type DeployCalibration,
+} from './risk-model.js';
 
 /**
  * The deploy-level half of calibrate: logit(P deploy) = a + b · logit(1 − Π(1 − pᵢ)) refitted on this
@@ -27,6 +34,72 @@ export interface DeployFit {
   fitted: DeployCalibration;
   /** Why the fit was not made or should not be used; null when it is fine. */
   problem: string | null;
+  /** This repository's own score scale (DeployCalibration.scale), or null with too few units. */
+  scale: ScaleFit | null;
+}
+
+/** Shares of units at or above the scores 30, 50 and 75 (the default riskyAt, waitAt, blockAt). */
+export type FlagRates = [number, number, number];
+
+/** The flag rates a scale aims at: about the riskiest 13%, 5% and 1% of deploys. */
+export const TARGET_FLAG_RATES: FlagRates = [0.13, 0.05, 0.01];
+
+export interface ScaleFit {
+  /** Anchors fitted on every unit with the calibration kept: what `--write` stores. */
+  anchors: [number, number, number];
+  /**
+   * The check: flag rates on the newer units, with anchors fitted on the older ones (`after`) and
+   * with the scale in force (`before`); the scale is kept when `after` is nearer the targets.
+   */
+  heldOut: { units: number; before: FlagRates; after: FlagRates };
+  /** Why it should not be used; null when it is fine. */
+  problem: string | null;
+}
+
+/** Units needed on the older side before percentiles up to the 99th mean anything. */
+const MIN_SCALE_UNITS = 50;
+
+/** The estimates at the scale's percentiles (nearest rank), kept strictly increasing. */
+function anchorsOf(estimates: readonly number[]): [number, number, number] {
+  const sorted = [...estimates].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 1;
+  const [a = 1, b = 1, c = 1] = SCALE_PERCENTILES.map(at);
+  const round = (x: number) => Number(x.toFixed(4));
+  return [round(a), round(Math.max(b, a + 1e-4)), round(Math.max(c, b + 2e-4, a + 2e-4))];
+}
+
+function flagRates(estimates: readonly number[], scale: DeployCalibration['scale']): FlagRates {
+  const scores = estimates.map((p) => scoreOf(p, scale));
+  const share = (at: number) =>
+    scores.length === 0 ? 0 : scores.filter((score) => score >= at).length / scores.length;
+  return [share(SCALE_SCORES[0]), share(SCALE_SCORES[1]), share(SCALE_SCORES[2])];
+}
+
+const distance = (rates: FlagRates) =>
+  rates.reduce((sum, rate, i) => sum + Math.abs(rate - (TARGET_FLAG_RATES[i] ?? 0)), 0);
+
+/** Fits the scale under the calibration kept, judged on the newer units by how near the targets it flags. */
+function fitScale(
+  train: readonly ScoredUnit[],
+  test: readonly ScoredUnit[],
+  kept: DeployCalibration,
+  inForce: DeployCalibration,
+): ScaleFit | null {
+  if (train.length < MIN_SCALE_UNITS || test.length === 0) return null;
+  const estimate = (unit: ScoredUnit) => predict(unit, kept);
+  const before = flagRates(
+    test.map((unit) => predict(unit, inForce)),
+    inForce.scale,
+  );
+  const after = flagRates(test.map(estimate), anchorsOf(train.map(estimate)));
+  return {
+    anchors: anchorsOf([...train, ...test].map(estimate)),
+    heldOut: { units: test.length, before, after },
+    problem:
+      distance(after) < distance(before)
+        ? null
+        : 'A scale fitted on the older units flags the newer ones no nearer 13% / 5% / 1% than the one in force; keep it.',
+  };
 }
 
 /** The naive deploy log-odds of a unit: as if its changes failed independently. */
@@ -81,6 +154,7 @@ export function calibrateDeploy(
       ...base,
       after: null,
       fitted: inForce,
+      scale: fitScale(train, test, inForce, inForce),
       problem: `Too few deploy-sized units to calibrate on: ${base.train.failed} of ${base.train.units} older ${kind} units failed, ${base.test.failed} of ${base.test.units} newer; at least ${MIN_FAILURES} failed and ${MIN_FAILURES} not on each side are needed.`,
     };
   }
@@ -96,13 +170,15 @@ export function calibrateDeploy(
     units: kind,
   };
   const after = judge(test, fitted);
+  const problem =
+    after !== null && base.before !== null && after.logLoss >= base.before.logLoss
+      ? `The refitted deploy calibration does no better on the newer units (log-loss ${after.logLoss.toFixed(3)} vs ${base.before.logLoss.toFixed(3)}); keep the one in force.`
+      : null;
   return {
     ...base,
     after,
     fitted,
-    problem:
-      after !== null && base.before !== null && after.logLoss >= base.before.logLoss
-        ? `The refitted deploy calibration does no better on the newer units (log-loss ${after.logLoss.toFixed(3)} vs ${base.before.logLoss.toFixed(3)}); keep the one in force.`
-        : null,
+    problem,
+    scale: fitScale(train, test, problem === null ? fitted : inForce, inForce),
   };
 }

@@ -73,6 +73,13 @@ function unitsText(deploy: ModelAssessment['deploy']): string {
   return `this repository's ${deploy.count === undefined ? '' : `${deploy.count} `}${what}${share}`;
 }
 
+/** The score scale in words, when the repository has its own (calibrate). */
+function scaleText(deploy: ModelAssessment['deploy']): string {
+  if (deploy.scale === undefined) return '';
+  const [risky, wait, block] = deploy.scale.map((p) => `${Math.round(p * 100)}%`);
+  return ` The score is on this repository's own scale: an estimate of ${risky ?? ''} scores 30, ${wait ?? ''} scores 50 and ${block ?? ''} scores 75 (its riskiest 13%, 5% and 1% of those units).`;
+}
+
 /** The estimate in words: exactly what was modelled, against what is usual here. */
 export function planEstimate(model: ModelAssessment, hotfixDays: number): Plan['estimate'] {
   const { result } = model;
@@ -88,7 +95,7 @@ export function planEstimate(model: ModelAssessment, hotfixDays: number): Plan['
   const sentence =
     model.commits.length === 0
       ? 'No code changes to deploy (docs, tests, lock files or CI only, or nothing at all): nothing for the model to estimate.'
-      : `Estimated chance this deploy needs a rollback or a hotfix within ${hotfixDays} days: ${pct(result.probability)} (a median change: ${pct(result.usual)}). Model: ${source}; deploy-level figures calibrated on ${unitsText(model.deploy)}.`;
+      : `Estimated chance this deploy needs a rollback or a hotfix within ${hotfixDays} days: ${pct(result.probability)} (a median change: ${pct(result.usual)}). Model: ${source}; deploy-level figures calibrated on ${unitsText(model.deploy)}.${scaleText(model.deploy)}`;
   return {
     probability: round4(result.probability),
     usual: round4(result.usual),

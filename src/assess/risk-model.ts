@@ -22,6 +22,42 @@ export interface DeployCalibration {
   b: number;
   /** The deploy-sized units the calibration was fitted on. */
   units: string;
+  /**
+   * This repository's own score scale (calibrate): the deploy-level estimates at the 87th, 95th and
+   * 99th percentiles of its deploy-sized units, which score SCALE_SCORES (30, 50 and 75). Absent: the
+   * score is 100 × the estimate, on which the prior's day units put those percentiles (docs/model.md).
+   */
+  scale?: readonly [number, number, number] | undefined;
+}
+
+/** The percentiles of a repository's deploy-sized units that its score scale anchors (calibrate). */
+export const SCALE_PERCENTILES = [0.87, 0.95, 0.99] as const;
+/** The scores those percentiles get: the default riskyAt, waitAt and blockAt. */
+export const SCALE_SCORES = [30, 50, 75] as const;
+
+/**
+ * The 0–100 score of a deploy-level estimate: 100 × the estimate, or, on a repository's own scale, the
+ * straight line through (0, 0), its three anchors and (1, 100). Monotone in the estimate either way.
+ */
+export function scoreOf(probability: number, scale?: readonly [number, number, number]): number {
+  // An estimate that is not a number is a bug upstream; it must never read as safe.
+  if (Number.isNaN(probability)) return 100;
+  const p = Math.min(1, Math.max(0, probability));
+  let score = p * 100;
+  if (scale !== undefined) {
+    const xs = [0, ...scale, 1];
+    const ys = [0, ...SCALE_SCORES, 100];
+    for (let i = 1; i < xs.length; i++) {
+      const x0 = xs[i - 1] ?? 0;
+      const x1 = xs[i] ?? 1;
+      if (p > x1 && i < xs.length - 1) continue;
+      const y0 = ys[i - 1] ?? 0;
+      const y1 = ys[i] ?? 100;
+      score = x1 <= x0 ? y1 : y0 + ((p - x0) / (x1 - x0)) * (y1 - y0);
+      break;
+    }
+  }
+  return Math.max(0, Math.min(100, Math.round(score)));
 }
 
 export interface RiskPrior {

@@ -3,6 +3,7 @@ import { CHANGE_FEATURES, type ChangeFeature } from './change-features.js';
 import {
   changeLogit,
   deployProbability,
+  scoreOf,
   logit,
   POLICY_SCALE,
   sigmoid,
@@ -150,15 +151,12 @@ function apportion(total: number, weights: readonly number[]): number[] {
   return out;
 }
 
-export function toScore(probability: number): number {
-  return Math.max(0, Math.min(100, Math.round(probability * 100)));
-}
-
 /** Probability, score and factor points of a deploy (or of one change as a one-change deploy). */
 export function scoreChange(model: ScoreModel, input: ScoreInput): ScoreResult {
   const change = effectiveModel(model);
   const rows = input.changes;
   const full = estimate(model, change, rows, input, null);
+  const toScore = (probability: number) => scoreOf(probability, model.deploy.scale);
   const score = toScore(full.probability);
   const drops = SCORE_FACTORS.map((factor) => {
     const without = estimate(model, change, rows, input, factor).probability;

@@ -41,6 +41,12 @@ export const modelSchema = z
           .max(1)
           .optional()
           .describe('The share of those units that needed a rollback or fix (this repository’s base rate).'),
+        scale: z
+          .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)])
+          .optional()
+          .describe(
+            "This repository's score scale: the deploy-level estimates at the 87th, 95th and 99th percentiles of its units, which score 30, 50 and 75 (docs/model.md).",
+          ),
       })
       .optional()
       .describe(

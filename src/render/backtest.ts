@@ -178,9 +178,18 @@ export function renderBacktestMarkdown(result: BacktestResult): string {
 function deployLine(d: DeployFit): string {
   const head = `Deploy level, on ${thousands(d.count)} deploy-sized units (${UNIT_NAMES[d.units]}; ${thousands(d.failed)} needed a rollback or fix${d.failedShare === null ? '' : `, ${pct(d.failedShare)}`}).`;
   if (d.before === null || d.after === null || d.observed === null)
-    return `${head} ${d.problem ?? ''}`.trim();
+    return `${head} ${d.problem ?? ''}`.trim() + scaleLine(d);
   const judged = `Held out, ${pct(d.observed)} failed: the calibration in force estimated ${pct(d.before.meanEstimate)} on average (log-loss ${d.before.logLoss.toFixed(3)}), the refitted one ${pct(d.after.meanEstimate)} (log-loss ${d.after.logLoss.toFixed(3)}); a = ${d.fitted.a}, b = ${d.fitted.b}.`;
-  return `${head} ${judged}${d.problem === null ? '' : ` ${d.problem}`}`;
+  return `${head} ${judged}${d.problem === null ? '' : ` ${d.problem}`}${scaleLine(d)}`;
+}
+
+const rates = (r: readonly number[]) => r.map((rate) => pct(rate)).join(' / ');
+
+/** The score scale's check, as one sentence after the deploy level's. */
+function scaleLine(d: DeployFit): string {
+  if (d.scale === null) return '';
+  const { anchors, heldOut, problem } = d.scale;
+  return ` Score scale: this repository's own (estimates ${rates(anchors)} score 30 / 50 / 75) flags ${rates(heldOut.after)} of the newer ${thousands(heldOut.units)} units at 30 / 50 / 75, against ${rates(heldOut.before)} without it (target about 13% / 5% / 1%).${problem === null ? '' : ` ${problem}`}`;
 }
 
 /** What calibrate found, `width` columns; `written` is the policy file it wrote, if any. */

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { BACKTEST_FACTORS, type BacktestFactor } from '../../src/assess/factors/registry.js';
 import type { Calibration } from '../../src/assess/calibrate.js';
 import type { DeployFit } from '../../src/assess/calibrate-deploy.js';
+import { scoreOf } from '../../src/assess/risk-model.js';
 import { generateBacktestRepo, type ChangeTraits, type GeneratedHistory } from '../helpers/backtest-repo.js';
 import { runCli, runPlanJson } from '../helpers/run.js';
 
@@ -148,7 +149,9 @@ describe('calibrate on a history where payments predicts failure and AI assistan
   it('--write gives the same fit and stores it under model:, with the dates and AUCs as comments', () => {
     expect(written.written).toBe('.deployadvisor.yml');
     expect(written.weights).toEqual(dry.weights);
-    const doc = parse(policyAfter) as { model: Record<string, unknown> };
+    const doc = parse(policyAfter) as { model: Record<string, unknown> & { deploy: { scale?: number[] } } };
+    expect(dry.deploy.scale?.problem).toBeNull();
+    expect(doc.model.deploy.scale).toHaveLength(3);
     expect(doc.model).toEqual({
       hotfixDays: 30,
       intercept: dry.intercept,
@@ -158,6 +161,8 @@ describe('calibrate on a history where payments predicts failure and AI assistan
         ...dry.deploy.fitted,
         count: dry.deploy.count,
         failedShare: Number((dry.deploy.failedShare ?? 0).toFixed(4)),
+        // The score scale, kept because on the newer days it flags nearer 13% / 5% / 1%.
+        scale: dry.deploy.scale?.anchors,
       },
       fittedAt: '2026-11-23',
       range: `root..${dry.range.to}`,
@@ -206,6 +211,13 @@ describe('calibrate on a history where payments predicts failure and AI assistan
     expect(plan.estimate.sentence).toContain(
       `deploy-level figures calibrated on this repository's 376 days' changes, ${Math.round((dry.deploy.failedShare ?? 0) * 100)}% of them needed a rollback or fix.`,
     );
+    // The score is the estimate on the repository's own scale, and the plan says where its anchors are.
+    const anchors = dry.deploy.scale?.anchors ?? [0, 0, 0];
+    expect(plan.estimate.sentence).toContain(
+      `an estimate of ${Math.round(anchors[0] * 100)}% scores 30, ${Math.round(anchors[1] * 100)}% scores 50`,
+    );
+    expect(plan.score).toBe(scoreOf(plan.estimate.probability, anchors));
+    expect(plan.score).not.toBe(scoreOf(plan.estimate.probability));
   });
 
   it('backtest then reports the model as the source of its weights', async () => {
