@@ -253,6 +253,39 @@ async function ensureRepo(repo) {
   return { dir, generatedMs };
 }
 
+/** Deploys the ledger case records: one every LEDGER_EVERY commits of the repo's newest history. */
+const LEDGER_DEPLOYS = 500;
+const LEDGER_EVERY = 15;
+
+/**
+ * A clone of the repo with LEDGER_DEPLOYS deploys in its ledger, imported from tags (`ledger import`
+ * stores each deploy's traits, as `record` does), the newest 20 commits not deployed yet. Reused while
+ * its marker matches. Returns the clone and how long the import took (null when reused).
+ */
+function ensureLedgerRepo(repo, dir) {
+  const clone = join(BENCH_DIR, `${repo.name}-ledger`);
+  const marker = join(BENCH_DIR, `${repo.name}-ledger.ready`);
+  const signature = `${generatorSignature(repo)} ledger ${LEDGER_DEPLOYS}/${LEDGER_EVERY} ${git(dir, ['rev-parse', 'HEAD']).trim()}`;
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === signature) return { clone, importMs: null };
+  rmSync(marker, { force: true });
+  rmSync(clone, { recursive: true, force: true });
+  git(BENCH_DIR, ['clone', '--quiet', '--shared', dir, clone]);
+  git(clone, ['config', 'gc.auto', '0']);
+  for (let i = 0; i < LEDGER_DEPLOYS; i++) {
+    const back = 20 + (LEDGER_DEPLOYS - 1 - i) * LEDGER_EVERY;
+    git(clone, ['tag', `v1.${i}.0`, `HEAD~${back}`]);
+  }
+  process.stderr.write(`bench: importing ${LEDGER_DEPLOYS} deploys into ${repo.name}-ledger ... `);
+  const started = process.hrtime.bigint();
+  checkRun(process.execPath, [CLI, '--repo', clone, '--quiet', 'ledger', 'import', '--tags', 'v1.*'], ROOT);
+  const importMs = Number(process.hrtime.bigint() - started) / 1e6;
+  process.stderr.write(`${(importMs / 1000).toFixed(1)} s\n`);
+  // The ledger's records are loose objects after an import; a repository packs them in time.
+  git(clone, ['repack', '-d', '-q']);
+  writeFileSync(marker, signature);
+  return { clone, importMs };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Measurement
 
@@ -448,6 +481,37 @@ async function main() {
     });
     rows.push(info(`  git log --numstat -M (20 commits)`, smallLog));
     rows.push(info('  node -e 0 (same rounds)', smallNode));
+
+    // The same 20-commit plan with 500 recorded deploys (their traits in the ledger) against none.
+    if (repo.commits <= 10_000) {
+      const { clone, importMs } = ensureLedgerRepo(repo, repo.dir);
+      const ledgerArgs = smallArgs.map((arg) => (arg === repo.dir ? clone : arg));
+      const [withLedger, without] = measureGroup([
+        { command: node, args: [CLI, ...ledgerArgs], validate: validatePlan },
+        { command: node, args: [CLI, ...smallArgs], validate: validatePlan },
+      ]);
+      rows.push({
+        case: `plan with ${LEDGER_DEPLOYS} recorded deploys (20 commits)`,
+        median: withLedger.median,
+        baseline: without.median,
+        ratio: withLedger.median / without.median,
+        target: 1.2,
+        rssKb: withLedger.rssKb,
+        samples: withLedger.samples,
+        command: withLedger.command,
+        baselineCommands: [without.command],
+      });
+      rows.push(info('  the same plan without a ledger (same rounds)', without));
+      if (importMs !== null)
+        rows.push(
+          info(`  ledger import of ${LEDGER_DEPLOYS} tag deploys (once, with traits)`, {
+            median: importMs,
+            samples: [importMs],
+            rssKb: null,
+            command: 'ledger import --tags v1.*',
+          }),
+        );
+    }
 
     // backtest: every commit of the history, in one streaming pass, against git producing the same log.
     const [backtest, fullLog] = measureGroup([

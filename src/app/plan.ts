@@ -211,6 +211,7 @@ async function readRange(
   request: PlanRequest,
   env: string,
   ledgerBase: Awaited<ReturnType<typeof ledgerBaseOf>>,
+  targetSha: string | null,
 ): Promise<{ facts: Awaited<ReturnType<typeof collectGitFacts>>; prior: Promise<CommitFacts[]> }> {
   const { git, layout } = workspace;
   const progress = await ports.progress('Reading git history');
@@ -224,6 +225,7 @@ async function readRange(
       policy: workspace.loaded.policy,
       layout,
       ledgerBase,
+      ...(targetSha === null ? {} : { targetSha }),
       onBase: (baseSha) => {
         prior = readPriorChanges(git, layout.gitDir, baseSha);
         // Awaited by the caller; this only keeps a failure while git runs from being reported as unhandled.
@@ -257,7 +259,7 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
     target === null ? null : readPlanHistory(git, layout.gitDir, records, env, target, policy, now);
   // Awaited below; this only keeps a failure while the range is read from being reported as unhandled.
   early?.catch(() => {});
-  const read = await readRange(ports, workspace, request, env, ledgerBase);
+  const read = await readRange(ports, workspace, request, env, ledgerBase, target);
   let facts = read.facts;
   const prior = read.prior;
   if (service !== null) facts = scopeFacts(facts, { name: service, paths: servicePaths(workspace, service) });

@@ -63,8 +63,15 @@ const HOUR = 3_600_000;
 
 /** Weekday (mon..sun) and hour of an instant in the policy's timezone. */
 export function localSlot(iso: string, timezone: string): { weekday: Weekday; hour: number } {
-  // From epoch milliseconds: Luxon's ISO parser costs ~50 µs a call, which hundreds of deploys feel.
-  const local = DateTime.fromMillis(Date.parse(iso), { zone: timezone });
+  // From epoch milliseconds, and without Luxon in UTC: Luxon costs ~50 µs a call, which hundreds of
+  // deploys feel.
+  const ms = Date.parse(iso);
+  if (timezone === 'UTC' || timezone === 'Etc/UTC') {
+    const date = new Date(ms);
+    const day = Number.isNaN(ms) ? 0 : (date.getUTCDay() + 6) % 7;
+    return { weekday: WEEKDAYS[day] ?? 'mon', hour: Number.isNaN(ms) ? 0 : date.getUTCHours() };
+  }
+  const local = DateTime.fromMillis(ms, { zone: timezone });
   return { weekday: WEEKDAYS[local.weekday - 1] ?? 'mon', hour: local.hour };
 }
 

@@ -28,6 +28,8 @@ export interface GitFactsRequest {
   onBase?: ((baseSha: string | null) => void) | undefined;
   /** The layout `openWorkspace` already read, which saves a git call; read here when absent. */
   layout?: RepoLayout | undefined;
+  /** `target` resolved already (by the caller, to start work that needs it); resolved here when absent. */
+  targetSha?: string | undefined;
 }
 
 /** The current branch, or null when HEAD is detached. */
@@ -146,7 +148,10 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
   const diagnostics: Diagnostic[] = [];
   const layout = request.layout ?? (await readRepoLayout(git));
   // Independent questions, asked at once; the target's answer is checked first, as before.
-  const [targetSha, branch] = await Promise.all([resolveCommit(git, request.target), currentBranch(git)]);
+  const [targetSha, branch] = await Promise.all([
+    request.targetSha ?? resolveCommit(git, request.target),
+    currentBranch(git),
+  ]);
   const state = { ...layout, branch };
   if (targetSha === null) {
     throw new GitError(

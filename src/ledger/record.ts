@@ -17,7 +17,74 @@ export type DeployEvent = (typeof DEPLOY_EVENTS)[number];
 export const IMPORT_SOURCES = ['tag', 'github-deployment', 'github-release', 'gitlab-deployment'] as const;
 export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
-const sha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'expected a full commit id');
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const sha = z.string().regex(SHA, 'expected a full commit id');
+
+/**
+ * What a deploy shipped, stored in its record (docs/audit.md, "Deploy traits"). Checked by hand rather
+ * than by a zod schema: a ledger holds thousands of commit ids in them, and zod's per-element checks
+ * were most of the cost of reading one (~45 ms of a plan on 500 records).
+ */
+export interface DeployTraits {
+  /** Digest of the policy parts that decided zones, code lines, AI share and hotfix links. */
+  classifier: string;
+  /** The commits this deploy shipped first, newest first. */
+  shipped: string[];
+  /** Lines added and deleted outside low-risk paths, and those of them in AI-assisted commits. */
+  lines: number;
+  aiLines: number;
+  /** The risk zones touched, by name, sorted. */
+  zones: string[];
+  /** Reverts it shipped: `by` (shipped here) reverted `reverted`, committed `at`, matched `how`. */
+  reverts: Array<{ by: string; reverted: string; at: string; how: 'sha' | 'subject' | 'pull-request' }>;
+  /** Fix commits it shipped (`by`, committed `at`) and the commits whose lines each changed (SZZ). */
+  fixes: Array<{ by: string; at: string; induced: string[] }>;
+}
+
+const TRAIT_KEYS = ['classifier', 'shipped', 'lines', 'aiLines', 'zones', 'reverts', 'fixes'];
+const HOW = new Set(['sha', 'subject', 'pull-request']);
+
+function exactKeys(value: unknown, keys: readonly string[]): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((key) => Object.hasOwn(value, key));
+}
+
+const isSha = (value: unknown) => typeof value === 'string' && SHA.test(value);
+const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+
+function isDeployTraits(value: unknown): boolean {
+  if (!exactKeys(value, TRAIT_KEYS)) return false;
+  const { classifier, shipped, lines, aiLines, zones, reverts, fixes } = value;
+  return (
+    typeof classifier === 'string' &&
+    /^[0-9a-f]{16}$/.test(classifier) &&
+    Array.isArray(shipped) &&
+    shipped.every(isSha) &&
+    isCount(lines) &&
+    isCount(aiLines) &&
+    Array.isArray(zones) &&
+    zones.every((zone) => typeof zone === 'string') &&
+    Array.isArray(reverts) &&
+    reverts.every(
+      (link) =>
+        exactKeys(link, ['by', 'reverted', 'at', 'how']) &&
+        isSha(link.by) &&
+        isSha(link.reverted) &&
+        typeof link.at === 'string' &&
+        HOW.has(link.how as string),
+    ) &&
+    Array.isArray(fixes) &&
+    fixes.every(
+      (fix) =>
+        exactKeys(fix, ['by', 'at', 'induced']) &&
+        isSha(fix.by) &&
+        typeof fix.at === 'string' &&
+        Array.isArray(fix.induced) &&
+        fix.induced.every(isSha),
+    )
+  );
+}
 
 /** One ledger record: stored as canonical JSON, one per commit on the ledger ref. */
 export const recordSchema = z.strictObject({
@@ -122,33 +189,8 @@ export const recordSchema = z.strictObject({
    * imported so a plan reads it here instead of asking git for every past deploy's line counts
    * (docs/audit.md). Absent in records written before it existed: those are read from git.
    */
-  traits: z
-    .strictObject({
-      /** Digest of the policy parts that decide zones, code lines and AI share when these were counted. */
-      classifier: z.string().regex(/^[0-9a-f]{16}$/),
-      /** The commits this deploy shipped first, newest first. */
-      shipped: z.array(sha),
-      /** Lines added and deleted outside low-risk paths. */
-      lines: z.number().int().min(0),
-      /** Those of them in AI-assisted commits. */
-      aiLines: z.number().int().min(0),
-      /** The risk zones touched, by name, sorted. */
-      zones: z.array(z.string()),
-      /** Reverts it shipped: `by` (shipped here) reverted `reverted` (shipped earlier), committed `at`. */
-      reverts: z.array(
-        z.strictObject({
-          by: sha,
-          reverted: sha,
-          at: z.string(),
-          how: z.enum(['sha', 'subject', 'pull-request']),
-        }),
-      ),
-      /** Fix commits it shipped (`by`, committed `at`) and the commits whose lines each changed (SZZ). */
-      fixes: z.array(z.strictObject({ by: sha, at: z.string(), induced: z.array(sha) })),
-    })
-    .optional(),
+  traits: z.custom<DeployTraits>(isDeployTraits, 'expected deploy traits (docs/audit.md)').optional(),
 });
-export type DeployTraits = NonNullable<LedgerRecord['traits']>;
 export type LedgerRecord = z.infer<typeof recordSchema>;
 export type RecordBody = Omit<LedgerRecord, 'id' | 'seq' | 'prev'>;
 

@@ -172,3 +172,42 @@ describe('deploy traits in ledger records', () => {
     expect(imported[1]?.traits?.shipped).toEqual([feature]);
   });
 });
+
+describe('malformed traits', () => {
+  const good = {
+    classifier: '0123456789abcdef',
+    shipped: ['a'.repeat(40)],
+    lines: 3,
+    aiLines: 0,
+    zones: [],
+    reverts: [],
+    fixes: [],
+  };
+  const hostile: Array<[string, unknown]> = [
+    ['a short commit id', { ...good, shipped: ['abc123'] }],
+    ['a negative line count', { ...good, lines: -1 }],
+    ['a fractional line count', { ...good, aiLines: 0.5 }],
+    ['an extra key', { ...good, extra: true }],
+    ['a missing key', { ...good, fixes: undefined }],
+    [
+      'a revert matched some other way',
+      { ...good, reverts: [{ by: 'a'.repeat(40), reverted: 'b'.repeat(40), at: 'x', how: 'magic' }] },
+    ],
+    [
+      'an induced id that is not hex',
+      { ...good, fixes: [{ by: 'a'.repeat(40), at: 'x', induced: ['z'.repeat(40)] }] },
+    ],
+    ['an array', [good]],
+    ['a digest of the wrong length', { ...good, classifier: 'abc' }],
+  ];
+  it.each(hostile)('ledger verify names %s as a malformed record (exit 4)', async (_name, traits) => {
+    const repo = makeRepo('da-traits-bad-');
+    repos.push(repo);
+    repo.write('src/a.ts', lines(2, 'a'));
+    const sha = repo.commit('a', { date: '2026-01-01T10:00:00Z' });
+    writeLedger(repo, [{ ...event('succeeded', sha, '2026-01-01T12:00:00Z'), traits } as never]);
+    const verify = await runCli(['--repo', repo.dir, 'ledger', 'verify']);
+    expect(verify.code).toBe(4);
+    expect(verify.stdout + verify.stderr).toContain('traits expected deploy traits');
+  });
+});
