@@ -29,6 +29,18 @@ export type LedgerTip =
 
 /** Resolves the ref without peeling: a ledger ref must point at a commit, not a tag, tree or blob. */
 export async function resolveLedgerTip(git: GitRunner, ref: string): Promise<LedgerTip> {
+  // The usual answers for a ref (a commit, or no ledger yet) in one git call; anything else (an object
+  // id, a ref at a tag, tree, blob or missing object) is looked at closely below.
+  if (/^refs\/[A-Za-z0-9._/-]+$/.test(ref)) {
+    const listed = await git.run(['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)', ref], {
+      okExitCodes: [0, 1, 128],
+    });
+    const lines = listed.stdout.split('\n').filter((line) => line !== '');
+    if (listed.exitCode === 0 && lines.length === 0) return { status: 'absent' };
+    const [object = '', kind = '', name = ''] = lines[0]?.split(' ') ?? [];
+    if (listed.exitCode === 0 && lines.length === 1 && name === ref && kind === 'commit')
+      return { status: 'commit', commit: object };
+  }
   const oid = await git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', ref], {
     okExitCodes: [0, 1, 128],
   });
