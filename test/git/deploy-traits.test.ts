@@ -80,6 +80,21 @@ async function records(repo: TestRepo): Promise<LedgerRecord[]> {
 /** The history factor's read of what past deploys shipped (the change profile's read has --no-walk). */
 const HISTORY_READ = /git log -z --numstat -M --no-ext-diff --no-textconv --format=\S+ --stdin/;
 
+/** `plan` the day after the last deploy, logging the git commands it runs. */
+const verbosePlan = (repo: TestRepo) =>
+  runCli([
+    '--repo',
+    repo.dir,
+    '--verbose',
+    '--format',
+    'json',
+    'plan',
+    '--now',
+    '2026-01-08T10:00:00Z',
+    '--fail-on',
+    'never',
+  ]);
+
 const historyOf = (factors: readonly Factor[]) => factors.find((factor) => factor.id === 'history');
 
 describe('deploy traits in ledger records', () => {
@@ -101,18 +116,7 @@ describe('deploy traits in ledger records', () => {
   it('plan reads the history from the traits, reads no git for it, and agrees with git', async () => {
     const { repo, deploys } = build();
     await recordAll(repo, deploys);
-    const stored = await runCli([
-      '--repo',
-      repo.dir,
-      '--verbose',
-      '--format',
-      'json',
-      'plan',
-      '--now',
-      '2026-01-08T10:00:00Z',
-      '--fail-on',
-      'never',
-    ]);
+    const stored = await verbosePlan(repo);
     expect(stored.code).toBe(0);
     // No history read: neither the deploys' line counts nor their messages.
     expect(stored.stderr).not.toMatch(HISTORY_READ);
@@ -130,18 +134,7 @@ describe('deploy traits in ledger records', () => {
         event('succeeded', sha, at, { base: index === 0 ? null : (deploys[index - 1]?.[0] ?? null) }),
       ),
     );
-    const fromGit = await runCli([
-      '--repo',
-      bare.dir,
-      '--verbose',
-      '--format',
-      'json',
-      'plan',
-      '--now',
-      '2026-01-08T10:00:00Z',
-      '--fail-on',
-      'never',
-    ]);
+    const fromGit = await verbosePlan(bare);
     expect(fromGit.stderr).toMatch(HISTORY_READ);
     const a = historyOf((JSON.parse(stored.stdout) as { factors: Factor[] }).factors);
     const b = historyOf((JSON.parse(fromGit.stdout) as { factors: Factor[] }).factors);
