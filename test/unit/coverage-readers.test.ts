@@ -139,6 +139,36 @@ describe('the Cobertura fast path', () => {
       'ends before </coverage>',
     );
   });
+
+  it('skips unwanted classes whatever chunk edge splits their </class>', async () => {
+    const unwanted = (n: number) =>
+      `<class filename="skip${n}.py"><lines><line number="1" hits="9"/></lines></class>`;
+    const xml = `<coverage><packages><package><classes>${unwanted(1)}<class filename="a.py"><lines><line number="1" hits="1"/></lines></class>${unwanted(2)}<class filename="a.py"><lines><line number="2" hits="3"/></lines></class>${unwanted(3)}</classes></package></packages></coverage>`;
+    for (const size of [1, 2, 3, 5, 7, 8, 9, 13]) {
+      const chunks = Array.from({ length: Math.ceil(xml.length / size) }, (_, i) =>
+        Buffer.from(xml.slice(i * size, (i + 1) * size)),
+      );
+      const lines: LineHits = new Map();
+      await readCoberturaScan(
+        Readable.from(chunks),
+        { addRoot: () => undefined, file: (path) => (path === 'a.py' ? lines : null) },
+        'r',
+      );
+      expect([size, Object.fromEntries(lines)]).toEqual([size, { 1: 1, 2: 3 }]);
+    }
+  });
+
+  it('a <line> with an empty hits attribute is not measured (as a missing one), never a count of 0', async () => {
+    const lines: LineHits = new Map();
+    await readCoberturaScan(
+      Readable.from([
+        '<coverage><packages><package><classes><class filename="a.py"><lines><line number="1" hits=""/><line number="2" hits=" "/><line number="3"/><line number="4" hits="0"/></lines></class></classes></package></packages></coverage>',
+      ]),
+      { addRoot: () => undefined, file: () => lines },
+      'r',
+    );
+    expect(Object.fromEntries(lines)).toEqual({ 4: 0 });
+  });
 });
 
 describe('readers never throw anything but their own diagnostic (fast-check)', () => {

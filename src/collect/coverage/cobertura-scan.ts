@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { SaxesParser } from 'saxes';
-import { addHits, CoverageReadError, type CoverageSink } from './types.js';
+import { readClass } from './cobertura-class.js';
+import { CoverageReadError, type CoverageSink } from './types.js';
 
 const CLASS_OPEN = Buffer.from('<class');
 const CLASS_CLOSE = Buffer.from('</class>');
@@ -23,41 +23,6 @@ function attribute(tag: string, name: string): string | undefined {
   return decodeEntities(match[2] ?? match[3] ?? '');
 }
 
-/** Parses one wanted `<class>` element with the XML parser (fragment mode) and adds its class/lines/line. */
-function parseClass(xml: string, sink: CoverageSink, report: string): void {
-  const parser = new SaxesParser({ fragment: true });
-  const stack: string[] = [];
-  let lines: ReturnType<CoverageSink['file']> = null;
-  let failure: Error | null = null;
-  parser.on('error', (error) => {
-    failure ??= error;
-  });
-  parser.on('opentag', (tag) => {
-    const parent = stack[stack.length - 1];
-    stack.push(tag.name);
-    const attrs = tag.attributes as Record<string, string>;
-    if (tag.name === 'class' && stack.length === 1 && attrs.filename !== undefined)
-      lines = sink.file(attrs.filename);
-    else if (
-      tag.name === 'line' &&
-      parent === 'lines' &&
-      stack[stack.length - 3] === 'class' &&
-      lines !== null
-    ) {
-      addHits(lines, Number(attrs.number), Number(attrs.hits));
-    }
-  });
-  parser.on('closetag', () => {
-    stack.pop();
-  });
-  parser.write(xml).close();
-  if (failure !== null)
-    throw new CoverageReadError(
-      report,
-      `not well-formed XML in a <class> element (${(failure as Error).message.split('\n')[0] ?? ''})`,
-    );
-}
-
 /** Where the scan stands between chunks: the unconsumed bytes and what has been seen so far. */
 interface ScanState {
   buf: Buffer;
@@ -68,12 +33,21 @@ interface ScanState {
   sourcesSeen: number;
 }
 
+/** How many bytes at the end of `buf` are the start of `token` (at most its length - 1). */
+function splitPrefix(buf: Buffer, token: Buffer): number {
+  for (let n = Math.min(token.length - 1, buf.length); n > 0; n -= 1) {
+    if (buf.subarray(buf.length - n).equals(token.subarray(0, n))) return n;
+  }
+  return 0;
+}
+
 /** Skips the rest of an unwanted class; false when its `</class>` has not arrived yet. */
 function skipToClassEnd(state: ScanState): boolean {
   const close = state.buf.indexOf(CLASS_CLOSE);
   if (close === -1) {
-    // keep a tail long enough to hold a split "</class>"
-    state.buf = state.buf.subarray(Math.max(0, state.buf.length - CLASS_CLOSE.length));
+    // keep only bytes that may begin a "</class>" split across chunks (mostly none, so the next chunk
+    // is searched where it lies instead of being copied behind a tail)
+    state.buf = state.buf.subarray(state.buf.length - splitPrefix(state.buf, CLASS_CLOSE));
     return false;
   }
   state.buf = state.buf.subarray(close + CLASS_CLOSE.length);
@@ -158,7 +132,7 @@ function takeClass(
       );
     return false; // need the rest of this class
   }
-  parseClass(state.buf.toString('utf8', open, close + CLASS_CLOSE.length), sink, report);
+  readClass(state.buf.toString('utf8', open, close + CLASS_CLOSE.length), wanted, report);
   state.buf = state.buf.subarray(close + CLASS_CLOSE.length);
   return true;
 }
@@ -186,8 +160,8 @@ function consume(state: ScanState, sink: CoverageSink, report: string, final: bo
 
 /**
  * Cobertura, fast path: the bytes between `<class ...>` elements are searched natively, a class whose
- * file the plan does not need is skipped without parsing, and each wanted class is parsed by the XML
- * parser. `<source>` roots in the header are read the same way. A huge report over a small change
+ * file the plan does not need is skipped without parsing, and each wanted class is read by
+ * `readClass` (a strict tokenizer, or the XML parser for anything but plain markup). `<source>` roots in the header are read the same way. A huge report over a small change
  * costs little more than reading the file.
  */
 export async function readCoberturaScan(input: Readable, sink: CoverageSink, report: string): Promise<void> {

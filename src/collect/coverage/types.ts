@@ -24,6 +24,11 @@ export class CoverageReadError extends Error {
   }
 }
 
+/** An XML attribute as a number; missing or empty is NaN (not measured), never 0. */
+export function attrNumber(value: string | undefined): number {
+  return value === undefined || value.trim() === '' ? NaN : Number(value);
+}
+
 /**
  * Adds a line's count. A line without a usable count is not measured. Negative counts (gcov counter
  * overflow) mean the line ran, as diff-cover reads them.

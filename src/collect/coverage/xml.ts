@@ -1,13 +1,8 @@
 import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { addHits, CoverageReadError, type CoverageSink, type LineHits } from './types.js';
+import { addHits, attrNumber, CoverageReadError, type CoverageSink, type LineHits } from './types.js';
 
 type XmlFormat = 'cobertura' | 'jacoco' | 'clover';
-
-/** An attribute as a number; missing or empty is NaN (not measured), never 0. */
-function int(value: string | undefined): number {
-  return value === undefined || value.trim() === '' ? NaN : Number(value);
-}
 
 /** The element that names a source file in each format. */
 const FILE_ELEMENT = { cobertura: 'class', jacoco: 'sourcefile', clover: 'file' } as const;
@@ -63,7 +58,7 @@ export async function readXml(
           stack[stack.length - 3] === 'class' &&
           current !== null
         ) {
-          addHits(current, int(attrs.number), int(attrs.hits));
+          addHits(current, attrNumber(attrs.number), attrNumber(attrs.hits));
         }
         break;
       case 'jacoco':
@@ -71,7 +66,7 @@ export async function readXml(
         else if (name === 'sourcefile' && attrs.name !== undefined) {
           current = sink.file(jacocoPackage === '' ? attrs.name : `${jacocoPackage}/${attrs.name}`);
         } else if (name === 'line' && parent === 'sourcefile' && current !== null) {
-          addHits(current, int(attrs.nr), int(attrs.ci));
+          addHits(current, attrNumber(attrs.nr), attrNumber(attrs.ci));
         }
         break;
       case 'clover': {
@@ -84,7 +79,7 @@ export async function readXml(
           current !== null &&
           (attrs.type === 'stmt' || attrs.type === 'cond')
         ) {
-          addHits(current, int(attrs.num), int(attrs.count));
+          addHits(current, attrNumber(attrs.num), attrNumber(attrs.count));
         }
         break;
       }
