@@ -2,7 +2,7 @@
 // Prints parse throughput (MB/s), peak memory, and patch-coverage time against diff-cover on the same
 // repository, range and report, and checks that plan's patch counts equal diff-cover's and the generator's.
 // Reports, it does not gate: exit 0 unless a command fails. BENCH_RUNS=<n> (default 3) timed runs per
-// case; BENCH_ONLY=<text> only the cases whose name contains it.
+// case; BENCH_ONLY=<text> only the cases whose name contains it; BENCH_CLI=<path> another build's bin.
 import { spawnSync, execFileSync } from 'node:child_process';
 import {
   createWriteStream,
@@ -20,7 +20,7 @@ import os from 'node:os';
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH = join(ROOT, '.bench', 'coverage');
 const REPO = join(BENCH, 'repo');
-const BIN = join(ROOT, 'bin', 'deployadvisor.js');
+const BIN = resolve(process.env.BENCH_CLI ?? join(ROOT, 'bin', 'deployadvisor.js'));
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const TRACKED = 500;
 const LINES = 400;

@@ -17,20 +17,33 @@ function outcome(xml: string, viaParser: boolean): Record<string, number> | stri
 
 const LINE = '<line number="1" hits="2"/>';
 
-/** Pieces of class content: plain markup, and everything the tokenizer must leave to the XML parser. */
-const PIECES = [
-  '<lines>',
-  '</lines>',
+/** Well-formed `<line>`s, plain or not: the tokenizer must read each exactly as the parser does. */
+const LINES = [
   LINE,
   '<line number="2" hits="0" branch="true" condition-coverage="50% (1/2)" missing-branches="4"/>',
   '<line  number = "3"\n\thits = "7" />',
   '<line number="4" hits="1"></line>',
+  '<line number="18" hits="0" branch="true" condition-coverage="0% (0/2)"/>\n',
+  '<line number="19" hits="3" branch="false" />',
   '<line number="17" hits="1" branch="true"><conditions><condition number="0" type="jump" coverage="50%"/></conditions></line>',
-  '<line number="5" hits="1" hits="2"/>',
   "<line number='6' hits='1'/>",
   '<line number="7" hits=""/>',
   '<line number="8"/>',
   '<line number=" 9 " hits="1e1"/>',
+  '<line number="13" hits="1>2"/>',
+  '<line number="14" hits="&#49;"/>',
+  '<line number="15" hits="3" é="x"/>',
+  '<line number="16" hits="-2"/>',
+  '<line number="20" hits="007"/>',
+  '<line number="21" hits="1234567890123456789"/>',
+];
+
+/** Pieces of class content: plain markup, and everything the tokenizer must leave to the XML parser. */
+const PIECES = [
+  '<lines>',
+  '</lines>',
+  ...LINES,
+  '<line number="5" hits="1" hits="2"/>',
   '<line number="10"hits="1"/>',
   '<line number="11" hits="1"/ >',
   '<line number="12" hits="\u0001"/>',
@@ -86,7 +99,7 @@ const plainClass = fc
     ),
     fc.array(
       fc.constantFrom(
-        ...PIECES.slice(2, 7),
+        ...LINES,
         ' ',
         '\n\t',
         '<conditions><condition number="0" type="jump" coverage="50%"/></conditions>',
@@ -109,7 +122,7 @@ describe('a wanted Cobertura <class>: the tokenizer against the XML parser', () 
       { numRuns: 3000 },
     );
     // the tokenizer took a share of the cases, so the comparison tested it
-    expect(plain).toBeGreaterThan(1000);
+    expect(plain).toBeGreaterThan(300);
   });
 
   it.each([

@@ -25,6 +25,13 @@ const isValueChar = (c: number) =>
   (c >= 0xa0 && c <= 0xd7ff) ||
   (c >= 0xe000 && c <= 0xfffd);
 
+/**
+ * A `<line>` in the one form nearly every tool writes: decimal `number` and `hits`, then optionally
+ * `branch` and `condition-coverage` (each once, so no attribute can repeat), self-closing.
+ */
+const PLAIN_LINE =
+  /<line number="(\d{1,15})" hits="(\d{1,15})"(?: branch="(?:true|false)")?(?: condition-coverage="[\x20-\x21\x23-\x25\x27-\x3B\x3D-\x7E]*")?[ \t\r\n]*\/>[ \t\r\n]*/y;
+
 function skipSpace(xml: string, at: number): number {
   while (isSpace(xml.charCodeAt(at))) at += 1;
   return at;
@@ -114,6 +121,16 @@ export function plainClassLines(xml: string): number[] | null {
   const attrs: TagAttributes = { names: [], count: 0, number: NaN, hits: NaN };
   let at = 0;
   while (at < xml.length) {
+    if (stack[stack.length - 1] === 'lines' && stack[stack.length - 2] === 'class') {
+      // the common `<line number=".." hits=".."/>`, with the branch attributes coverage tools add
+      PLAIN_LINE.lastIndex = at;
+      const match = PLAIN_LINE.exec(xml);
+      if (match !== null) {
+        found.push(Number(match[1]), Number(match[2]));
+        at = PLAIN_LINE.lastIndex;
+        continue;
+      }
+    }
     // one root element, and nothing but a tag where a tag may start
     if ((stack.length === 0 && at > 0) || xml.charCodeAt(at) !== LT) return null;
     if (xml.charCodeAt(at + 1) === SLASH) {
