@@ -45,9 +45,9 @@ const TAG_END = Buffer.from('>');
 
 /**
  * The most the scan holds back while it waits for a `</class>` (a wanted class is read whole), a start
- * tag's `>` or the first `<class`: a class of this size would be about two million lines of one file.
+ * tag's `>` or the first `<class`: a class of this size would be about a million lines of one file.
  */
-export const MAX_PENDING_BYTES = 64 * 1024 * 1024;
+export const MAX_PENDING_BYTES = 32 * 1024 * 1024;
 
 /** How many bytes at the end of `buf` are the start of `token` (at most its length - 1). */
 function splitPrefix(buf: Buffer, token: Buffer): number {
