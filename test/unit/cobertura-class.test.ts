@@ -176,14 +176,14 @@ describe('a wanted Cobertura <class>: the tokenizer against the XML parser', () 
     expect(outcome(xml, false)).toEqual(expected);
   });
 
-  it('a class nesting elements more than 64 deep is not read, by either path (the parser would hold them all)', () => {
-    const xml = `<class filename="a.py"><lines>${'<a>'.repeat(100)}${'</a>'.repeat(100)}</lines></class>`;
+  it('a class nesting elements more than 256 deep is not read, by either path (the parser would hold them all)', () => {
+    const xml = `<class filename="a.py"><lines>${'<a>'.repeat(300)}${'</a>'.repeat(300)}</lines></class>`;
     for (const viaParser of [false, true]) {
       expect(() => {
         readClass(xml, new Map(), 'r', viaParser);
-      }).toThrow('r: not read: a <class> element nests elements more than 64 deep (Cobertura nests 7)');
+      }).toThrow('r: not read: elements nest more than 256 deep in a <class> (Cobertura nests 7)');
     }
-    const deepest = `<class filename="a.py"><lines>${'<a>'.repeat(62)}${'</a>'.repeat(62)}${LINE}</lines></class>`;
+    const deepest = `<class filename="a.py"><lines>${'<a>'.repeat(254)}${'</a>'.repeat(254)}${LINE}</lines></class>`;
     expect(outcome(deepest, false)).toEqual({ '1': 2 });
   });
 });

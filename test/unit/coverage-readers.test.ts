@@ -236,6 +236,19 @@ describe('the Cobertura fast path', () => {
   });
 });
 
+describe('JaCoCo and Clover nesting', () => {
+  it('a report nesting elements more than 256 deep is not read (the parser would hold them all)', async () => {
+    const deep = (n: number) =>
+      `<report name="x">${'<group name="g">'.repeat(n)}<package name="p"><sourcefile name="A.java"><line nr="1" ci="1"/></sourcefile></package>${'</group>'.repeat(n)}</report>`;
+    const { sink, files } = collecting();
+    await readXml(Readable.from([deep(250)]), sink, 'jacoco', 'r');
+    expect(plain(files)).toEqual({ 'p/A.java': { '1': 1 } });
+    await expect(readXml(Readable.from([deep(300)]), collecting().sink, 'jacoco', 'r')).rejects.toThrow(
+      'r: not read: elements nest more than 256 deep',
+    );
+  });
+});
+
 describe('readers never throw anything but their own diagnostic (fast-check)', () => {
   const formats = ['lcov', 'go', 'istanbul', 'simplecov', 'cobertura', 'jacoco', 'clover'] as const;
   const text = fc.oneof(

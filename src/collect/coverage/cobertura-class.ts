@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import { addHits, attrNumber, CoverageReadError, type LineHits } from './types.js';
+import { addHits, attrNumber, CoverageReadError, MAX_XML_DEPTH, type LineHits } from './types.js';
 
 /*
  * One wanted Cobertura `<class>` element, from its start tag to its `</class>`. Most are plain markup:
@@ -9,9 +9,6 @@ import { addHits, attrNumber, CoverageReadError, type LineHits } from './types.j
  * goes to the XML parser, which reads it or says why it is not well-formed. Both walk the characters;
  * the tokenizer knows the one shape and builds no objects per tag, so it is several times faster.
  */
-
-/** How deep elements may nest inside a class (`class/methods/method/lines/line/conditions/condition` is 7). */
-const MAX_DEPTH = 64;
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -151,7 +148,7 @@ export function plainClassLines(xml: string): number[] | null {
     if (xml.charCodeAt(close) !== GT) return null;
     if (name === 'line' && stack[stack.length - 1] === 'lines' && stack[stack.length - 2] === 'class')
       found.push(attrs.number, attrs.hits);
-    if (!empty && stack.push(name) > MAX_DEPTH) return null; // the parser says why
+    if (!empty && stack.push(name) > MAX_XML_DEPTH) return null; // the parser says why
     at = skipSpace(xml, close + 1);
   }
   return stack.length === 0 && at > 0 ? found : null;
@@ -168,11 +165,11 @@ function parsedClassLines(xml: string, report: string): number[] {
   });
   parser.on('opentag', (tag) => {
     const parent = stack[stack.length - 1];
-    // thrown out of parser.write: the parser holds every open element, so millions would cost gigabytes
-    if (stack.push(tag.name) > MAX_DEPTH)
+    // thrown out of parser.write, which stops there
+    if (stack.push(tag.name) > MAX_XML_DEPTH)
       throw new CoverageReadError(
         report,
-        `not read: a <class> element nests elements more than ${MAX_DEPTH} deep (Cobertura nests 7)`,
+        `not read: elements nest more than ${MAX_XML_DEPTH} deep in a <class> (Cobertura nests 7)`,
       );
     const attrs = tag.attributes as Record<string, string>;
     if (tag.name === 'line' && parent === 'lines' && stack[stack.length - 3] === 'class')

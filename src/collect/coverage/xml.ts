@@ -1,6 +1,13 @@
 import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { addHits, attrNumber, CoverageReadError, type CoverageSink, type LineHits } from './types.js';
+import {
+  addHits,
+  attrNumber,
+  CoverageReadError,
+  MAX_XML_DEPTH,
+  type CoverageSink,
+  type LineHits,
+} from './types.js';
 
 type XmlFormat = 'cobertura' | 'jacoco' | 'clover';
 
@@ -47,7 +54,10 @@ export async function readXml(
     const name = tag.name;
     const attrs = tag.attributes;
     const parent = stack[stack.length - 1];
-    stack.push(name);
+    if (stack.push(name) > MAX_XML_DEPTH) {
+      failure ??= new CoverageReadError(report, `not read: elements nest more than ${MAX_XML_DEPTH} deep`);
+      return;
+    }
     switch (format) {
       case 'cobertura':
         if (name === 'source' && parent === 'sources') sourceText = '';
@@ -97,10 +107,9 @@ export async function readXml(
   });
 
   await feed(parser, input, () => failure);
-  if (failure !== null) {
-    throw new CoverageReadError(
-      report,
-      `not well-formed XML (${(failure as Error).message.split('\n')[0] ?? ''})`,
-    );
-  }
+  const failed = failure as Error | null; // set in callbacks, which the type checker does not follow
+  if (failed === null) return;
+  throw failed instanceof CoverageReadError
+    ? failed
+    : new CoverageReadError(report, `not well-formed XML (${failed.message.split('\n')[0] ?? ''})`);
 }
