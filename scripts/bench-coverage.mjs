@@ -1,6 +1,8 @@
 // Coverage benchmark: a generated 200 MB LCOV and a 100 MB Cobertura report against a generated repo.
 // Prints parse throughput (MB/s), peak memory, and patch-coverage time against diff-cover on the same
-// repository, range and report. Reports, it does not gate: exit 0 unless a command fails.
+// repository, range and report, and checks that plan's patch counts equal diff-cover's and the generator's.
+// Reports, it does not gate: exit 0 unless a command fails. BENCH_RUNS=<n> (default 3) timed runs per
+// case; BENCH_ONLY=<text> only the cases whose name contains it; BENCH_CLI=<path> another build's bin.
 import { spawnSync, execFileSync } from 'node:child_process';
 import {
   createWriteStream,
@@ -18,11 +20,17 @@ import os from 'node:os';
 const ROOT = resolve(import.meta.dirname, '..');
 const BENCH = join(ROOT, '.bench', 'coverage');
 const REPO = join(BENCH, 'repo');
-const BIN = join(ROOT, 'bin', 'deployadvisor.js');
+const BIN = resolve(process.env.BENCH_CLI ?? join(ROOT, 'bin', 'deployadvisor.js'));
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const TRACKED = 500;
 const LINES = 400;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Lines each generated report measures for a file outside the repository (those are only skipped). */
+const OUTSIDE_LINES = 1000;
+/** Bump when the generated repo or reports change: older ones under .bench/coverage are regenerated. */
+const GENERATOR_VERSION = 2;
+/** The lines the change adds or rewrites in every tracked file (1-based): 101-110 and 361-400. */
+const CHANGED = (line) => (line >= 101 && line <= 110) || line > LINES - 40;
 
 function git(...args) {
   return execFileSync('git', args, {
@@ -41,7 +49,11 @@ function git(...args) {
 }
 
 function makeRepo() {
-  if (existsSync(join(REPO, '.git'))) return;
+  const marker = join(BENCH, 'generator-version');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === String(GENERATOR_VERSION)) return;
+  // Another generator's repo or reports (older ones measured line 1,000 of 400-line files): start over.
+  rmSync(BENCH, { recursive: true, force: true });
+  mkdirSync(BENCH, { recursive: true });
   mkdirSync(join(REPO, 'src'), { recursive: true });
   git('init', '-q', '-b', 'main');
   git('config', 'gc.auto', '0');
@@ -62,6 +74,7 @@ function makeRepo() {
     writeFileSync(join(REPO, 'src', `m${f}.ts`), lines.join('\n') + '\n');
   }
   git('commit', '-qam', 'change');
+  writeFileSync(marker, `${GENERATOR_VERSION}\n`);
 }
 
 async function writeBig(path, targetBytes, header, fileRecord, footer) {
@@ -82,20 +95,102 @@ async function writeBig(path, targetBytes, header, fileRecord, footer) {
 /** Hit pattern: a third of the lines never ran. */
 const hits = (file, line) => ((file + line) % 3 === 0 ? 0 : (line % 7) + 1);
 
+/**
+ * How many lines a report measures in record f: a tracked file's own length (a report made for the
+ * target commit never measures past the end of a file, or plan calls it stale), 1,000 for the rest.
+ */
+const measuredLines = (f) => (f < TRACKED ? LINES : OUTSIDE_LINES);
+
 function lcovRecord(f) {
   // The first TRACKED records are the repository's files (absolute paths, as CI writes them); the rest
   // are generated files that match nothing and must be skipped cheaply.
   const path = f < TRACKED ? join(REPO, 'src', `m${f}.ts`) : `/build/gen/pkg${f % 97}/g${f}.ts`;
+  const count = measuredLines(f);
   let text = `TN:\nSF:${path}\nFN:1,f${f}\nFNDA:1,f${f}\n`;
-  for (let line = 1; line <= 1000; line++) text += `DA:${line},${hits(f, line)}\n`;
-  return `${text}LF:1000\nLH:667\nend_of_record\n`;
+  let hit = 0;
+  for (let line = 1; line <= count; line++) {
+    text += `DA:${line},${hits(f, line)}\n`;
+    if (hits(f, line) > 0) hit += 1;
+  }
+  return `${text}LF:${count}\nLH:${hit}\nend_of_record\n`;
 }
 
 function coberturaRecord(f) {
   const path = f < TRACKED ? `src/m${f}.ts` : `gen/pkg${f % 97}/g${f}.ts`;
   let text = `<class name="c${f}" filename="${path}" line-rate="0.66"><methods/><lines>`;
-  for (let line = 1; line <= 1000; line++) text += `<line number="${line}" hits="${hits(f, line)}"/>`;
+  for (let line = 1; line <= measuredLines(f); line++)
+    text += `<line number="${line}" hits="${hits(f, line)}"/>`;
   return `${text}</lines></class>\n`;
+}
+
+/**
+ * Patch counts as the generator made them: measured and covered changed lines in total, and per file the
+ * sorted changed lines a report measures but no test ran.
+ */
+function expectedCounts() {
+  const total = { measured: 0, covered: 0 };
+  const uncovered = new Map();
+  for (let f = 0; f < TRACKED; f++) {
+    const lines = [];
+    for (let line = 1; line <= LINES; line++) {
+      if (!CHANGED(line)) continue;
+      total.measured += 1;
+      if (hits(f, line) > 0) total.covered += 1;
+      else lines.push(line);
+    }
+    uncovered.set(`src/m${f}.ts`, lines);
+  }
+  return { total, uncovered };
+}
+
+/** diff-cover's JSON report as the same counts (it gives per-file violation lines, not per-file totals). */
+function diffCoverCounts(json) {
+  const uncovered = new Map(
+    Object.entries(json.src_stats).map(([path, stats]) => [
+      path,
+      [...stats.violation_lines].sort((a, b) => a - b),
+    ]),
+  );
+  const total = {
+    measured: json.total_num_lines,
+    covered: json.total_num_lines - json.total_num_violations,
+  };
+  return { total, uncovered };
+}
+
+/** plan's JSON as the same counts; its uncovered ranges are expanded to lines. */
+function planCounts(plan) {
+  const uncovered = new Map(
+    plan.coverage.files.map((file) => [
+      file.path,
+      file.uncovered.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i)),
+    ]),
+  );
+  return { total: plan.coverage.patch, uncovered };
+}
+
+/**
+ * Whether plan's patch counts equal another's: measured and covered lines in total, and file by file the
+ * very lines left untested. Returns "yes (...)" or "no: <the first difference>", so the column can fail
+ * and says why when it does.
+ */
+function sameCounts(plan, theirs, who) {
+  if (plan.coverage.patch === null || plan.coverage.patch === undefined) {
+    const said = plan.coverage.reports.map((r) => `${r.status}${r.message ? `: ${r.message}` : ''}`);
+    return `no: plan has no patch figure (${said.join('; ').slice(0, 200)})`;
+  }
+  const ours = planCounts(plan);
+  const { measured, covered } = ours.total;
+  if (measured !== theirs.total.measured || covered !== theirs.total.covered)
+    return `no: plan ${covered}/${measured} lines covered, ${who} ${theirs.total.covered}/${theirs.total.measured}`;
+  const untested = (counts) => [...counts.uncovered].filter(([, lines]) => lines.length > 0).map(([p]) => p);
+  const paths = [...new Set([...untested(ours), ...untested(theirs)])].sort();
+  for (const path of paths) {
+    const a = (ours.uncovered.get(path) ?? []).join(',');
+    const b = (theirs.uncovered.get(path) ?? []).join(',');
+    if (a !== b) return `no: ${path} untested lines: plan [${a}], ${who} [${b}]`;
+  }
+  return `yes (${covered}/${measured} lines, untested lines equal in ${paths.length} files)`;
 }
 
 function timed(command, args, cwd) {
@@ -185,17 +280,33 @@ const garbageBlock = Buffer.alloc(1 << 20, 0).map(() => {
   return byte === 0x0a ? 0x20 : byte;
 });
 await writeBig(garbage, 1024 * 1024 * 1024, '', () => garbageBlock.toString('latin1'), '');
+// A Cobertura report whose wanted class never ends: it must stop reading, not hold the gigabyte.
+const coberturaUnclosed = join(BENCH, 'cobertura-unclosed-1gb.xml');
+const lineBlock = '<line number="1" hits="1"/>'.repeat(40_000);
+await writeBig(
+  coberturaUnclosed,
+  1024 * 1024 * 1024,
+  `<?xml version="1.0"?><coverage><packages><package name="all"><classes><class filename="src/m0.ts"><lines>`,
+  () => lineBlock,
+  '',
+);
 console.log(`generated repo and reports in ${((Date.now() - t0) / 1000).toFixed(1)} s (reused when present)`);
 
+const GARBAGE = '1 GB of garbage named .info';
+const UNCLOSED = 'Cobertura, 1 GB <class> never closed';
+/** The reports diff-cover reads too (it reads no Istanbul JSON). */
+const DIFF_COVER_CASES = new Set(['LCOV 200 MB', 'Cobertura 100 MB', 'Cobertura 100 MB on one line']);
 const rows = [];
+const only = process.env.BENCH_ONLY;
 for (const [name, report] of [
   ['LCOV 200 MB', lcov],
   ['Cobertura 100 MB', cobertura],
   ['Cobertura 100 MB on one line', coberturaOneLine],
   ['Istanbul 128 MB pretty-printed', istanbulPretty],
   ['Istanbul 128 MB on one line', istanbulOneLine],
-  ['1 GB of garbage named .info', garbage],
-]) {
+  [GARBAGE, garbage],
+  [UNCLOSED, coberturaUnclosed],
+].filter(([name]) => only === undefined || name.includes(only))) {
   const mb = statSync(report).size / (1024 * 1024);
   const ours = measure(process.execPath, [
     BIN,
@@ -225,9 +336,12 @@ for (const [name, report] of [
     diffCoverRssMB: null,
     speedup: null,
     agree: null,
+    expected: null,
   };
   row.unreadable = plan.coverage.reports.filter((r) => r.status === 'unreadable').map((r) => r.message);
-  if (hasDiffCover && /^(LCOV|Cobertura) \d+ MB$/.test(name)) {
+  if (name !== GARBAGE && name !== UNCLOSED)
+    row.expected = sameCounts(plan, expectedCounts(), 'the generator');
+  if (hasDiffCover && DIFF_COVER_CASES.has(name)) {
     const out = join(BENCH, 'diff-cover.json');
     const theirs = measure(
       'diff-cover',
@@ -239,9 +353,7 @@ for (const [name, report] of [
     row.diffCoverMs = Math.round(theirs.ms);
     row.diffCoverRssMB = theirs.rssKb === null ? null : Math.round(theirs.rssKb / 1024);
     row.speedup = Number((theirs.ms / ours.ms).toFixed(1));
-    row.agree =
-      json.total_num_lines === plan.coverage.patch?.measured &&
-      json.total_num_lines - json.total_num_violations === plan.coverage.patch?.covered;
+    row.agree = sameCounts(plan, diffCoverCounts(json), 'diff-cover');
     rmSync(out, { force: true });
   }
   rows.push(row);
@@ -249,24 +361,31 @@ for (const [name, report] of [
 
 console.log('');
 console.log(
-  '| report | size | deployadvisor plan | throughput | peak RSS | diff-cover | diff-cover RSS | speed-up | same counts |',
+  '| report | size | deployadvisor plan | throughput | peak RSS | diff-cover | diff-cover RSS | speed-up | same counts as diff-cover | counts as generated |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.case} | ${r.sizeMB} MB | ${r.oursMs} ms | ${r.throughputMBs} MB/s | ${r.oursRssMB ?? 'n/a'} MB | ${r.diffCoverMs ?? 'n/a'} ms | ${r.diffCoverRssMB ?? 'n/a'} MB | ${r.speedup ?? 'n/a'}x | ${r.agree ?? 'n/a'} |`,
+    `| ${r.case} | ${r.sizeMB} MB | ${r.oursMs} ms | ${r.throughputMBs} MB/s | ${r.oursRssMB ?? 'n/a'} MB | ${r.diffCoverMs ?? 'n/a'} ms | ${r.diffCoverRssMB ?? 'n/a'} MB | ${r.speedup ?? 'n/a'}x | ${r.agree ?? 'n/a'} | ${r.expected ?? 'n/a'} |`,
   );
 }
 const byName = Object.fromEntries(rows.map((r) => [r.case, r]));
-const lineRatio = (single, normal) =>
-  `${single}: ${(byName[single].oursMs / byName[normal].oursMs).toFixed(2)}x the time of ${normal} (target <= 2x)`;
+const lineRatio = (single, normal) => {
+  if (byName[single] && byName[normal])
+    console.log(
+      `${single}: ${(byName[single].oursMs / byName[normal].oursMs).toFixed(2)}x the time of ${normal} (target <= 2x)`,
+    );
+};
 console.log('');
-console.log(lineRatio('Cobertura 100 MB on one line', 'Cobertura 100 MB'));
-console.log(lineRatio('Istanbul 128 MB on one line', 'Istanbul 128 MB pretty-printed'));
-const junk = byName['1 GB of garbage named .info'];
-console.log(
-  `1 GB of garbage: ${junk.oursMs} ms, peak RSS ${junk.oursRssMB ?? 'n/a'} MB (target <= 300 MB); said: ${junk.unreadable.join('; ') || 'nothing (a defect)'}`,
-);
+lineRatio('Cobertura 100 MB on one line', 'Cobertura 100 MB');
+lineRatio('Istanbul 128 MB on one line', 'Istanbul 128 MB pretty-printed');
+for (const name of [GARBAGE, UNCLOSED]) {
+  const junk = byName[name];
+  if (junk)
+    console.log(
+      `${name}: ${junk.oursMs} ms, peak RSS ${junk.oursRssMB ?? 'n/a'} MB (target <= 300 MB); said: ${junk.unreadable.join('; ') || 'nothing (a defect)'}`,
+    );
+}
 console.log(
   `\ntargets: at least 5x faster than diff-cover, peak RSS under 300 MB. runs: median of ${RUNS} (diff-cover: 1). machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)} at the end (shared machines inflate every figure; compare the ratios).`,
 );

@@ -139,6 +139,114 @@ describe('the Cobertura fast path', () => {
       'ends before </coverage>',
     );
   });
+
+  it('skips unwanted classes whatever chunk edge splits their </class>', async () => {
+    const unwanted = (n: number) =>
+      `<class filename="skip${n}.py"><lines><line number="1" hits="9"/></lines></class>`;
+    const xml = `<coverage><packages><package><classes>${unwanted(1)}<class filename="a.py"><lines><line number="1" hits="1"/></lines></class>${unwanted(2)}<class filename="a.py"><lines><line number="2" hits="3"/></lines></class>${unwanted(3)}</classes></package></packages></coverage>`;
+    for (const size of [1, 2, 3, 5, 7, 8, 9, 13]) {
+      const chunks = Array.from({ length: Math.ceil(xml.length / size) }, (_, i) =>
+        Buffer.from(xml.slice(i * size, (i + 1) * size)),
+      );
+      const lines: LineHits = new Map();
+      await readCoberturaScan(
+        Readable.from(chunks),
+        { addRoot: () => undefined, file: (path) => (path === 'a.py' ? lines : null) },
+        'r',
+      );
+      expect([size, Object.fromEntries(lines)]).toEqual([size, { 1: 1, 2: 3 }]);
+    }
+  });
+
+  describe('holds back at most maxPending bytes, then says what it waited for', () => {
+    const KB64 = Buffer.alloc(64 * 1024, '<line number="1" hits="1"/>');
+    /** The report's head, then up to 200 chunks of 64 KiB; counts the chunks the reader pulled. */
+    function endless(head: string, body: Buffer = KB64) {
+      const pulled = { chunks: 0 };
+      const stream = Readable.from(
+        (function* () {
+          yield Buffer.from(head);
+          for (; pulled.chunks < 200; pulled.chunks += 1) yield body;
+        })(),
+      );
+      return { stream, pulled };
+    }
+    const wantAll: CoverageSink = { addRoot: () => undefined, file: () => new Map() };
+    it.each([
+      [
+        'a wanted <class> never closed',
+        '<coverage><packages><package><classes><class filename="a.py"><lines>',
+        KB64,
+        'not read: <class filename="a.py"> runs on without its </class> for 1 MiB',
+      ],
+      [
+        'a <class start tag never ended',
+        '<coverage><packages><package><classes><class filename="a.py" ',
+        Buffer.alloc(64 * 1024, 'x '),
+        'not read: a <class start tag runs on without its ">" for 1 MiB',
+      ],
+      [
+        'an endless <source>',
+        '<coverage><sources><source>',
+        Buffer.alloc(64 * 1024, 'x '),
+        'not read: the header runs on without a <class> element for 1 MiB',
+      ],
+    ])('%s', async (_, head, body, message) => {
+      const { stream, pulled } = endless(head, body);
+      await expect(readCoberturaScan(stream, wantAll, 'r', 1024 * 1024)).rejects.toThrow(message);
+      expect(pulled.chunks).toBeLessThan(20);
+    });
+
+    it('a long header is dropped once read: each <source> is handed over once, memory stays bounded', async () => {
+      const roots: string[] = [];
+      const lines: LineHits = new Map();
+      const spaces = Buffer.alloc(64 * 1024, ' ');
+      const chunks = [
+        Buffer.from('<coverage><sources><source>/a</source>'),
+        ...Array.from({ length: 40 }, () => spaces),
+        Buffer.from('<source>/b</source>'),
+        ...Array.from({ length: 40 }, () => spaces),
+        Buffer.from('<source>/c'),
+        spaces,
+        Buffer.from(
+          '</source></sources><packages><package><classes><class filename="a.py"><lines><line number="1" hits="1"/></lines></class></classes></package></packages></coverage>',
+        ),
+      ];
+      await readCoberturaScan(
+        Readable.from(chunks),
+        { addRoot: (root) => roots.push(root), file: () => lines },
+        'r',
+        1024 * 1024,
+      );
+      expect(roots).toEqual(['/a', '/b', '/c']);
+      expect(Object.fromEntries(lines)).toEqual({ 1: 1 });
+    });
+  });
+
+  it('a <line> with an empty hits attribute is not measured (as a missing one), never a count of 0', async () => {
+    const lines: LineHits = new Map();
+    await readCoberturaScan(
+      Readable.from([
+        '<coverage><packages><package><classes><class filename="a.py"><lines><line number="1" hits=""/><line number="2" hits=" "/><line number="3"/><line number="4" hits="0"/></lines></class></classes></package></packages></coverage>',
+      ]),
+      { addRoot: () => undefined, file: () => lines },
+      'r',
+    );
+    expect(Object.fromEntries(lines)).toEqual({ 4: 0 });
+  });
+});
+
+describe('JaCoCo and Clover nesting', () => {
+  it('a report nesting elements more than 256 deep is not read (the parser would hold them all)', async () => {
+    const deep = (n: number) =>
+      `<report name="x">${'<group name="g">'.repeat(n)}<package name="p"><sourcefile name="A.java"><line nr="1" ci="1"/></sourcefile></package>${'</group>'.repeat(n)}</report>`;
+    const { sink, files } = collecting();
+    await readXml(Readable.from([deep(250)]), sink, 'jacoco', 'r');
+    expect(plain(files)).toEqual({ 'p/A.java': { '1': 1 } });
+    await expect(readXml(Readable.from([deep(300)]), collecting().sink, 'jacoco', 'r')).rejects.toThrow(
+      'r: not read: elements nest more than 256 deep',
+    );
+  });
 });
 
 describe('readers never throw anything but their own diagnostic (fast-check)', () => {

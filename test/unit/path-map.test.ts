@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalise, PathMapper } from '../../src/collect/coverage/path-map.js';
+import { normalise, PathMapper, rewritePath } from '../../src/collect/coverage/path-map.js';
 
 const repo = {
   files: new Set([
@@ -21,8 +22,24 @@ describe('normalise', () => {
     ['file:///repo/src/a.ts', '/repo/src/a.ts'],
     ['src/x/../a.ts', 'src/a.ts'],
     ['../outside/a.ts', '../outside/a.ts'],
+    ['src/', 'src'],
+    [' src/a.ts\t', 'src/a.ts'],
+    ['.', ''],
+    ['src/./a.ts', 'src/a.ts'],
+    ['src/.hidden/a..ts', 'src/.hidden/a..ts'],
   ])('%s → %s', (input, output) => {
     expect(normalise(input)).toBe(output);
+  });
+
+  it('returns a path unchanged only when the full rewrite would too (fast-check)', () => {
+    const piece = fc.constantFrom('a', 'src', '.', '..', '/', '\\', ' ', '\t', 'C:', 'file://', '.x', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const path = pieces.join('');
+        expect(normalise(path)).toBe(rewritePath(path));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

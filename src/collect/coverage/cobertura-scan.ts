@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { SaxesParser } from 'saxes';
-import { addHits, CoverageReadError, type CoverageSink } from './types.js';
+import { readClass } from './cobertura-class.js';
+import { CoverageReadError, type CoverageSink } from './types.js';
 
 const CLASS_OPEN = Buffer.from('<class');
 const CLASS_CLOSE = Buffer.from('</class>');
@@ -23,41 +23,6 @@ function attribute(tag: string, name: string): string | undefined {
   return decodeEntities(match[2] ?? match[3] ?? '');
 }
 
-/** Parses one wanted `<class>` element with the XML parser (fragment mode) and adds its class/lines/line. */
-function parseClass(xml: string, sink: CoverageSink, report: string): void {
-  const parser = new SaxesParser({ fragment: true });
-  const stack: string[] = [];
-  let lines: ReturnType<CoverageSink['file']> = null;
-  let failure: Error | null = null;
-  parser.on('error', (error) => {
-    failure ??= error;
-  });
-  parser.on('opentag', (tag) => {
-    const parent = stack[stack.length - 1];
-    stack.push(tag.name);
-    const attrs = tag.attributes as Record<string, string>;
-    if (tag.name === 'class' && stack.length === 1 && attrs.filename !== undefined)
-      lines = sink.file(attrs.filename);
-    else if (
-      tag.name === 'line' &&
-      parent === 'lines' &&
-      stack[stack.length - 3] === 'class' &&
-      lines !== null
-    ) {
-      addHits(lines, Number(attrs.number), Number(attrs.hits));
-    }
-  });
-  parser.on('closetag', () => {
-    stack.pop();
-  });
-  parser.write(xml).close();
-  if (failure !== null)
-    throw new CoverageReadError(
-      report,
-      `not well-formed XML in a <class> element (${(failure as Error).message.split('\n')[0] ?? ''})`,
-    );
-}
-
 /** Where the scan stands between chunks: the unconsumed bytes and what has been seen so far. */
 interface ScanState {
   buf: Buffer;
@@ -66,19 +31,50 @@ interface ScanState {
   sawClass: boolean;
   sawRoot: boolean;
   sourcesSeen: number;
+  /** What the bytes held back wait for, when they are more than a chunk's tail. */
+  waiting: string;
+  /** The bytes without which the scan cannot move on; chunks without them wait in `pending`, uncopied. */
+  until: Buffer | null;
+  pending: Buffer[];
+  pendingBytes: number;
+}
+
+const SOURCE_OPEN = '<source>';
+const SOURCE_CLOSE = Buffer.from('</source>');
+const TAG_END = Buffer.from('>');
+
+/**
+ * The most the scan holds back while it waits for a `</class>` (a wanted class is read whole), a start
+ * tag's `>` or the first `<class`: a class of this size would be about a million lines of one file.
+ */
+export const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+
+/** How many bytes at the end of `buf` are the start of `token` (at most its length - 1). */
+function splitPrefix(buf: Buffer, token: Buffer): number {
+  for (let n = Math.min(token.length - 1, buf.length); n > 0; n -= 1) {
+    if (buf.subarray(buf.length - n).equals(token.subarray(0, n))) return n;
+  }
+  return 0;
 }
 
 /** Skips the rest of an unwanted class; false when its `</class>` has not arrived yet. */
 function skipToClassEnd(state: ScanState): boolean {
   const close = state.buf.indexOf(CLASS_CLOSE);
   if (close === -1) {
-    // keep a tail long enough to hold a split "</class>"
-    state.buf = state.buf.subarray(Math.max(0, state.buf.length - CLASS_CLOSE.length));
+    // keep only bytes that may begin a "</class>" split across chunks (mostly none, so the next chunk
+    // is searched where it lies instead of being copied behind a tail)
+    state.buf = state.buf.subarray(state.buf.length - splitPrefix(state.buf, CLASS_CLOSE));
     return false;
   }
   state.buf = state.buf.subarray(close + CLASS_CLOSE.length);
   state.skipping = false;
   return true;
+}
+
+/** Where the last complete `<source>` of the header text ends (0 when none). */
+function lastSourceEnd(sources: RegExpExecArray[]): number {
+  const last = sources[sources.length - 1];
+  return last === undefined ? 0 : (last.index ?? 0) + last[0].length;
 }
 
 /** Reads the root and `<source>` roots before the first class; true when it must wait for more input. */
@@ -91,10 +87,17 @@ function scanHeader(state: ScanState, sink: CoverageSink, open: number, final: b
   for (const match of sources.slice(state.sourcesSeen)) sink.addRoot(decodeEntities(match[1] ?? '').trim());
   state.sourcesSeen = sources.length;
   if (open === -1 && !final) {
-    // wait for more, unless the header region is already big (then drop what was scanned)
-    const lastSource = text.lastIndexOf('<source>');
-    if (lastSource === -1 && state.buf.length > 1 << 20) {
-      state.buf = state.buf.subarray(state.buf.length - 64);
+    state.waiting = 'the header runs on without a <class> element';
+    if (text.indexOf(SOURCE_OPEN, lastSourceEnd(sources)) !== -1) state.until = SOURCE_CLOSE;
+    // wait for more; once the header region is big, drop what was scanned (not an unfinished <source>)
+    if (state.buf.length > 1 << 20) {
+      const scanned = lastSourceEnd(sources);
+      const unfinished = text.indexOf(SOURCE_OPEN, scanned);
+      const keep =
+        unfinished === -1
+          ? Math.max(Buffer.byteLength(text.slice(0, scanned)), state.buf.length - 64)
+          : Buffer.byteLength(text.slice(0, unfinished));
+      state.buf = state.buf.subarray(keep);
       state.sourcesSeen = 0;
     }
     return true;
@@ -156,11 +159,33 @@ function takeClass(
         report,
         `not well-formed XML: <class filename="${filename ?? ''}"> is never closed`,
       );
+    state.waiting = `<class filename="${filename ?? ''}"> runs on without its </class>`;
+    state.until = CLASS_CLOSE;
     return false; // need the rest of this class
   }
-  parseClass(state.buf.toString('utf8', open, close + CLASS_CLOSE.length), sink, report);
+  readClass(state.buf.toString('utf8', open, close + CLASS_CLOSE.length), wanted, report);
   state.buf = state.buf.subarray(close + CLASS_CLOSE.length);
   return true;
+}
+
+/** Whether `token` may end in `data`: in it, or across the edge with the chunk before it. */
+function mayHold(state: ScanState, token: Buffer, data: Buffer): boolean {
+  if (data.includes(token)) return true;
+  const before = state.pending[state.pending.length - 1] ?? state.buf;
+  const edge = Buffer.concat([
+    before.subarray(Math.max(0, before.length - token.length + 1)),
+    data.subarray(0, token.length - 1),
+  ]);
+  return edge.includes(token);
+}
+
+/** Joins the held chunks and `data` to the buffer, for the scan to go on. */
+function takePending(state: ScanState, data: Buffer): void {
+  const parts = [state.buf, ...state.pending, data].filter((part) => part.length > 0);
+  state.buf = parts.length === 1 ? (parts[0] ?? data) : Buffer.concat(parts);
+  state.pending = [];
+  state.pendingBytes = 0;
+  state.until = null;
 }
 
 /** Consumes as much of the buffer as the bytes so far allow. */
@@ -174,7 +199,11 @@ function consume(state: ScanState, sink: CoverageSink, report: string, final: bo
       return;
     }
     const tagEnd = state.buf.indexOf(0x3e /* > */, open);
-    if (tagEnd === -1) return; // the start tag is split across chunks
+    if (tagEnd === -1) {
+      state.waiting = 'a <class start tag runs on without its ">"';
+      state.until = TAG_END;
+      return; // the start tag is split across chunks
+    }
     if (!endsClassName(state.buf[open + CLASS_OPEN.length])) {
       // "<classes>" and the like: not a class element
       state.buf = state.buf.subarray(open + CLASS_OPEN.length);
@@ -186,11 +215,17 @@ function consume(state: ScanState, sink: CoverageSink, report: string, final: bo
 
 /**
  * Cobertura, fast path: the bytes between `<class ...>` elements are searched natively, a class whose
- * file the plan does not need is skipped without parsing, and each wanted class is parsed by the XML
- * parser. `<source>` roots in the header are read the same way. A huge report over a small change
- * costs little more than reading the file.
+ * file the plan does not need is skipped without parsing, and each wanted class is read by `readClass`
+ * (a strict tokenizer, or the XML parser for anything but plain markup). `<source>` roots in the header
+ * are read the same way. A huge report over a small change costs little more than reading the file;
+ * memory is bounded by `maxPending`.
  */
-export async function readCoberturaScan(input: Readable, sink: CoverageSink, report: string): Promise<void> {
+export async function readCoberturaScan(
+  input: Readable,
+  sink: CoverageSink,
+  report: string,
+  maxPending = MAX_PENDING_BYTES,
+): Promise<void> {
   const state: ScanState = {
     buf: Buffer.alloc(0),
     header: true,
@@ -198,12 +233,30 @@ export async function readCoberturaScan(input: Readable, sink: CoverageSink, rep
     sawClass: false,
     sawRoot: false,
     sourcesSeen: 0,
+    waiting: '',
+    until: null,
+    pending: [],
+    pendingBytes: 0,
   };
+  const tooLarge = () =>
+    new CoverageReadError(
+      report,
+      `not read: ${state.waiting} for ${Math.round(maxPending / 1024 / 1024)} MiB (not a Cobertura report, or a <class> element too large to hold)`,
+    );
   for await (const chunk of input) {
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    state.buf = state.buf.length === 0 ? data : Buffer.concat([state.buf, data]);
+    if (state.until !== null && !mayHold(state, state.until, data)) {
+      // copying the held bytes behind every chunk would cost the square of their size
+      state.pending.push(data);
+      state.pendingBytes += data.length;
+      if (state.buf.length + state.pendingBytes > maxPending) throw tooLarge();
+      continue;
+    }
+    takePending(state, data);
     consume(state, sink, report, false);
+    if (state.buf.length > maxPending) throw tooLarge();
   }
+  takePending(state, Buffer.alloc(0));
   consume(state, sink, report, true);
   if (state.skipping)
     throw new CoverageReadError(report, 'not well-formed XML: a <class> element is never closed');

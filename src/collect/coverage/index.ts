@@ -143,15 +143,15 @@ function warnNoReports(facts: CoverageFacts, request: CoverageRequest): void {
 }
 
 async function targetContext(request: CoverageRequest): Promise<TargetContext> {
-  const repo = await trackedFiles(request.git, request.targetSha);
-  const target = { sha: request.targetSha, committedAt: await commitTime(request.git, request.targetSha) };
+  // three git processes, run side by side
+  const [repo, committedAt, module] = await Promise.all([
+    trackedFiles(request.git, request.targetSha),
+    commitTime(request.git, request.targetSha),
+    goModule(request.git, request.targetSha),
+  ]);
+  const target = { sha: request.targetSha, committedAt };
   const lineCounts = new Map<string, number | null>();
-  const mapper = new PathMapper(
-    repo,
-    request.repoRoot,
-    request.pathMap,
-    await goModule(request.git, request.targetSha),
-  );
+  const mapper = new PathMapper(repo, request.repoRoot, request.pathMap, module);
   return { repo, target, lineCounts, mapper };
 }
 

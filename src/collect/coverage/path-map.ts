@@ -20,7 +20,17 @@ export interface RepoFiles {
 export type MapResult =
   { kind: 'mapped'; path: string } | { kind: 'unmatched' } | { kind: 'refused'; reason: string };
 
+/** What `normalise` would change: `.`/`..` segments, `\\`, `//`, a trailing `/`, spaces, file://, C:/. */
+const NOT_NORMAL = /(?:^|\/)\.\.?(?:\/|$)|\\|\/\/|\/$|^\s|\s$|^file:\/\/|^[A-Za-z]:\//;
+
+/** A report path as a `/`-separated path without `.`, `..` (where it can), drive letters or file://. */
 export function normalise(path: string): string {
+  // Most report paths are already normal; huge reports name thousands of them.
+  return NOT_NORMAL.test(path) ? rewritePath(path) : path;
+}
+
+/** What `normalise` does to a path that needs it (exported so a test can hold the shortcut to it). */
+export function rewritePath(path: string): string {
   let p = path
     .trim()
     .replace(/^file:\/\//, '')
@@ -44,13 +54,15 @@ export class PathMapper {
   private readonly byName = new Map<string, string[]>();
   private readonly cache = new Map<string, MapResult>();
   private readonly roots: string[] = [];
+  private readonly root: string;
 
   constructor(
     private readonly repo: RepoFiles,
-    private readonly repoRoot: string,
+    repoRoot: string,
     private readonly rules: readonly PathMapRule[],
     private readonly goModule: string | null,
   ) {
+    this.root = normalise(repoRoot);
     for (const file of repo.files) {
       const name = file.slice(file.lastIndexOf('/') + 1);
       const list = this.byName.get(name);
@@ -114,7 +126,7 @@ export class PathMapper {
         break;
       }
     }
-    const root = normalise(this.repoRoot);
+    const root = this.root;
     const candidates: string[] = [];
     if (path.startsWith(`${root}/`)) candidates.push(path.slice(root.length + 1));
     if (this.goModule !== null && path.startsWith(`${this.goModule}/`))

@@ -25,6 +25,17 @@ export class CoverageReadError extends Error {
 }
 
 /**
+ * How deep XML elements may nest (Cobertura nests 7 in a class, JaCoCo a few groups): an XML parser holds
+ * every open element, so a report of millions of nested tags would cost gigabytes.
+ */
+export const MAX_XML_DEPTH = 256;
+
+/** An XML attribute as a number; missing or empty is NaN (not measured), never 0. */
+export function attrNumber(value: string | undefined): number {
+  return value === undefined || value.trim() === '' ? NaN : Number(value);
+}
+
+/**
  * Adds a line's count. A line without a usable count is not measured. Negative counts (gcov counter
  * overflow) mean the line ran, as diff-cover reads them.
  */

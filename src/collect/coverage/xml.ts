@@ -1,13 +1,15 @@
 import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { addHits, CoverageReadError, type CoverageSink, type LineHits } from './types.js';
+import {
+  addHits,
+  attrNumber,
+  CoverageReadError,
+  MAX_XML_DEPTH,
+  type CoverageSink,
+  type LineHits,
+} from './types.js';
 
 type XmlFormat = 'cobertura' | 'jacoco' | 'clover';
-
-/** An attribute as a number; missing or empty is NaN (not measured), never 0. */
-function int(value: string | undefined): number {
-  return value === undefined || value.trim() === '' ? NaN : Number(value);
-}
 
 /** The element that names a source file in each format. */
 const FILE_ELEMENT = { cobertura: 'class', jacoco: 'sourcefile', clover: 'file' } as const;
@@ -52,7 +54,10 @@ export async function readXml(
     const name = tag.name;
     const attrs = tag.attributes;
     const parent = stack[stack.length - 1];
-    stack.push(name);
+    if (stack.push(name) > MAX_XML_DEPTH) {
+      failure ??= new CoverageReadError(report, `not read: elements nest more than ${MAX_XML_DEPTH} deep`);
+      return;
+    }
     switch (format) {
       case 'cobertura':
         if (name === 'source' && parent === 'sources') sourceText = '';
@@ -63,7 +68,7 @@ export async function readXml(
           stack[stack.length - 3] === 'class' &&
           current !== null
         ) {
-          addHits(current, int(attrs.number), int(attrs.hits));
+          addHits(current, attrNumber(attrs.number), attrNumber(attrs.hits));
         }
         break;
       case 'jacoco':
@@ -71,7 +76,7 @@ export async function readXml(
         else if (name === 'sourcefile' && attrs.name !== undefined) {
           current = sink.file(jacocoPackage === '' ? attrs.name : `${jacocoPackage}/${attrs.name}`);
         } else if (name === 'line' && parent === 'sourcefile' && current !== null) {
-          addHits(current, int(attrs.nr), int(attrs.ci));
+          addHits(current, attrNumber(attrs.nr), attrNumber(attrs.ci));
         }
         break;
       case 'clover': {
@@ -84,7 +89,7 @@ export async function readXml(
           current !== null &&
           (attrs.type === 'stmt' || attrs.type === 'cond')
         ) {
-          addHits(current, int(attrs.num), int(attrs.count));
+          addHits(current, attrNumber(attrs.num), attrNumber(attrs.count));
         }
         break;
       }
@@ -102,10 +107,9 @@ export async function readXml(
   });
 
   await feed(parser, input, () => failure);
-  if (failure !== null) {
-    throw new CoverageReadError(
-      report,
-      `not well-formed XML (${(failure as Error).message.split('\n')[0] ?? ''})`,
-    );
-  }
+  const failed = failure as Error | null; // set in callbacks, which the type checker does not follow
+  if (failed === null) return;
+  throw failed instanceof CoverageReadError
+    ? failed
+    : new CoverageReadError(report, `not well-formed XML (${failed.message.split('\n')[0] ?? ''})`);
 }
