@@ -251,12 +251,19 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
 
   // The env's last successful deploy in the ledger is the base of the range (SPEC 3, rule 1).
   const service = serviceOf(workspace, request.service, env);
-  const records = recordsOfService(await ledgerRecords(workspace), service);
+  // The target resolves while the ledger is read; the history factor needs only the two, so it is read
+  // while git computes the range.
+  const [all, target] = await Promise.all([ledgerRecords(workspace), resolveCommit(git, request.target)]);
+  const records = recordsOfService(all, service);
   const ledgerBase = await ledgerBaseOf(git, records, env);
-  // The history factor needs only the target: read it while git computes the range.
-  const target = await resolveCommit(git, request.target);
+  // Deferred a turn: from stored traits it is all JavaScript, which would otherwise run before the
+  // range's first git process starts instead of while git works.
   const early =
-    target === null ? null : readPlanHistory(git, layout.gitDir, records, env, target, policy, now);
+    target === null
+      ? null
+      : new Promise((resolve) => setImmediate(resolve)).then(() =>
+          readPlanHistory(git, layout.gitDir, records, env, target, policy, now),
+        );
   // Awaited below; this only keeps a failure while the range is read from being reported as unhandled.
   early?.catch(() => {});
   const read = await readRange(ports, workspace, request, env, ledgerBase, target);
