@@ -256,6 +256,8 @@ async function ensureRepo(repo) {
 /** Deploys the ledger case records: one every LEDGER_EVERY commits of the repo's newest history. */
 const LEDGER_DEPLOYS = 500;
 const LEDGER_EVERY = 15;
+/** Bump when the records' traits change shape, so the ledger is imported again. */
+const LEDGER_FORMAT = 2;
 
 /**
  * A clone of the repo with LEDGER_DEPLOYS deploys in its ledger, imported from tags (`ledger import`
@@ -265,7 +267,7 @@ const LEDGER_EVERY = 15;
 function ensureLedgerRepo(repo, dir) {
   const clone = join(BENCH_DIR, `${repo.name}-ledger`);
   const marker = join(BENCH_DIR, `${repo.name}-ledger.ready`);
-  const signature = `${generatorSignature(repo)} ledger ${LEDGER_DEPLOYS}/${LEDGER_EVERY} ${git(dir, ['rev-parse', 'HEAD']).trim()}`;
+  const signature = `${generatorSignature(repo)} ledger ${LEDGER_DEPLOYS}/${LEDGER_EVERY} v${LEDGER_FORMAT} ${git(dir, ['rev-parse', 'HEAD']).trim()}`;
   if (existsSync(marker) && readFileSync(marker, 'utf8') === signature) return { clone, importMs: null };
   rmSync(marker, { force: true });
   rmSync(clone, { recursive: true, force: true });

@@ -203,6 +203,7 @@ async function withTraits(
     deploys,
     head: last.sha,
     gitDir: workspace.layout.gitDir,
+    shallow: workspace.layout.isShallow,
   });
   const byEvent = new Map(deploys.map((deploy, index) => [`${deploy.sha}@${deploy.endedAt}`, traits[index]]));
   return bodies.map((body) => {

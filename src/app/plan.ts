@@ -69,10 +69,12 @@ async function readPlanHistory(
   now: number,
 ): Promise<HistoryCounts | null> {
   const known = records.filter((record) => Date.parse(record.at) <= now);
-  const deploys = deploysFrom(known, env).slice(-MAX_HISTORY_DEPLOYS);
+  const all = deploysFrom(known, env);
+  const from = Math.max(0, all.length - MAX_HISTORY_DEPLOYS);
+  const deploys = all.slice(from);
   if (deploys.length === 0) return null;
   // Deploys recorded with their traits need no line counts from git (docs/audit.md, "traits").
-  const storedTraits = tracedUnder(deploys, classifierDigest(policy));
+  const storedTraits = tracedUnder(all, from, classifierDigest(policy));
   const { history } = await pastDeploys(git, policy, {
     deploys,
     readFor: deploys,

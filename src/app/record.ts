@@ -97,6 +97,7 @@ async function eventTraits(
     deploys: [deploy],
     head: body.sha,
     gitDir: workspace.layout.gitDir,
+    shallow: workspace.layout.isShallow,
   });
   return traits ?? null;
 }

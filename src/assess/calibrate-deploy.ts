@@ -64,8 +64,13 @@ function anchorsOf(estimates: readonly number[]): [number, number, number] {
   const sorted = [...estimates].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 1;
   const [a = 1, b = 1, c = 1] = SCALE_PERCENTILES.map(at);
+  // Rounded, strictly increasing, inside (0, 1]: estimates bunched near 1 (big releases) would otherwise
+  // push the upper anchors past 1, which the policy schema refuses.
   const round = (x: number) => Number(x.toFixed(4));
-  return [round(a), round(Math.max(b, a + 1e-4)), round(Math.max(c, b + 2e-4, a + 2e-4))];
+  const third = Math.min(1, Math.max(round(c), 3e-4));
+  const second = Math.min(third - 1e-4, Math.max(round(b), 2e-4));
+  const first = Math.min(second - 1e-4, Math.max(round(a), 1e-4));
+  return [round(first), round(second), round(third)];
 }
 
 function flagRates(estimates: readonly number[], scale: DeployCalibration['scale']): FlagRates {

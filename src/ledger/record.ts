@@ -28,6 +28,11 @@ const sha = z.string().regex(SHA, 'expected a full commit id');
 export interface DeployTraits {
   /** Digest of the policy parts that decided zones, code lines, AI share and hotfix links. */
   classifier: string;
+  /**
+   * The commit of the env's deploy before it that took, when these were counted (null: none). A later
+   * void, correction or backdated record changes what came before, and then the traits no longer hold.
+   */
+  after: string | null;
   /** The commits this deploy shipped first, newest first. */
   shipped: string[];
   /** Lines added and deleted outside low-risk paths, and those of them in AI-assisted commits. */
@@ -41,7 +46,7 @@ export interface DeployTraits {
   fixes: Array<{ by: string; at: string; induced: string[] }>;
 }
 
-const TRAIT_KEYS = ['classifier', 'shipped', 'lines', 'aiLines', 'zones', 'reverts', 'fixes'];
+const TRAIT_KEYS = ['classifier', 'after', 'shipped', 'lines', 'aiLines', 'zones', 'reverts', 'fixes'];
 const HOW = new Set(['sha', 'subject', 'pull-request']);
 
 function exactKeys(value: unknown, keys: readonly string[]): value is Record<string, unknown> {
@@ -55,10 +60,11 @@ const isCount = (value: unknown) => Number.isInteger(value) && (value as number)
 
 function isDeployTraits(value: unknown): boolean {
   if (!exactKeys(value, TRAIT_KEYS)) return false;
-  const { classifier, shipped, lines, aiLines, zones, reverts, fixes } = value;
+  const { classifier, after, shipped, lines, aiLines, zones, reverts, fixes } = value;
   return (
     typeof classifier === 'string' &&
     /^[0-9a-f]{16}$/.test(classifier) &&
+    (after === null || isSha(after)) &&
     Array.isArray(shipped) &&
     shipped.every(isSha) &&
     isCount(lines) &&

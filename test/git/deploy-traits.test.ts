@@ -166,9 +166,83 @@ describe('deploy traits in ledger records', () => {
   });
 });
 
+describe('traits that no longer hold', () => {
+  it('a void of an earlier deploy sends the plan back to git', async () => {
+    const { repo, deploys } = build();
+    await recordAll(repo, deploys);
+    // The docs deploy (#3) is voided: what #4 shipped was counted after it, so its traits no longer hold.
+    const voided = await runCli(['--repo', repo.dir, 'ledger', 'void', '3', '--reason', 'never happened']);
+    expect(voided.code).toBe(0);
+    const result = await verbosePlan(repo);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(HISTORY_READ);
+  });
+
+  it('a backdated deploy between two recorded ones sends the plan back to git', async () => {
+    const { repo, deploys, docs } = build();
+    await recordAll(
+      repo,
+      deploys.filter(([sha]) => sha !== docs),
+    );
+    const late = await runCli([
+      '--repo',
+      repo.dir,
+      'record',
+      'succeeded',
+      '--sha',
+      docs,
+      '--at',
+      '2026-01-03T12:00:00Z',
+    ]);
+    expect(late.code).toBe(0);
+    expect((await verbosePlan(repo)).stderr).toMatch(HISTORY_READ);
+  });
+
+  it('a commit that reverts two keeps both links', async () => {
+    const repo = makeRepo('da-traits-two-reverts-');
+    repos.push(repo);
+    repo.write('.deployadvisor.yml', POLICY);
+    repo.write('src/a.ts', lines(3, 'a'));
+    const init = repo.commit('init', { date: '2026-01-01T10:00:00Z' });
+    repo.write('src/b.ts', lines(5, 'b'));
+    const b = repo.commit('add b', { date: '2026-01-02T10:00:00Z' });
+    repo.write('src/c.ts', lines(5, 'c'));
+    const c = repo.commit('add c', { date: '2026-01-02T11:00:00Z' });
+    repo.git('rm', '-q', 'src/b.ts', 'src/c.ts');
+    const revert = repo.commit('Revert b and c', {
+      date: '2026-01-03T10:00:00Z',
+      body: `This reverts commit ${b}.\nThis reverts commit ${c}.`,
+    });
+    await recordAll(repo, [
+      [init, '2026-01-01T12:00:00Z'],
+      [c, '2026-01-02T12:00:00Z'],
+      [revert, '2026-01-03T12:00:00Z'],
+    ]);
+    const last = (await records(repo)).at(-1);
+    expect(last?.traits?.reverts.map((link) => link.reverted).sort()).toEqual([b, c].sort());
+  });
+
+  it('a shallow clone records no traits (what lies past its boundary is unknown)', async () => {
+    const { repo, deploys } = build();
+    await recordAll(repo, deploys.slice(0, 5));
+    const shallow = makeRepo('da-traits-shallow-');
+    repos.push(shallow);
+    shallow.git('fetch', '-q', '--depth', '1', `file://${repo.dir}`, 'main');
+    shallow.git('reset', '-q', '--hard', 'FETCH_HEAD');
+    shallow.git('fetch', '-q', `file://${repo.dir}`, 'refs/deployadvisor/ledger:refs/deployadvisor/ledger');
+    const [sha, at] = deploys[5] ?? ['', ''];
+    const result = await runCli(['--repo', shallow.dir, 'record', 'succeeded', '--sha', sha, '--at', at]);
+    expect(result.code).toBe(0);
+    const last = (await records(shallow)).at(-1);
+    expect(last?.sha).toBe(sha);
+    expect(last?.traits).toBeUndefined();
+  });
+});
+
 describe('malformed traits', () => {
   const good = {
     classifier: '0123456789abcdef',
+    after: null,
     shipped: ['a'.repeat(40)],
     lines: 3,
     aiLines: 0,

@@ -77,3 +77,15 @@ describe('calibrate fits the scale on the older units and judges it on the newer
     expect(calibrateDeploy(units(60, 0.4, 0.9), 'tags', RISK_PRIOR.deploy).scale).toBeNull();
   });
 });
+
+describe('anchors stay a valid scale', () => {
+  it('estimates bunched at 1 give increasing anchors no greater than 1', () => {
+    const bunched = units(200, 0.99996, 0.99996);
+    const fit = calibrateDeploy(bunched, 'tags', { ...RISK_PRIOR.deploy, a: 0, b: 1 });
+    const anchors = fit.scale?.anchors ?? [];
+    expect(anchors).toHaveLength(3);
+    expect(anchors.every((x) => x > 0 && x <= 1)).toBe(true);
+    expect(anchors[0]).toBeLessThan(anchors[1] ?? 0);
+    expect(anchors[1]).toBeLessThan(anchors[2] ?? 0);
+  });
+});
