@@ -42,7 +42,11 @@ export const modelSchema = z
           .optional()
           .describe('The share of those units that needed a rollback or fix (this repository’s base rate).'),
         scale: z
-          .tuple([z.number().min(0).max(1), z.number().min(0).max(1), z.number().min(0).max(1)])
+          .tuple([z.number().gt(0).max(1), z.number().gt(0).max(1), z.number().gt(0).max(1)])
+          .refine(
+            ([a, b, c]) => a < b && b < c,
+            'expected three increasing estimates, such as [0.3, 0.5, 0.75]',
+          )
           .optional()
           .describe(
             "This repository's score scale: the deploy-level estimates at the 87th, 95th and 99th percentiles of its units, which score 30, 50 and 75 (docs/model.md).",
