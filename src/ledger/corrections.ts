@@ -53,14 +53,27 @@ export function inEffect(records: readonly LedgerRecord[]): LedgerRecord[] {
 
 /**
  * The record `ref` names: `#12` or `12` (its number in `ledger list`), or a prefix of its id (at least
- * 6 hex digits, unique). An unknown or ambiguous one is an error naming it (exit 2).
+ * 6 hex digits, unique; bare digits that are no record's number are tried as one). An unknown or
+ * ambiguous one is an error naming it (exit 2).
  */
 export function findRecord(records: readonly LedgerRecord[], ref: string, option: string): LedgerRecord {
   const text = ref.trim();
   const seq = /^#?(\d+)$/.exec(text);
+  // Bare digits may also begin an id (ids are hex; one in forty starts with eight decimal digits).
+  const byId =
+    seq !== null && !text.startsWith('#') && text.length >= 6
+      ? records.filter((r) => r.id.startsWith(text))
+      : [];
   if (seq !== null) {
     const found = records.find((r) => r.seq === Number(seq[1]));
+    if (found !== undefined && byId.length > 0) {
+      throw new UserError(
+        `${option} ${ref}: both record #${seq[1]} and a record whose id starts with ${text} match; write #${seq[1]} for the number or more of the id.`,
+        { exitCode: EXIT.usage },
+      );
+    }
     if (found !== undefined) return found;
+    if (byId.length === 1 && byId[0] !== undefined) return byId[0];
     throw new UserError(
       `${option} ${ref}: no record #${seq[1]} in the ledger (it has ${records.length} record(s)).`,
       { exitCode: EXIT.usage, hint: 'Run `deployadvisor ledger list` to see the records and their numbers.' },
