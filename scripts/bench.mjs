@@ -262,13 +262,13 @@ const LEDGER_FORMAT = 2;
 /**
  * A clone of the repo with LEDGER_DEPLOYS deploys in its ledger, imported from tags (`ledger import`
  * stores each deploy's traits, as `record` does), the newest 20 commits not deployed yet. Reused while
- * its marker matches. Returns the clone and how long the import took (null when reused).
+ * its marker matches. Returns the clone and the timed import (null when reused).
  */
 function ensureLedgerRepo(repo, dir) {
   const clone = join(BENCH_DIR, `${repo.name}-ledger`);
   const marker = join(BENCH_DIR, `${repo.name}-ledger.ready`);
   const signature = `${generatorSignature(repo)} ledger ${LEDGER_DEPLOYS}/${LEDGER_EVERY} v${LEDGER_FORMAT} ${git(dir, ['rev-parse', 'HEAD']).trim()}`;
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === signature) return { clone, importMs: null };
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === signature) return { clone, imported: null };
   rmSync(marker, { force: true });
   rmSync(clone, { recursive: true, force: true });
   git(BENCH_DIR, ['clone', '--quiet', '--shared', dir, clone]);
@@ -278,14 +278,21 @@ function ensureLedgerRepo(repo, dir) {
     git(clone, ['tag', `v1.${i}.0`, `HEAD~${back}`]);
   }
   process.stderr.write(`bench: importing ${LEDGER_DEPLOYS} deploys into ${repo.name}-ledger ... `);
-  const started = process.hrtime.bigint();
-  checkRun(process.execPath, [CLI, '--repo', clone, '--quiet', 'ledger', 'import', '--tags', 'v1.*'], ROOT);
-  const importMs = Number(process.hrtime.bigint() - started) / 1e6;
-  process.stderr.write(`${(importMs / 1000).toFixed(1)} s\n`);
+  const imported = timedRun(process.execPath, [
+    CLI,
+    '--repo',
+    clone,
+    '--quiet',
+    'ledger',
+    'import',
+    '--tags',
+    'v1.*',
+  ]);
+  process.stderr.write(`${(imported.median / 1000).toFixed(1)} s\n`);
   // The ledger's records are loose objects after an import; a repository packs them in time.
   git(clone, ['repack', '-d', '-q']);
   writeFileSync(marker, signature);
-  return { clone, importMs };
+  return { clone, imported };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -327,6 +334,14 @@ function timeOnce(command, args, cwd) {
   return elapsed;
 }
 
+/** One checked run, timed: shaped like a measureGroup result (for cases too slow to repeat). */
+function timedRun(command, args) {
+  const started = process.hrtime.bigint();
+  const { rssKb } = checkRun(command, args, ROOT);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { median: ms, samples: [ms], rssKb, command: describe(command, args) };
+}
+
 function median(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -349,6 +364,25 @@ function measureGroup(cases) {
   }
   for (const result of results) result.median = median(result.samples);
   return results;
+}
+
+/**
+ * A measured case against its floor: `baselines` are measured in the same rounds and summed (git's log
+ * plus Node's start-up, say); the ratio is derived from the two.
+ */
+function ratioRow(name, measured, baselines, target) {
+  const baseline = baselines.reduce((sum, b) => sum + b.median, 0);
+  return {
+    case: name,
+    median: measured.median,
+    baseline,
+    ratio: measured.median / baseline,
+    target,
+    rssKb: measured.rssKb,
+    samples: measured.samples,
+    command: measured.command,
+    baselineCommands: baselines.map((b) => b.command),
+  };
 }
 
 function info(name, { median: ms, samples, rssKb, command }) {
@@ -444,19 +478,8 @@ async function main() {
         args: ['-C', repo.dir, 'diff', '--numstat', '--patch', '-U0', '-z', '-M', range, 'HEAD', '--'],
       },
     ]);
-    const baseline = gitLog.median + nodeStart.median;
     const label = `${repo.commits / 1000}k repo, ${repo.range.toLocaleString('en')} commits`;
-    rows.push({
-      case: `plan (${label})`,
-      median: plan.median,
-      baseline,
-      ratio: plan.median / baseline,
-      target: TARGET_RATIO,
-      rssKb: plan.rssKb,
-      samples: plan.samples,
-      command: plan.command,
-      baselineCommands: [gitLog.command, nodeStart.command],
-    });
+    rows.push(ratioRow(`plan (${label})`, plan, [gitLog, nodeStart], TARGET_RATIO));
     rows.push(info(`  git log --numstat -M (${label})`, gitLog));
     rows.push(info('  node -e 0 (same rounds)', nodeStart));
     rows.push(info('  git diff -U0 of the range (info: plan runs it too)', gitDiff));
@@ -469,50 +492,31 @@ async function main() {
       { command: 'git', args: ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H', `${small}..HEAD`] },
       nodeCase,
     ]);
-    const smallBaseline = smallLog.median + smallNode.median;
-    rows.push({
-      case: `plan (${repo.commits / 1000}k repo, 20 commits)`,
-      median: smallPlan.median,
-      baseline: smallBaseline,
-      ratio: smallPlan.median / smallBaseline,
-      target: TARGET_RATIO,
-      rssKb: smallPlan.rssKb,
-      samples: smallPlan.samples,
-      command: smallPlan.command,
-      baselineCommands: [smallLog.command, smallNode.command],
-    });
+    rows.push(
+      ratioRow(
+        `plan (${repo.commits / 1000}k repo, 20 commits)`,
+        smallPlan,
+        [smallLog, smallNode],
+        TARGET_RATIO,
+      ),
+    );
     rows.push(info(`  git log --numstat -M (20 commits)`, smallLog));
     rows.push(info('  node -e 0 (same rounds)', smallNode));
 
     // The same 20-commit plan with 500 recorded deploys (their traits in the ledger) against none.
     if (repo.commits <= 10_000) {
-      const { clone, importMs } = ensureLedgerRepo(repo, repo.dir);
+      const { clone, imported } = ensureLedgerRepo(repo, repo.dir);
       const ledgerArgs = smallArgs.map((arg) => (arg === repo.dir ? clone : arg));
       const [withLedger, without] = measureGroup([
         { command: node, args: [CLI, ...ledgerArgs], validate: validatePlan },
         { command: node, args: [CLI, ...smallArgs], validate: validatePlan },
       ]);
-      rows.push({
-        case: `plan with ${LEDGER_DEPLOYS} recorded deploys (20 commits)`,
-        median: withLedger.median,
-        baseline: without.median,
-        ratio: withLedger.median / without.median,
-        target: 1.2,
-        rssKb: withLedger.rssKb,
-        samples: withLedger.samples,
-        command: withLedger.command,
-        baselineCommands: [without.command],
-      });
+      rows.push(
+        ratioRow(`plan with ${LEDGER_DEPLOYS} recorded deploys (20 commits)`, withLedger, [without], 1.2),
+      );
       rows.push(info('  the same plan without a ledger (same rounds)', without));
-      if (importMs !== null)
-        rows.push(
-          info(`  ledger import of ${LEDGER_DEPLOYS} tag deploys (once, with traits)`, {
-            median: importMs,
-            samples: [importMs],
-            rssKb: null,
-            command: 'ledger import --tags v1.*',
-          }),
-        );
+      if (imported !== null)
+        rows.push(info(`  ledger import of ${LEDGER_DEPLOYS} tag deploys (once, with traits)`, imported));
     }
 
     // backtest: every commit of the history, in one streaming pass, against git producing the same log.
@@ -524,17 +528,7 @@ async function main() {
       },
       { command: 'git', args: ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H%n%B', 'HEAD'] },
     ]);
-    rows.push({
-      case: `backtest (${repo.commits / 1000}k repo, all history)`,
-      median: backtest.median,
-      baseline: fullLog.median,
-      ratio: backtest.median / fullLog.median,
-      target: null,
-      rssKb: backtest.rssKb,
-      samples: backtest.samples,
-      command: backtest.command,
-      baselineCommands: [fullLog.command],
-    });
+    rows.push(ratioRow(`backtest (${repo.commits / 1000}k repo, all history)`, backtest, [fullLog], null));
     rows.push(info(`  git log --numstat -M over all ${repo.commits / 1000}k commits`, fullLog));
   }
 
@@ -546,67 +540,24 @@ async function main() {
     const cache = resolve(real, gitDir, 'deployadvisor');
     rmSync(cache, { recursive: true, force: true });
     const backtestArgs = [CLI, '--repo', real, '--format', 'text', 'backtest', 'HEAD'];
-    const started = process.hrtime.bigint();
-    const cold = checkRun(node, backtestArgs, ROOT);
-    cold.ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const cold = timedRun(node, backtestArgs);
     const [warm, realLog] = measureGroup([
       { command: node, args: backtestArgs, validate: validateBacktest },
       { command: 'git', args: ['-C', real, 'log', '--numstat', '-M', '--format=%H%n%B', 'HEAD'] },
     ]);
-    rows.push({
-      case: `backtest, hotfix labels, cold (${real})`,
-      median: cold.ms,
-      baseline: realLog.median,
-      ratio: cold.ms / realLog.median,
-      target: null,
-      rssKb: cold.rssKb,
-      samples: [cold.ms],
-      command: describe(node, backtestArgs),
-      baselineCommands: [realLog.command],
-    });
-    rows.push({
-      case: `backtest, hotfix labels, blame cache warm`,
-      median: warm.median,
-      baseline: realLog.median,
-      ratio: warm.median / realLog.median,
-      target: 2,
-      rssKb: warm.rssKb,
-      samples: warm.samples,
-      command: warm.command,
-      baselineCommands: [realLog.command],
-    });
+    rows.push(ratioRow(`backtest, hotfix labels, cold (${real})`, cold, [realLog], null));
+    rows.push(ratioRow(`backtest, hotfix labels, blame cache warm`, warm, [realLog], 2));
     rows.push(info(`  git log --numstat -M over ${real}`, realLog));
 
     // lineage over its default range (the whole history where no deploy is known): target 20 s.
     const lineageArgs = [CLI, '--repo', real, '--format', 'json', 'lineage'];
-    const lineageStart = process.hrtime.bigint();
-    const lineage = checkRun(node, lineageArgs, ROOT);
-    const lineageMs = Number(process.hrtime.bigint() - lineageStart) / 1e6;
-    rows.push({
-      case: `lineage, default range (${real}), target 20 s`,
-      median: lineageMs,
-      baseline: realLog.median,
-      ratio: lineageMs / realLog.median,
-      target: null,
-      rssKb: lineage.rssKb,
-      samples: [lineageMs],
-      command: describe(node, lineageArgs),
-      baselineCommands: [realLog.command],
-    });
+    rows.push(
+      ratioRow(`lineage, default range (${real}), target 20 s`, timedRun(node, lineageArgs), [realLog], null),
+    );
   }
 
   const [version, nodeStart] = measureGroup([{ command: node, args: [CLI, '--version'] }, nodeCase]);
-  rows.push({
-    case: 'deployadvisor --version',
-    median: version.median,
-    baseline: nodeStart.median,
-    ratio: version.median / nodeStart.median,
-    target: TARGET_RATIO,
-    rssKb: version.rssKb,
-    samples: version.samples,
-    command: version.command,
-    baselineCommands: [nodeStart.command],
-  });
+  rows.push(ratioRow('deployadvisor --version', version, [nodeStart], TARGET_RATIO));
   rows.push(info('  node -e 0 (same rounds)', nodeStart));
 
   console.log(
