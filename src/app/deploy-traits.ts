@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deploy } from '../assess/deploys.js';
+import type { CommitFacts } from '../assess/facts.js';
 import type { PastDeploy } from '../assess/deploy-history.js';
 import { findReverts, type RevertLink } from '../assess/reverts.js';
 import type { GitRunner } from '../collect/git-runner.js';
@@ -51,14 +52,22 @@ export function tracedUnder(all: readonly Deploy[], from: number, digest: string
 async function linksOf(
   git: GitRunner,
   policy: Policy,
-  input: { all: readonly Deploy[]; fresh: readonly PastDeploy[]; head: string; gitDir: string | null },
+  input: {
+    all: readonly Deploy[];
+    fresh: readonly PastDeploy[];
+    head: string;
+    gitDir: string | null;
+    /** The commits already read, when they start where `all` does (a first import): not read again. */
+    read: readonly CommitFacts[] | null;
+  },
 ): Promise<{ reverts: Map<string, RevertLink[]>; fixes: Map<string, { at: string; induced: string[] }> }> {
   // A revert may name a change shipped long before (by subject or pull request): match it against every
   // message since the env's first deploy (no files: git computes no diffs).
-  const messages = await readDeployHistory(git, input.all, input.head, { files: false });
+  const commits =
+    input.read ?? (await readDeployHistory(git, input.all, input.head, { files: false })).commits;
   // By the reverting commit; one commit may revert several (a squash of two reverts).
   const reverts = new Map<string, RevertLink[]>();
-  for (const link of findReverts(messages.commits).values())
+  for (const link of findReverts(commits).values())
     reverts.set(link.by, [...(reverts.get(link.by) ?? []), link]);
   const fixes = new Map<string, { at: string; induced: string[] }>();
   if (input.gitDir === null) return { reverts, fixes };
@@ -118,8 +127,11 @@ export async function traitsOf(
     if (deploy.outcome !== 'failed') after = deploy.sha;
     return before;
   });
+  const all = [...input.earlier, ...input.deploys];
   const links = await linksOf(git, policy, {
-    all: [...input.earlier, ...input.deploys],
+    all,
+    // The window read from the first deploy on already when nothing was deployed before it.
+    read: all[0] === window[0] ? read.commits : null,
     fresh,
     head: input.head,
     gitDir: input.gitDir,

@@ -290,9 +290,8 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
       ),
     }),
     askSources(ports, policy.sources, facts.target.sha, request.offline === true),
-    early !== null && target === facts.target.sha
-      ? early
-      : readPlanHistory(git, layout.gitDir, records, env, facts.target.sha, policy, now),
+    // The range read the same target (it was handed the resolved one); with none it has thrown already.
+    early ?? readPlanHistory(git, layout.gitDir, records, env, facts.target.sha, policy, now),
     prior,
   ]);
   const digest = await inputsDigest(
