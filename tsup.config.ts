@@ -29,20 +29,29 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { versio
 
 export default defineConfig({
   entry: { cli: 'src/cli.ts', training: 'src/assess/training.ts' },
-  format: ['esm'],
+  // One CommonJS file per entry (dist/cli.cjs): bin/deployadvisor.js compiles it through node:vm with
+  // V8's code cache, which Node 20 offers for scripts only (its ES-module loader has no compile cache).
+  // Without splitting, esbuild keeps each lazily imported command's module uninitialised until first
+  // use, so a run still only initialises what it needs.
+  format: ['cjs'],
   target: 'node20',
   platform: 'node',
-  splitting: true,
+  splitting: false,
   sourcemap: true,
   clean: true,
+  // `import.meta.url` (createRequire of a CommonJS-only dependency) in a CommonJS file.
+  shims: true,
   // What every command loads is bundled: zod alone is ~95 files, and resolving, reading and linking
-  // them was a good part of a plan's fixed cost (Node 20 has no compile cache). The heavy modules only
-  // some runs need (undici, ora, saxes, stream-json) stay external and load lazily from node_modules.
+  // them was a good part of a plan's fixed cost. The heavy modules only some runs need (undici, ora,
+  // saxes, stream-json) stay external and load lazily from node_modules.
   noExternal: ['zod', 'commander', 'picomatch', 'cli-table3', 'luxon', 'yaml', 'tinyglobby'],
-  // Bundled CommonJS (commander, cli-table3, picomatch) calls require; ESM has none, so give it one.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
   esbuildPlugins: [zodEnglishOnly],
+  // A dynamic import() in a script compiled from V8's code cache fails on Node 20 ("a dynamic import
+  // callback was not specified"), so none is left in the bundle: the source's own become lazy module
+  // initialisers, and the ES-module-only dependencies loaded on demand (ora, chalk) are loaded with
+  // createRequire, which Node 20.19 and later allow for ES modules.
+  esbuildOptions(options) {
+    options.supported = { ...options.supported, 'dynamic-import': false };
+  },
   define: { __DEPLOYADVISOR_VERSION__: JSON.stringify(version) },
 });

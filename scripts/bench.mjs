@@ -438,8 +438,8 @@ function printTable(rows) {
 }
 
 async function main() {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js')))
-    throw new BenchError('dist/cli.js is missing: run `npm run build` (or `npm run bench`).');
+  if (!existsSync(join(ROOT, 'dist', 'cli.cjs')))
+    throw new BenchError('dist/cli.cjs is missing: run `npm run build` (or `npm run bench`).');
   mkdirSync(BENCH_DIR, { recursive: true });
 
   const generation = {};

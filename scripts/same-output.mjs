@@ -19,7 +19,7 @@ if (other === undefined) {
 }
 const bins = [here, resolve(other)].map((dir) => join(dir, 'bin', 'deployadvisor.js'));
 for (const [at, bin] of bins.entries())
-  if (!existsSync(join(dirname(bin), '..', 'dist', 'cli.js'))) {
+  if (!['cli.cjs', 'cli.js'].some((name) => existsSync(join(dirname(bin), '..', 'dist', name)))) {
     console.error(`${bin}: not built (run npm run build in ${[here, other][at]})`);
     process.exit(2);
   }

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { fitLogistic, predictLogit, rocAuc, aucInterval, CHANGE_FEATURES } = await import(
-  join(root, 'dist/training.js')
+  join(root, 'dist/training.cjs')
 );
 
 const args = process.argv.slice(2);

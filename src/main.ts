@@ -79,7 +79,7 @@ class HelpfulCommand extends Command {
   }
 }
 
-function buildProgram(io: Io, setExit: (code: number) => void): Command {
+function buildProgram(io: Io, setExit: (code: number) => void, hooks: MainHooks): Command {
   const program = new HelpfulCommand('deployadvisor')
     .description('An explainable deploy advisor: GO / WAIT / BLOCK / INCONCLUSIVE, with the evidence.')
     .version(VERSION, '-V, --version');
@@ -106,6 +106,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     if (spec.helpAfter !== undefined) command.addHelpText('after', spec.helpAfter);
     command.addHelpText('after', examplesHelp(spec.path));
     command.action(async (...params: unknown[]) => {
+      hooks.onCommand?.(spec.path);
       const names = Object.keys(spec.args);
       const request: Record<string, unknown> = { ...command.opts() };
       names.forEach((name, at) => {
@@ -173,13 +174,23 @@ async function annotatePolicyError(io: Io, error: ConfigError): Promise<void> {
   }
 }
 
+/** What the caller may learn of a run besides its exit code. */
+export interface MainHooks {
+  /** The command about to run (`['ledger', 'import']`); the launcher keys its compile cache by it. */
+  onCommand?: (path: readonly string[]) => void;
+}
+
 /** Runs the CLI and returns the exit code; never throws for user mistakes. */
-export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io, hooks: MainHooks = {}): Promise<number> {
   const io = guardedIo(rawIo);
   let exitCode: number = EXIT.go;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    hooks,
+  );
   const verbose = argv.includes('--verbose');
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { NO_PROGRESS, type AppPorts, type Progress } from '../app/ports.js';
 import { systemClock } from '../collect/clock.js';
 import type { Io } from '../io.js';
@@ -16,7 +17,7 @@ function usableWidth(stream: NodeJS.WriteStream): boolean {
   return columns === undefined || (Number.isFinite(columns) && columns >= 1);
 }
 
-async function spinner(io: Io, options: GlobalOptions, text: string): Promise<Progress> {
+function spinner(io: Io, options: GlobalOptions, text: string): Progress {
   const stream = io.progressStream;
   if (
     !io.isTTY.stderr ||
@@ -27,7 +28,8 @@ async function spinner(io: Io, options: GlobalOptions, text: string): Promise<Pr
   ) {
     return NO_PROGRESS;
   }
-  const { default: ora } = await import('ora');
+  // Through require, not import(): see tsup.config.ts (the bundle has no dynamic import()).
+  const { default: ora } = createRequire(import.meta.url)('ora') as typeof import('ora');
   const spin = ora({ text, stream, ...(colourOff(io, options) ? { color: false as const } : {}) }).start();
   // A resize to an unusable width stops the spinner before its next frame: Node sets the new size
   // and emits 'resize' in one step, so no frame is drawn in between.
@@ -53,7 +55,7 @@ export function appPorts(io: Io, options: GlobalOptions): AppPorts {
     env: io.env,
     cwd: io.cwd,
     clock: io.clock ?? systemClock,
-    progress: (text) => spinner(io, options, text),
+    progress: (text) => Promise.resolve(spinner(io, options, text)),
     log:
       options.verbose === true
         ? (line: string) => {
@@ -85,7 +87,7 @@ export async function renderIn<T>(
   const renderer = table[global.format];
   if (renderer === undefined)
     throw new Error(`no ${global.format} renderer; the command declares ${formatsOf(table).join(', ')}`);
-  return renderer(value, { style: await styleFor(io, global), width: widthFor(io, global) });
+  return renderer(value, { style: styleFor(io, global), width: widthFor(io, global) });
 }
 
 /** Renders `value` (see renderIn) and writes it to --output or stdout. */

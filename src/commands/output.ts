@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { writeUserFile } from '../app/user-file.js';
 import { UserError } from '../errors.js';
@@ -21,9 +22,10 @@ export function colourOff(io: Io, options: Pick<GlobalOptions, 'color'>): boolea
 }
 
 /** Colour only on a TTY, and never when switched off (colourOff) or written to --output. */
-export async function styleFor(io: Io, options: Pick<GlobalOptions, 'color' | 'output'>): Promise<Style> {
+export function styleFor(io: Io, options: Pick<GlobalOptions, 'color' | 'output'>): Style {
   if (colourOff(io, options) || options.output !== undefined || !io.isTTY.stdout) return PLAIN;
-  const { Chalk } = await import('chalk');
+  // Through require, not import(): see tsup.config.ts (the bundle has no dynamic import()).
+  const { Chalk } = createRequire(import.meta.url)('chalk') as typeof import('chalk');
   const chalk = new Chalk({ level: 1 });
   return {
     bold: chalk.bold,

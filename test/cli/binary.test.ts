@@ -36,7 +36,7 @@ function runIntoClosedPipe(args: string[], cwd?: string) {
 describe('the built binary', () => {
   let repo: TestRepo;
   beforeAll(() => {
-    if (!existsSync(join(import.meta.dirname, '../../dist/cli.js')))
+    if (!existsSync(join(import.meta.dirname, '../../dist/cli.cjs')))
       throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     repo = makeRepo();
     repo.write('.deployadvisor.yml', SCENARIO_POLICY);

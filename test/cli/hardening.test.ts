@@ -4,8 +4,11 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -34,7 +37,7 @@ function expectUserError(result: { code: number | null; stderr: string }, ...nam
 let repo: TestRepo;
 let scratch: string;
 beforeAll(() => {
-  if (!existsSync(join(import.meta.dirname, '../../dist/cli.js')))
+  if (!existsSync(join(import.meta.dirname, '../../dist/cli.cjs')))
     throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
   repo = makeRepo();
   repo.write('src/app.ts', 'export const a = 1;\n');
@@ -260,7 +263,7 @@ describe('a checkout that is not built or not installed', () => {
       const result = spawnNode(join(dir, 'bin/deployadvisor.js'), dir);
       expect(result.status).toBe(2);
       expect(result.stderr).toBe(
-        `deployadvisor: ${join(dir, 'dist/cli.js')} is missing: this checkout is not built; run \`npm run build\` in ${dir}/ (\`npm ci\` builds too).\n`,
+        `deployadvisor: ${join(dir, 'dist/cli.cjs')} is missing: this checkout is not built; run \`npm run build\` in ${dir}/ (\`npm ci\` builds too).\n`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -268,11 +271,11 @@ describe('a checkout that is not built or not installed', () => {
   });
 
   it('without its dependencies: exit 2, "run npm ci", no stack trace', () => {
-    const dir = checkout({ 'dist/cli.js': "import 'commander';\n" });
+    const dir = checkout({ 'dist/cli.cjs': "require('commander');\n" });
     try {
       const result = spawnNode(join(dir, 'bin/deployadvisor.js'), dir);
       expect(result.status).toBe(2);
-      expect(result.stderr).toContain("a dependency is not installed (Cannot find package 'commander'");
+      expect(result.stderr).toContain("a dependency is not installed (Cannot find module 'commander'");
       expect(result.stderr).toContain(`run \`npm ci\` in ${dir}/.`);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     } finally {
@@ -281,7 +284,7 @@ describe('a checkout that is not built or not installed', () => {
   });
 
   it('a bug in the CLI itself still shows its stack (it is not hidden as a setup problem)', () => {
-    const dir = checkout({ 'dist/cli.js': "throw new Error('boom');\n" });
+    const dir = checkout({ 'dist/cli.cjs': "throw new Error('boom');\n" });
     try {
       const result = spawnNode(join(dir, 'bin/deployadvisor.js'), dir);
       expect(result.status).toBe(1);
@@ -289,6 +292,74 @@ describe('a checkout that is not built or not installed', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('the compile cache under .cache/v8/', () => {
+    // A bundle that says what it was run with and reports `plan` as the command that ran.
+    const BUNDLE =
+      "exports.run = async () => { process.stdout.write('ran ' + process.argv.slice(2).join(' ') + '\\n'); return 'plan'; };\n";
+    const launch = (dir: string, env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [join(dir, 'bin/deployadvisor.js'), 'plan', '--offline'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', ...env },
+      });
+    const cacheFiles = (dir: string): string[] => {
+      const base = join(dir, '.cache', 'v8');
+      if (!existsSync(base)) return [];
+      return readdirSync(base).flatMap((build) =>
+        readdirSync(join(base, build)).map((name) => join(base, build, name)),
+      );
+    };
+
+    it('is written by the first run of a command, read by the next, and rewritten when V8 rejects it', () => {
+      const dir = checkout({ 'dist/cli.cjs': BUNDLE });
+      try {
+        expect(launch(dir).stdout).toBe('ran plan --offline\n');
+        const [file, ...more] = cacheFiles(dir);
+        expect(more).toEqual([]);
+        expect(file).toMatch(
+          new RegExp(
+            `/\\.cache/v8/[0-9a-f]{16}/plan\\.${process.version.replace(/\./g, '\\.')}-${process.arch}\\.bin$`,
+          ),
+        );
+        const written = readFileSync(file ?? '');
+        expect(written.length).toBeGreaterThan(0);
+        // Accepted: the next run reads it and leaves it alone.
+        utimesSync(file ?? '', new Date(0), new Date(0));
+        expect(launch(dir).stdout).toBe('ran plan --offline\n');
+        expect(statSync(file ?? '').mtimeMs).toBe(0);
+        // Damaged: V8 rejects it, the run is unaffected, and a good one replaces it.
+        writeFileSync(file ?? '', 'not a code cache');
+        const damaged = launch(dir);
+        expect(damaged.status).toBe(0);
+        expect(damaged.stdout).toBe('ran plan --offline\n');
+        expect(damaged.stderr).toBe('');
+        const rewritten = readFileSync(file ?? '');
+        expect(rewritten.toString('latin1')).not.toBe('not a code cache');
+        expect(rewritten.subarray(0, 8)).toEqual(written.subarray(0, 8));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("a new build replaces the old build's caches; NODE_DISABLE_COMPILE_CACHE=1 writes none", () => {
+      const dir = checkout({ 'dist/cli.cjs': BUNDLE });
+      try {
+        launch(dir);
+        const [old] = cacheFiles(dir);
+        writeFileSync(join(dir, 'dist/cli.cjs'), `// rebuilt\n${BUNDLE}`);
+        expect(launch(dir).stdout).toBe('ran plan --offline\n');
+        const [now, ...more] = cacheFiles(dir);
+        expect(more).toEqual([]);
+        expect(now).not.toBe(old);
+        rmSync(join(dir, '.cache'), { recursive: true });
+        expect(launch(dir, { NODE_DISABLE_COMPILE_CACHE: '1' }).stdout).toBe('ran plan --offline\n');
+        expect(existsSync(join(dir, '.cache'))).toBe(false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   it('package.json builds on install (prepare), and without tsup (--omit=dev) says so and succeeds', () => {

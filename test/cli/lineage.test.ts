@@ -20,7 +20,7 @@ describe('deployadvisor lineage (built binary)', () => {
   let repo: TestRepo;
   let noted = '';
   beforeAll(() => {
-    if (!existsSync(join(import.meta.dirname, '../../dist/cli.js')))
+    if (!existsSync(join(import.meta.dirname, '../../dist/cli.cjs')))
       throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     repo = makeRepo();
     repo.writeLines('src/server.ts', 10, 'base');

@@ -75,7 +75,7 @@ describe('npm pack, then a global install into a temp prefix', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'bin/deployadvisor.js',
-        'dist/cli.js',
+        'dist/cli.cjs',
         'package.json',
         'README.md',
         'docs/plan.schema.json',
@@ -83,7 +83,10 @@ describe('npm pack, then a global install into a temp prefix', () => {
       ]),
     );
     const unwanted = files.filter(
-      (file) => /^(src|test|fixtures|scripts|model|node_modules)\//.test(file) || file.startsWith('.ci/'),
+      (file) =>
+        /^(src|test|fixtures|scripts|model|node_modules)\//.test(file) ||
+        file.startsWith('.ci/') ||
+        file.startsWith('.cache/'),
     );
     expect(unwanted).toEqual([]);
   });

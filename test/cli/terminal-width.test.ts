@@ -17,7 +17,7 @@ describe('output that fits the terminal', () => {
   let repo: TestRepo;
   let head: string;
   beforeAll(async () => {
-    if (!existsSync(join(import.meta.dirname, '../../dist/cli.js')))
+    if (!existsSync(join(import.meta.dirname, '../../dist/cli.cjs')))
       throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     if (spawnSync('script', ['--version']).status !== 0)
       throw new Error('util-linux `script` is needed to give the binary a pseudo-terminal.');

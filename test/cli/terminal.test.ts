@@ -8,7 +8,7 @@ import { BYTE_CAP, runOnTerminal } from '../helpers/terminal.js';
 describe('progress on a real terminal', () => {
   let repo: TestRepo;
   beforeAll(() => {
-    if (!existsSync(join(import.meta.dirname, '../../dist/cli.js')))
+    if (!existsSync(join(import.meta.dirname, '../../dist/cli.cjs')))
       throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     if (spawnSync('script', ['--version']).status !== 0)
       throw new Error('util-linux `script` is needed to give the binary a pseudo-terminal.');

@@ -68,7 +68,7 @@ function bareEnv(home: string, extra: Record<string, string> = {}): Record<strin
 }
 
 function checkBuilt(): void {
-  if (!existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url))))
+  if (!existsSync(fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url))))
     throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
 }
 
