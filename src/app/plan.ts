@@ -14,6 +14,7 @@ import { readPriorChanges } from '../collect/change-profile.js';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { collectGitFacts } from '../collect/git-facts.js';
 import { resolveCommit } from '../collect/range-base.js';
+import { knownCommit } from '../collect/repo-layout.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import type { Policy } from '../config/schema.js';
 import type { SourcesPolicy } from '../config/sources-schema.js';
@@ -255,7 +256,10 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
   const service = serviceOf(workspace, request.service, env);
   // The target resolves while the ledger is read; the history factor needs only the two, so it is read
   // while git computes the range.
-  const [all, target] = await Promise.all([ledgerRecords(workspace), resolveCommit(git, request.target)]);
+  const [all, target] = await Promise.all([
+    ledgerRecords(workspace),
+    knownCommit(layout, request.target) ?? resolveCommit(git, request.target),
+  ]);
   const records = recordsOfService(all, service);
   const ledgerBase = await ledgerBaseOf(git, records, env);
   // Deferred a turn: from stored traits it is all JavaScript, which would otherwise run before the

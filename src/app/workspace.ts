@@ -151,7 +151,7 @@ export async function openWorkspace(
   }
   const repoRoot = layout.root;
   const git = createGitRunner(repoRoot, log);
-  if (use.history !== false) await requireCommits(git, repoRoot);
+  if (use.history !== false && layout.head === undefined) await requireCommits(git, repoRoot);
   const base =
     use.pullRequestPolicy === true && options.policyRef === undefined ? pullRequestBase(ports.env) : null;
   if (base !== null) {

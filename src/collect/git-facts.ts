@@ -9,7 +9,7 @@ import { readCommits } from './git-log.js';
 import { readRangeDiff } from './range-diff.js';
 import type { GitRunner } from './git-runner.js';
 import { findBase, resolveCommit, type LedgerBase } from './range-base.js';
-import { readRepoLayout, type RepoLayout } from './repo-layout.js';
+import { knownCommit, readRepoLayout, type RepoLayout } from './repo-layout.js';
 
 export { resolveCommit, type LedgerBase } from './range-base.js';
 const MAX_MIGRATION_BYTES = 512 * 1024;
@@ -149,8 +149,8 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
   const layout = request.layout ?? (await readRepoLayout(git));
   // Independent questions, asked at once; the target's answer is checked first, as before.
   const [targetSha, branch] = await Promise.all([
-    request.targetSha ?? resolveCommit(git, request.target),
-    currentBranch(git),
+    request.targetSha ?? knownCommit(layout, request.target) ?? resolveCommit(git, request.target),
+    layout.head?.branch ?? (layout.head === undefined ? currentBranch(git) : null),
   ]);
   const state = { ...layout, branch };
   if (targetSha === null) {

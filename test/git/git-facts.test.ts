@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectGitFacts } from '../../src/collect/git-facts.js';
 import { createGitRunner } from '../../src/collect/git-runner.js';
 import { readCommits } from '../../src/collect/git-log.js';
+import { knownCommit, readRepoLayout } from '../../src/collect/repo-layout.js';
 import { policySchema } from '../../src/config/schema.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runCli, runPlanJson } from '../helpers/run.js';
@@ -278,6 +279,36 @@ describe('collectGitFacts', () => {
     });
     expect(facts.head.detached).toBe(true);
     expect(facts.diagnostics.find((d) => d.id === 'detached-head')?.message).toContain('HEAD is detached');
+  });
+});
+
+describe('the repository layout', () => {
+  it('reads HEAD and its branch in the same git call; detached, a new repository, or a subdirectory', async () => {
+    const repo = track(makeRepo());
+    repo.writeLines('src/a.ts', 1);
+    const first = repo.commit('one');
+    const branch = repo.git('symbolic-ref', '--short', 'HEAD').trim();
+    const layout = await readRepoLayout(createGitRunner(join(repo.dir, 'src')));
+    expect(layout).toMatchObject({ isShallow: false, head: { sha: first, branch } });
+    expect(layout.gitDir).toBe(join(repo.dir, '.git'));
+    expect(knownCommit(layout, 'HEAD')).toBe(first);
+    expect(knownCommit(layout, 'main')).toBeUndefined();
+    repo.git('checkout', '-q', '--detach');
+    expect((await readRepoLayout(createGitRunner(repo.dir))).head).toEqual({ sha: first, branch: null });
+    // A file named like the revision makes the combined call ambiguous: the layout is still read.
+    repo.write('HEAD^{commit}', 'x\n');
+    const ambiguous = await readRepoLayout(createGitRunner(repo.dir));
+    expect(ambiguous.root).toBe(repo.dir);
+
+    const fresh = mkdtempSync(join(tmpdir(), 'da-unborn-'));
+    try {
+      execFileSync('git', ['init', '-q', fresh]);
+      const unborn = await readRepoLayout(createGitRunner(fresh));
+      expect(unborn.head).toBeUndefined();
+      expect(unborn.root).toBe(fresh);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 });
 
