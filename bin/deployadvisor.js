@@ -9,6 +9,7 @@
 // fixed cost; Node 20 has no compile cache of its own for this. A cache V8 rejects (another Node, a
 // damaged file) is only slower: the script compiles from source and the cache is written again.
 // NODE_DISABLE_COMPILE_CACHE=1, Node's own switch for its cache, turns this one off too.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -34,10 +35,11 @@ function explain(error) {
 }
 
 /** Where this build's caches live, and the one for the command argv names, if one was written. */
-function findCache(source) {
+function findCache(bytes) {
   const disabled = process.env.NODE_DISABLE_COMPILE_CACHE;
   if (disabled !== undefined && disabled !== '') return null;
-  const build = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  // A key, not a defence: the cache sits beside the bundle with the same permissions.
+  const build = createHash('sha1').update(bytes).digest('hex').slice(0, 16);
   const base = join(root, '.cache', 'v8');
   const dir = join(base, build);
   // V8's cache is only good for the V8 that wrote it: one file per command, Node version and arch.
@@ -89,14 +91,17 @@ function writeCache(cache, command, script) {
   }
 }
 
-let source;
+let bytes;
 try {
-  source = readFileSync(file, 'utf8');
+  bytes = readFileSync(file);
 } catch (error) {
   explain(error);
 }
-if (source !== undefined) {
-  const cache = findCache(source);
+if (bytes !== undefined) {
+  const cache = findCache(bytes);
+  // The build writes ASCII only (tsup.config.ts): then the bytes are the characters, and decoding them
+  // as UTF-8 (2 MB, ~7 ms) is skipped.
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const script = new Script(Module.wrap(source), {
     filename: file,
     ...(cache?.data === undefined ? {} : { cachedData: cache.data }),

@@ -53,8 +53,9 @@ export function wrapBlock(text: string, width: number): string {
   return text
     .split('\n')
     .map((line) => {
-      if (/^[┌│├└]/.test(line) || visibleLength(line) <= width) return line;
-      const indent = /^\s*(?:[-·\d.]+\s+|−\d+\s+)?/.exec(line)?.[0].length ?? 0;
+      // Box-drawing ┌ │ ├ └, the middle dot · and the minus sign −, escaped: the bundle stays ASCII.
+      if (/^[\u250c\u2502\u251c\u2514]/.test(line) || visibleLength(line) <= width) return line;
+      const indent = /^\s*(?:[-\u00b7\d.]+\s+|\u2212\d+\s+)?/.exec(line)?.[0].length ?? 0;
       return wrap(line, width, ' '.repeat(Math.min(indent, 12)));
     })
     .join('\n');
