@@ -143,15 +143,6 @@ async function readMigrations(
   });
 }
 
-/** The files whose copies keep their old path's meaning: risk zones and migrations (docs/policy.md). */
-function copySources(policy: Policy): (path: string) => boolean {
-  const matchers = [
-    ...policy.riskZones.map((zone) => pathMatcher(zone.paths)),
-    pathMatcher(policy.migrations.paths),
-  ];
-  return (path) => matchers.some((matches) => matches(path));
-}
-
 /** Collects everything git can tell about deploying `target` to `env`. */
 export async function collectGitFacts(git: GitRunner, request: GitFactsRequest): Promise<GitFacts> {
   const diagnostics: Diagnostic[] = [];
@@ -187,7 +178,7 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
       // From the root, diff against the empty tree (its id depends on the repository's hash algorithm).
       const from =
         base.sha ?? (await git.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
-      return readRangeDiff(git, from, targetSha, copySources(request.policy));
+      return readRangeDiff(git, from, targetSha);
     })(),
     readDropped(git, base, targetSha),
   ]);

@@ -3,74 +3,32 @@ import type { GitRunner } from './git-runner.js';
 
 const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
 
-/** Beyond this many candidate sources, one `--find-copies-harder` over the whole tree is simpler. */
-const MAX_COPY_SOURCES = 20_000;
-
-const diffArgs = (base: string, target: string, copies: readonly string[], paths: readonly string[]) => [
-  'diff',
-  '--numstat',
-  '--patch',
-  '-U0',
-  '-z',
-  '-M',
-  '-C',
-  ...copies,
-  '--no-ext-diff',
-  '--no-textconv',
-  '--no-color',
-  '--end-of-options',
-  base,
-  target,
-  '--',
-  // Literal: a path is never read as a glob or as pathspec magic.
-  ...paths.map((path) => `:(literal)${path}`),
-];
-
 /**
- * Reads the range diff: `--numstat -z` gives the file list (renames, binaries), and the `-U0` patch that
- * follows lists the same files in the same order, from which the new-side line numbers of every hunk
- * are taken.
- *
- * Renames and copies count: a file moved or copied out of a risk zone (or out of the migrations) keeps
- * its old path, which counts for zones and migrations like the new one. Copies of files the range does
- * not change need `--find-copies-harder`, which compares every added file with every file in the tree
- * (0.14 s of git on vite's 20-commit ranges against 0.06 s without). Only copies from the files
- * `isCopySource` names (zones, migrations) matter, so a second diff looks for those alone, and only
- * when the range adds a file and the base has such files.
+ * Reads the range diff in one git call: `--numstat -z` gives the file list (renames, binaries), and the
+ * `-U0` patch that follows lists the same files in the same order, from which the new-side line numbers
+ * of every hunk are taken.
  */
-export async function readRangeDiff(
-  git: GitRunner,
-  base: string,
-  target: string,
-  isCopySource: (path: string) => boolean = () => true,
-): Promise<DiffFile[]> {
-  const files = await parseRangeDiff(git.stream(diffArgs(base, target, [], []), '\n'));
-  const added = files.filter((file) => file.status === 'added');
-  if (added.length === 0) return files;
-  const sources: string[] = [];
-  for await (const path of git.stream(
-    ['ls-tree', '-r', '-z', '--name-only', '--end-of-options', base],
-    '\0',
-  )) {
-    if (path !== '' && isCopySource(path)) sources.push(path);
-    if (sources.length > MAX_COPY_SOURCES) break;
-  }
-  if (sources.length === 0) return files;
-  if (sources.length > MAX_COPY_SOURCES)
-    return parseRangeDiff(git.stream(diffArgs(base, target, ['--find-copies-harder'], []), '\n'));
-  const copies = await parseRangeDiff(
-    git.stream(
-      diffArgs(base, target, ['--find-copies-harder'], [...added.map((file) => file.path), ...sources]),
-      '\n',
-    ),
-  );
-  const known = new Set(sources);
-  const copied = new Map(
-    copies
-      .filter((file) => file.status === 'copied' && file.oldPath !== undefined && known.has(file.oldPath))
-      .map((file) => [file.path, file]),
-  );
-  return files.map((file) => (file.status === 'added' ? (copied.get(file.path) ?? file) : file));
+export async function readRangeDiff(git: GitRunner, base: string, target: string): Promise<DiffFile[]> {
+  const args = [
+    'diff',
+    '--numstat',
+    '--patch',
+    '-U0',
+    '-z',
+    // Renames and copies (also from unchanged files): a file moved or copied out of a risk zone keeps
+    // its old path, which counts for zones and migrations like the new one.
+    '-M',
+    '-C',
+    '--find-copies-harder',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-color',
+    '--end-of-options',
+    base,
+    target,
+    '--',
+  ];
+  return parseRangeDiff(git.stream(args, '\n'));
 }
 
 /** Parses the output of `git diff --numstat --patch -U0 -z`, fed as newline-separated lines. */

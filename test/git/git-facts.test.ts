@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectGitFacts } from '../../src/collect/git-facts.js';
 import { createGitRunner } from '../../src/collect/git-runner.js';
 import { readCommits } from '../../src/collect/git-log.js';
-import { readRangeDiff } from '../../src/collect/range-diff.js';
 import { knownCommit, readRepoLayout } from '../../src/collect/repo-layout.js';
 import { policySchema } from '../../src/config/schema.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -310,39 +309,6 @@ describe('the repository layout', () => {
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
-  });
-});
-
-describe('the range diff', () => {
-  it('finds copies of unchanged zone files, and of files the range changes; other copies are added files', async () => {
-    const repo = track(makeRepo());
-    repo.writeLines('src/payments/charge.ts', 30, 'charge');
-    repo.writeLines('src/util/format.ts', 30, 'format');
-    repo.writeLines('src/util/parse.ts', 30, 'parse');
-    const base = repo.commit('base');
-    repo.writeLines('src/other/charge.ts', 31, 'charge');
-    repo.writeLines('src/other/format.ts', 31, 'format');
-    repo.writeLines('src/util/parse.ts', 31, 'parse');
-    repo.writeLines('src/other/parse.ts', 31, 'parse');
-    const target = repo.commit('copies');
-    const git = createGitRunner(repo.dir);
-    const inZone = (path: string) => path.startsWith('src/payments/');
-    const byPath = (files: Awaited<ReturnType<typeof readRangeDiff>>) =>
-      Object.fromEntries(files.map((file) => [file.path, [file.status, file.oldPath ?? null, file.added]]));
-    expect(byPath(await readRangeDiff(git, base, target, inZone))).toEqual({
-      'src/other/charge.ts': ['copied', 'src/payments/charge.ts', 1],
-      // Not a zone file and not changed by the range: every line is new.
-      'src/other/format.ts': ['added', null, 31],
-      // A copy of a file the range changes is found whatever the zones.
-      'src/other/parse.ts': ['copied', 'src/util/parse.ts', 1],
-      'src/util/parse.ts': ['modified', null, 1],
-    });
-    // Every file a copy source: git's --find-copies-harder over the whole tree.
-    expect(byPath(await readRangeDiff(git, base, target))['src/other/format.ts']).toEqual([
-      'copied',
-      'src/util/format.ts',
-      1,
-    ]);
   });
 });
 
