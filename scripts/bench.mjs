@@ -487,10 +487,16 @@ async function main() {
     // A deploy-sized range (what people run before every ship): the fixed cost is what they feel.
     const small = 'HEAD~20';
     const smallArgs = planArgs.map((arg) => (arg === range ? small : arg));
-    const [smallPlan, smallLog, smallNode] = measureGroup([
+    const [smallPlan, smallLog, smallNode, uncached] = measureGroup([
       { command: node, args: [CLI, ...smallArgs], validate: validatePlan },
       { command: 'git', args: ['-C', repo.dir, 'log', '--numstat', '-M', '--format=%H', `${small}..HEAD`] },
       nodeCase,
+      // The launcher's V8 code cache off (a first run, or NODE_DISABLE_COMPILE_CACHE=1).
+      {
+        command: 'env',
+        args: ['NODE_DISABLE_COMPILE_CACHE=1', node, CLI, ...smallArgs],
+        validate: validatePlan,
+      },
     ]);
     rows.push(
       ratioRow(
@@ -502,6 +508,7 @@ async function main() {
     );
     rows.push(info(`  git log --numstat -M (20 commits)`, smallLog));
     rows.push(info('  node -e 0 (same rounds)', smallNode));
+    rows.push(info('  the same plan without the code cache (same rounds)', uncached));
 
     // The same 20-commit plan with 500 recorded deploys (their traits in the ledger) against none.
     if (repo.commits <= 10_000) {
