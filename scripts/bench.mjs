@@ -11,7 +11,16 @@
 //   BENCH_ONLY=10k    only the 10k repository (handy while iterating)
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -514,14 +523,26 @@ async function main() {
     if (repo.commits <= 10_000) {
       const { clone, imported } = ensureLedgerRepo(repo, repo.dir);
       const ledgerArgs = smallArgs.map((arg) => (arg === repo.dir ? clone : arg));
-      const [withLedger, without] = measureGroup([
+      // Both clones read the same change profile from the same cache, so the ledger is the difference.
+      const changes = join('.git', 'deployadvisor', 'changes-v1.jsonl');
+      if (existsSync(join(repo.dir, changes))) copyFileSync(join(repo.dir, changes), join(clone, changes));
+      // Cold: the first plan after the ledger changed (or in a fresh clone) reads every record from git.
+      const recordsCache = join(clone, '.git', 'deployadvisor', 'ledger-records-v1.json');
+      const coldCommand = `rm -f "$0" && exec "$@"`;
+      const [withLedger, without, cold] = measureGroup([
         { command: node, args: [CLI, ...ledgerArgs], validate: validatePlan },
         { command: node, args: [CLI, ...smallArgs], validate: validatePlan },
+        {
+          command: 'sh',
+          args: ['-c', coldCommand, recordsCache, node, CLI, ...ledgerArgs],
+          validate: validatePlan,
+        },
       ]);
       rows.push(
         ratioRow(`plan with ${LEDGER_DEPLOYS} recorded deploys (20 commits)`, withLedger, [without], 1.2),
       );
       rows.push(info('  the same plan without a ledger (same rounds)', without));
+      rows.push(info('  with the ledger, its records cache cold (same rounds)', cold));
       if (imported !== null)
         rows.push(info(`  ledger import of ${LEDGER_DEPLOYS} tag deploys (once, with traits)`, imported));
     }

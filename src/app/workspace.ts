@@ -190,7 +190,7 @@ export function environmentOf(workspace: Workspace, env: string | undefined): st
 
 /** Every well-formed ledger record, oldest first, voided and corrected ones included (list, export). */
 export async function allLedgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
-  return readRecords(workspace.git, workspace.loaded.policy.ledger.ref);
+  return readRecords(workspace.git, workspace.loaded.policy.ledger.ref, workspace.layout.gitDir);
 }
 
 /** The ledger records in effect, oldest first: corrections applied (what plans, insights, backtest read). */

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { GitRunner } from '../collect/git-runner.js';
 import { EXIT, UserError } from '../errors.js';
+import { batchObjects, treeEntries } from './git-objects.js';
+import { memoRecords } from './records-cache.js';
 import { canonicalJson, recordSchema, redactDeep, type LedgerRecord, type RecordBody } from './record.js';
 
 export const DEFAULT_LEDGER_REF = 'refs/deployadvisor/ledger';
@@ -67,44 +69,6 @@ function unreadable(commit: string, problem: string): LedgerEntry[] {
   return [{ commit, parents: [], record: null, raw: null, problem, whole: true }];
 }
 
-/** One object of a `cat-file --batch` answer: its type and bytes, or null when git says "missing". */
-function batchObjects(bytes: Buffer, count: number): Array<{ type: string; data: Buffer } | null> {
-  const out: Array<{ type: string; data: Buffer } | null> = [];
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const end = bytes.indexOf(0x0a, at);
-    const header = bytes.subarray(at, end === -1 ? bytes.length : end).toString('utf8');
-    at = end === -1 ? bytes.length : end + 1;
-    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (match === null) {
-      out.push(null);
-      continue;
-    }
-    const size = Number(match[2]);
-    out.push({ type: match[1] ?? '', data: bytes.subarray(at, at + size) });
-    at += size + 1;
-  }
-  return out;
-}
-
-/** The entries of a tree object: mode, name and object id (hex). */
-function treeEntries(data: Buffer, idBytes: number): Array<{ mode: string; name: string; id: string }> {
-  const entries: Array<{ mode: string; name: string; id: string }> = [];
-  let at = 0;
-  while (at < data.length) {
-    const space = data.indexOf(0x20, at);
-    const nul = data.indexOf(0, space);
-    if (space === -1 || nul === -1) break;
-    entries.push({
-      mode: data.subarray(at, space).toString('utf8'),
-      name: data.subarray(space + 1, nul).toString('utf8'),
-      id: data.subarray(nul + 1, nul + 1 + idBytes).toString('hex'),
-    });
-    at = nul + 1 + idBytes;
-  }
-  return entries;
-}
-
 /** What is wrong with a ledger commit's tree, or null when it holds exactly one file, record.json. */
 function treeProblem(tree: { type: string; data: Buffer } | null, idBytes: number): string | null {
   if (tree === null || tree.type !== 'tree') return `the commit's tree cannot be read`;
@@ -120,7 +84,10 @@ function treeProblem(tree: { type: string; data: Buffer } | null, idBytes: numbe
 
 /** The ledger's commits, oldest first, with their records (one `cat-file --batch` for all). */
 export async function readLedger(git: GitRunner, ref: string): Promise<LedgerEntry[]> {
-  const tip = await resolveLedgerTip(git, ref);
+  return readLedgerAt(git, await resolveLedgerTip(git, ref));
+}
+
+async function readLedgerAt(git: GitRunner, tip: LedgerTip): Promise<LedgerEntry[]> {
   if (tip.status === 'absent') return [];
   if (tip.status === 'bad') return unreadable(tip.object, tip.problem);
   const list = await git.run(['rev-list', '--reverse', '--parents', '--end-of-options', tip.commit], {
@@ -192,12 +159,17 @@ async function readEntries(
 /**
  * The well-formed records, oldest first (what commands read; `verify` reports the rest). A ledger that
  * cannot be read at all (the ref is not a commit, its history is incomplete) stops the command: exit 4.
+ * With `gitDir`, the records of an unchanged tip come from the cache (records-cache.ts).
  */
-export async function readRecords(git: GitRunner, ref: string): Promise<LedgerRecord[]> {
-  const entries = await readLedger(git, ref);
-  const whole = entries.find((entry) => entry.whole === true);
-  if (whole !== undefined) throw unreadableLedger(ref, whole.problem ?? 'unreadable');
-  return entries.flatMap((entry) => (entry.record === null ? [] : [entry.record]));
+export async function readRecords(git: GitRunner, ref: string, gitDir?: string): Promise<LedgerRecord[]> {
+  const tip = await resolveLedgerTip(git, ref);
+  const key = gitDir === undefined || tip.status !== 'commit' ? null : { gitDir, ref, tip: tip.commit };
+  return memoRecords(key, async () => {
+    const entries = await readLedgerAt(git, tip);
+    const whole = entries.find((entry) => entry.whole === true);
+    if (whole !== undefined) throw unreadableLedger(ref, whole.problem ?? 'unreadable');
+    return entries.flatMap((entry) => (entry.record === null ? [] : [entry.record]));
+  });
 }
 
 function unreadableLedger(ref: string, problem: string): UserError {
