@@ -39,8 +39,10 @@ export default defineConfig({
   splitting: false,
   sourcemap: true,
   clean: true,
-  // `import.meta.url` (createRequire of a CommonJS-only dependency) in a CommonJS file.
-  shims: true,
+  // `import.meta.url` (createRequire of the dependencies loaded on demand) in a CommonJS file, as a
+  // file URL that escapes the path (tsup's shim wrote `file:${__filename}`: a `#` in the install path
+  // cut it short).
+  inject: ['scripts/import-meta-url.js'],
   // What every command loads is bundled: zod alone is ~95 files, and resolving, reading and linking
   // them was a good part of a plan's fixed cost. The heavy modules only some runs need (undici, ora,
   // saxes, stream-json) stay external and load lazily from node_modules.
@@ -59,5 +61,5 @@ export default defineConfig({
     options.legalComments = 'none';
     options.minifyWhitespace = true;
   },
-  define: { __DEPLOYADVISOR_VERSION__: JSON.stringify(version) },
+  define: { __DEPLOYADVISOR_VERSION__: JSON.stringify(version), 'import.meta.url': 'importMetaUrl' },
 });

@@ -4,20 +4,36 @@
 // sentence saying which and what to run instead of a stack trace, and exit code 2.
 //
 // Start-up: the bundle is compiled through node:vm with V8's code cache, kept per build, command and
-// Node version under .cache/v8/ in this package (beside the code it caches, so it is trusted exactly as
-// far as that code is). A plan then skips most of the parsing and compiling that was a third of its
-// fixed cost; Node 20 has no compile cache of its own for this. A cache V8 rejects (another Node, a
-// damaged file) is only slower: the script compiles from source and the cache is written again.
-// NODE_DISABLE_COMPILE_CACHE=1, Node's own switch for its cache, turns this one off too.
+// Node version under .cache/v8/ in this package. A plan then skips most of the parsing and compiling
+// of its modules; Node 20 has no compile cache of its own for this. V8 checks only a cache's header, and
+// code read from a cache runs as it is, so the launcher checks the rest:
+// - each file carries the SHA-256 of its data, checked before V8 sees it (a damaged file once crashed
+//   Node on every run); a file that fails is ignored and written again;
+// - a cache is used only when neither it nor the directories above it, up to the package, can be
+//   written by anyone but their owner, and that owner is the user running it or the package's owner;
+//   the launcher writes them 0755/0644 whatever the umask;
+// - only runs that did their work write (not exit 1 or 2), and a command's cache is written once.
+// NODE_DISABLE_COMPILE_CACHE=1, Node's own switch for its cache, turns this one off.
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  accessSync,
+  constants as fsConstants,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants, Script } from 'node:vm';
 
 const NO_COMMAND = 'none';
+const DIGEST_BYTES = 32;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const file = join(root, 'dist', 'cli.cjs');
 
@@ -34,60 +50,85 @@ function explain(error) {
   process.exitCode = 2;
 }
 
-/** Where this build's caches live, and the one for the command argv names, if one was written. */
+const sha256 = (data) => createHash('sha256').update(data).digest();
+
+/**
+ * Whether a path may be trusted with code: on POSIX, writable by its owner only, and owned by the user
+ * running this or by the package's owner. (Windows reports no such modes; its ACLs are the install's.)
+ */
+function trusted(path, owners) {
+  if (process.platform === 'win32') return true;
+  const info = statSync(path);
+  return (info.mode & 0o022) === 0 && owners.has(info.uid);
+}
+
+/** Where this build's caches live, and the one for the command argv names, if one is usable. */
 function findCache(bytes) {
   const disabled = process.env.NODE_DISABLE_COMPILE_CACHE;
   if (disabled !== undefined && disabled !== '') return null;
-  // A key, not a defence: the cache sits beside the bundle with the same permissions.
   const build = createHash('sha1').update(bytes).digest('hex').slice(0, 16);
   const base = join(root, '.cache', 'v8');
   const dir = join(base, build);
   // V8's cache is only good for the V8 that wrote it: one file per command, Node version and arch.
   const suffix = `.${process.version}-${process.arch}.bin`;
-  let names = [];
-  try {
-    names = readdirSync(dir).filter((name) => name.endsWith(suffix));
-  } catch {
-    // No cache for this build yet.
-  }
-  // The command is the first argument that names a cached one (an option's value may collide; that
-  // run is only slower). Names are commands the CLI reported, so the set stays small.
-  const cached = new Set(names.map((name) => name.slice(0, -suffix.length)));
-  const argv = process.argv.slice(2);
-  let command = null;
-  for (let i = 0; i < argv.length && command === null; i++) {
-    const joined = `${argv[i]}-${argv[i + 1] ?? ''}`;
-    if (cached.has(joined)) command = joined;
-    else if (cached.has(argv[i])) command = argv[i];
-  }
-  // Runs of no command (--version, --help, a usage error) share one.
-  if (command === null && cached.has(NO_COMMAND)) command = NO_COMMAND;
-  let data;
-  if (command !== null) {
+  const cache = { base, dir, build, suffix, names: new Set(), command: null, data: undefined, usable: true };
+  const owners = new Set([process.getuid?.(), statSync(file).uid]);
+  for (const path of [join(root, '.cache'), base, dir]) {
     try {
-      data = readFileSync(join(dir, `${command}${suffix}`));
+      // Someone else can write there: neither read nor write a cache.
+      if (!trusted(path, owners)) return { ...cache, usable: false };
     } catch {
-      command = null;
+      return cache; // Not made yet: nothing to read, and the first write makes it.
     }
   }
-  return { base, dir, build, suffix, command, data };
+  try {
+    for (const name of readdirSync(dir))
+      if (name.endsWith(suffix)) cache.names.add(name.slice(0, -suffix.length));
+    // The command is the first argument that names a cached one (an option's value may collide; that
+    // run is only slower). Names are commands the CLI reported, so the set stays small.
+    const argv = process.argv.slice(2);
+    for (let i = 0; i < argv.length && cache.command === null; i++) {
+      const joined = `${argv[i]}-${argv[i + 1] ?? ''}`;
+      if (cache.names.has(joined)) cache.command = joined;
+      else if (cache.names.has(argv[i])) cache.command = argv[i];
+    }
+    // Runs of no command (--version, --help, a usage error) share one.
+    if (cache.command === null && cache.names.has(NO_COMMAND)) cache.command = NO_COMMAND;
+    if (cache.command === null) return cache;
+    const path = join(dir, `${cache.command}${suffix}`);
+    if (!trusted(path, owners)) return cache;
+    const stored = readFileSync(path);
+    const data = stored.subarray(DIGEST_BYTES);
+    if (sha256(data).equals(stored.subarray(0, DIGEST_BYTES))) cache.data = data;
+  } catch {
+    // No cache for this build yet, or not readable: compile from source.
+  }
+  return cache;
 }
 
-/** Writes the code cache for `command` atomically; a read-only install only stays slower. */
+/** Writes the code cache for `command` (new file, renamed into place), then drops older builds'. */
 function writeCache(cache, command, script) {
   try {
+    mkdirSync(cache.dir, { recursive: true, mode: 0o755 });
+    accessSync(cache.dir, fsConstants.W_OK);
+  } catch {
+    return; // Not writable (a system-wide install run by another user): nothing to do.
+  }
+  const target = join(cache.dir, `${command}${cache.suffix}`);
+  const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
     const data = script.createCachedData();
-    mkdirSync(cache.dir, { recursive: true });
-    // Older builds' caches go: one build's worth stays on disk.
-    for (const entry of readdirSync(cache.base)) {
-      if (entry !== cache.build) rmSync(join(cache.base, entry), { recursive: true, force: true });
-    }
-    const target = join(cache.dir, `${command}${cache.suffix}`);
-    const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, data);
+    writeFileSync(temporary, Buffer.concat([sha256(data), data]), { mode: 0o644, flag: 'wx' });
     renameSync(temporary, target);
   } catch {
-    // Not writable (a system-wide install run by another user): nothing to do.
+    rmSync(temporary, { force: true });
+  }
+  for (const entry of readdirSync(cache.base)) {
+    try {
+      if (entry !== cache.build) rmSync(join(cache.base, entry), { recursive: true, force: true });
+    } catch {
+      // Another user's: it stays, and costs only its disk space.
+    }
   }
 }
 
@@ -115,7 +156,13 @@ if (bytes !== undefined) {
   } catch (error) {
     explain(error);
   }
+  // A run that failed (an internal error, a usage or input error) may have compiled little: only a run
+  // that did its work writes, and only when this command has no usable cache yet.
   const key = command ?? NO_COMMAND;
-  const fresh = cache !== null && (cache.command !== key || script.cachedDataRejected === true);
-  if (fresh && typeof key === 'string' && /^[a-z][a-z-]{0,40}$/.test(key)) writeCache(cache, key, script);
+  const worked = process.exitCode === undefined || ![1, 2].includes(Number(process.exitCode));
+  const missing =
+    cache !== null && (!cache.names.has(key) || (cache.command === key && cache.data === undefined));
+  const rejected = cache?.command === key && script.cachedDataRejected === true;
+  if (cache?.usable === true && worked && (missing || rejected) && /^[a-z][a-z-]{0,40}$/.test(key))
+    writeCache(cache, key, script);
 }

@@ -11,6 +11,7 @@ import { inEffect } from '../ledger/corrections.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import { readRecords } from '../ledger/store.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
+import { VERSION } from '../version.js';
 
 export interface Workspace {
   git: GitRunner;
@@ -190,7 +191,10 @@ export function environmentOf(workspace: Workspace, env: string | undefined): st
 
 /** Every well-formed ledger record, oldest first, voided and corrected ones included (list, export). */
 export async function allLedgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
-  return readRecords(workspace.git, workspace.loaded.policy.ledger.ref, workspace.layout.gitDir);
+  return readRecords(workspace.git, workspace.loaded.policy.ledger.ref, {
+    gitDir: workspace.layout.gitDir,
+    version: VERSION,
+  });
 }
 
 /** The ledger records in effect, oldest first: corrections applied (what plans, insights, backtest read). */

@@ -159,7 +159,7 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
   // Independent questions, asked at once; the target's answer is checked first, as before.
   const [targetSha, branch] = await Promise.all([
     request.targetSha ?? knownCommit(layout, request.target) ?? resolveCommit(git, request.target),
-    layout.head?.branch ?? (layout.head === undefined ? currentBranch(git) : null),
+    layout.head?.branch === undefined ? currentBranch(git) : layout.head.branch,
   ]);
   const state = { ...layout, branch };
   if (targetSha === null) {

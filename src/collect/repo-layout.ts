@@ -11,10 +11,11 @@ export interface RepoLayout {
   /** Absolute path of the common git directory (caches live under `<gitDir>/deployadvisor/`). */
   gitDir: string;
   /**
-   * HEAD's commit and branch (null when detached), read in the same call; absent when HEAD is not a
-   * commit (a new repository) or could not be read with the rest, and then asked of git on its own.
+   * HEAD's commit and branch (null when detached, absent when unclear), read in the same call; absent
+   * when HEAD is not a commit (a new repository) or could not be read with the rest, and then asked of
+   * git on its own.
    */
-  head?: { sha: string; branch: string | null } | undefined;
+  head?: { sha: string; branch?: string | null } | undefined;
 }
 
 const LAYOUT = [
@@ -49,9 +50,14 @@ export async function readRepoLayout(git: GitRunner): Promise<RepoLayout> {
   };
 }
 
-/** `--symbolic-full-name HEAD` says `refs/heads/<branch>`, or `HEAD` when detached. */
-function headOf(sha: string, symbolic: string): { sha: string; branch: string | null } {
-  return { sha, branch: symbolic.startsWith('refs/heads/') ? symbolic.slice('refs/heads/'.length) : null };
+/**
+ * `--symbolic-full-name HEAD` says `refs/heads/<branch>`, or `HEAD` when detached. Anything else (nothing
+ * when a branch named HEAD makes the name ambiguous, a HEAD at `refs/remotes/...`) leaves the branch
+ * unknown, for `symbolic-ref` to answer.
+ */
+function headOf(sha: string, symbolic: string): { sha: string; branch?: string | null } {
+  if (symbolic.startsWith('refs/heads/')) return { sha, branch: symbolic.slice('refs/heads/'.length) };
+  return symbolic === 'HEAD' ? { sha, branch: null } : { sha };
 }
 
 /** A ref's commit when the layout already knows it (HEAD), else undefined: ask git. */

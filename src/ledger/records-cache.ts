@@ -13,6 +13,8 @@ const RECORDS_CACHE = 'ledger-records-v1.json';
 
 interface RecordsCacheKey {
   gitDir: string;
+  /** The tool's version: another version may read records differently (its schema strips or adds). */
+  version: string;
   ref: string;
   tip: string;
 }
@@ -20,8 +22,11 @@ interface RecordsCacheKey {
 async function cachedRecords(key: RecordsCacheKey): Promise<LedgerRecord[] | null> {
   try {
     const text = await readFile(join(key.gitDir, 'deployadvisor', RECORDS_CACHE), 'utf8');
-    const cache = JSON.parse(text) as { ref?: unknown; tip?: unknown; records?: unknown };
-    return cache.ref === key.ref && cache.tip === key.tip && Array.isArray(cache.records)
+    const cache = JSON.parse(text) as { version?: unknown; ref?: unknown; tip?: unknown; records?: unknown };
+    return cache.version === key.version &&
+      cache.ref === key.ref &&
+      cache.tip === key.tip &&
+      Array.isArray(cache.records)
       ? (cache.records as LedgerRecord[])
       : null;
   } catch {
@@ -36,7 +41,7 @@ async function cacheRecords(key: RecordsCacheKey, records: readonly LedgerRecord
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(dir, { recursive: true });
-    await writeFile(temporary, JSON.stringify({ ref: key.ref, tip: key.tip, records }));
+    await writeFile(temporary, JSON.stringify({ version: key.version, ref: key.ref, tip: key.tip, records }));
     await rename(temporary, file);
   } catch {
     await rm(temporary, { force: true }).catch(() => {});

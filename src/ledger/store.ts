@@ -159,11 +159,15 @@ async function readEntries(
 /**
  * The well-formed records, oldest first (what commands read; `verify` reports the rest). A ledger that
  * cannot be read at all (the ref is not a commit, its history is incomplete) stops the command: exit 4.
- * With `gitDir`, the records of an unchanged tip come from the cache (records-cache.ts).
+ * With `cache`, the records of an unchanged tip come from the cache (records-cache.ts).
  */
-export async function readRecords(git: GitRunner, ref: string, gitDir?: string): Promise<LedgerRecord[]> {
+export async function readRecords(
+  git: GitRunner,
+  ref: string,
+  cache?: { gitDir: string; version: string },
+): Promise<LedgerRecord[]> {
   const tip = await resolveLedgerTip(git, ref);
-  const key = gitDir === undefined || tip.status !== 'commit' ? null : { gitDir, ref, tip: tip.commit };
+  const key = cache === undefined || tip.status !== 'commit' ? null : { ...cache, ref, tip: tip.commit };
   return memoRecords(key, async () => {
     const entries = await readLedgerAt(git, tip);
     const whole = entries.find((entry) => entry.whole === true);

@@ -293,6 +293,17 @@ describe('the repository layout', () => {
     expect(layout.gitDir).toBe(join(repo.dir, '.git'));
     expect(knownCommit(layout, 'HEAD')).toBe(first);
     expect(knownCommit(layout, 'main')).toBeUndefined();
+    // A branch named HEAD makes `--symbolic-full-name HEAD` ambiguous: the branch is left to symbolic-ref.
+    repo.git('update-ref', 'refs/heads/HEAD', 'HEAD');
+    expect((await readRepoLayout(createGitRunner(repo.dir))).head).toEqual({ sha: first });
+    const facts = await collectGitFacts(createGitRunner(repo.dir), {
+      target: 'HEAD',
+      from: undefined,
+      env: 'production',
+      policy: policy(),
+    });
+    expect(facts.head.detached).toBe(false);
+    repo.git('update-ref', '-d', 'refs/heads/HEAD');
     repo.git('checkout', '-q', '--detach');
     expect((await readRepoLayout(createGitRunner(repo.dir))).head).toEqual({ sha: first, branch: null });
     // A file named like the revision makes the combined call ambiguous: the layout is still read.

@@ -49,7 +49,13 @@ describe('the ledger records cache', () => {
     expect(JSON.parse(readFileSync(cacheFile(), 'utf8'))).toMatchObject({ tip: tip() });
     // What a cache for this tip says is what commands that read records see (it is a memo of git's
     // objects, trusted like the other caches under .git/deployadvisor/); verify reads git itself.
-    writeFileSync(cacheFile(), JSON.stringify({ ref: 'refs/deployadvisor/ledger', tip: tip(), records: [] }));
+    const { version } = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { version: string };
+    const forTip = (records: unknown[], writtenBy: string) =>
+      JSON.stringify({ version: writtenBy, ref: 'refs/deployadvisor/ledger', tip: tip(), records });
+    // Another version of the tool may read records differently: its cache is not used.
+    writeFileSync(cacheFile(), forTip([], '0.0.1-other'));
+    expect(await listed()).toEqual([first]);
+    writeFileSync(cacheFile(), forTip([], version));
     expect(await listed()).toEqual([]);
     const verified = await cli('--format', 'json', 'ledger', 'verify');
     expect(verified.code).toBe(0);
