@@ -6,7 +6,7 @@ import type { Policy } from '../config/schema.js';
 import { pathMatcher } from '../assess/path-globs.js';
 import { findDownFile, isDownStep, isMigrationSupportFile } from '../assess/migration-files.js';
 import { readCommits } from './git-log.js';
-import { baseHasCopySource, readRangeDiff } from './range-diff.js';
+import { readRangeDiff } from './range-diff.js';
 import type { GitRunner } from './git-runner.js';
 import { findBase, resolveCommit, type LedgerBase } from './range-base.js';
 import { knownCommit, readRepoLayout, type RepoLayout } from './repo-layout.js';
@@ -143,15 +143,6 @@ async function readMigrations(
   });
 }
 
-/** The files whose copies keep their old path's meaning: risk zones and migrations. */
-function copySources(policy: Policy): (path: string) => boolean {
-  const matchers = [
-    ...policy.riskZones.map((zone) => pathMatcher(zone.paths)),
-    pathMatcher(policy.migrations.paths),
-  ];
-  return (path) => matchers.some((matches) => matches(path));
-}
-
 /** Collects everything git can tell about deploying `target` to `env`. */
 export async function collectGitFacts(git: GitRunner, request: GitFactsRequest): Promise<GitFacts> {
   const diagnostics: Diagnostic[] = [];
@@ -187,14 +178,7 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
       // From the root, diff against the empty tree (its id depends on the repository's hash algorithm).
       const from =
         base.sha ?? (await git.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
-      // Without a zone or migration file in the base, no copy can carry one's meaning: the costly search
-      // for copies of unchanged files is skipped (copies of files the range changes are still found).
-      return readRangeDiff(
-        git,
-        from,
-        targetSha,
-        await baseHasCopySource(git, from, copySources(request.policy)),
-      );
+      return readRangeDiff(git, from, targetSha);
     })(),
     readDropped(git, base, targetSha),
   ]);

@@ -7,28 +7,19 @@ const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/;
  * Reads the range diff in one git call: `--numstat -z` gives the file list (renames, binaries), and the
  * `-U0` patch that follows lists the same files in the same order, from which the new-side line numbers
  * of every hunk are taken.
- *
- * Renames and copies count: a file moved or copied out of a risk zone keeps its old path, which counts
- * for zones and migrations like the new one. Copies from files the range leaves unchanged need
- * `--find-copies-harder`, which compares every added file with every file of the tree (on vite's last 20
- * commits, 0.11 s of git against 0.06 s without): `copiesHarder` says whether the base holds a file a
- * copy could carry that meaning from (`baseHasCopySource`).
  */
-export async function readRangeDiff(
-  git: GitRunner,
-  base: string,
-  target: string,
-  copiesHarder = true,
-): Promise<DiffFile[]> {
+export async function readRangeDiff(git: GitRunner, base: string, target: string): Promise<DiffFile[]> {
   const args = [
     'diff',
     '--numstat',
     '--patch',
     '-U0',
     '-z',
+    // Renames and copies (also from unchanged files): a file moved or copied out of a risk zone keeps
+    // its old path, which counts for zones and migrations like the new one.
     '-M',
     '-C',
-    ...(copiesHarder ? ['--find-copies-harder'] : []),
+    '--find-copies-harder',
     '--no-ext-diff',
     '--no-textconv',
     '--no-color',
@@ -38,21 +29,6 @@ export async function readRangeDiff(
     '--',
   ];
   return parseRangeDiff(git.stream(args, '\n'));
-}
-
-/** Whether any file of `tree` is one `isSource` names; stops at the first. */
-export async function baseHasCopySource(
-  git: GitRunner,
-  tree: string,
-  isSource: (path: string) => boolean,
-): Promise<boolean> {
-  for await (const path of git.stream(
-    ['ls-tree', '-r', '-z', '--name-only', '--end-of-options', tree],
-    '\0',
-  )) {
-    if (path !== '' && isSource(path)) return true;
-  }
-  return false;
 }
 
 /** Parses the output of `git diff --numstat --patch -U0 -z`, fed as newline-separated lines. */

@@ -323,40 +323,6 @@ describe('the repository layout', () => {
   });
 });
 
-describe('copies in the range diff', () => {
-  async function diffOf(repo: TestRepo, base: string, extra: object) {
-    const facts = await collectGitFacts(createGitRunner(repo.dir), {
-      target: 'HEAD',
-      from: base,
-      env: 'production',
-      policy: policy(extra),
-    });
-    return Object.fromEntries(facts.diff.map((file) => [file.path, [file.status, file.oldPath ?? null]]));
-  }
-
-  it('copies of unchanged files are searched only when the base holds a zone or migration file', async () => {
-    const repo = track(makeRepo());
-    repo.writeLines('src/payments/charge.ts', 30, 'charge');
-    repo.writeLines('src/util/format.ts', 30, 'format');
-    const base = repo.commit('base');
-    repo.writeLines('src/other/charge.ts', 31, 'charge');
-    repo.writeLines('src/other/format.ts', 31, 'format');
-    repo.commit('copies');
-    const zone = { riskZones: [{ name: 'payments', paths: ['src/payments/**'], risk: 'critical' }] };
-    // A zone file in the base: every copy is found, whatever it was copied from.
-    expect(await diffOf(repo, base, zone)).toEqual({
-      'src/other/charge.ts': ['copied', 'src/payments/charge.ts'],
-      'src/other/format.ts': ['copied', 'src/util/format.ts'],
-    });
-    // No zone or migration file in the base: no copy could carry one's meaning, and copies of unchanged
-    // files are new files.
-    expect(await diffOf(repo, base, {})).toEqual({
-      'src/other/charge.ts': ['added', null],
-      'src/other/format.ts': ['added', null],
-    });
-  });
-});
-
 describe('preflight diagnostics through the CLI', () => {
   it('a shallow clone whose range reaches the cut-off is INCONCLUSIVE (exit 5) with the remedy', async () => {
     const origin = track(makeRepo());
