@@ -527,7 +527,7 @@ async function main() {
       const changes = join('.git', 'deployadvisor', 'changes-v1.jsonl');
       if (existsSync(join(repo.dir, changes))) copyFileSync(join(repo.dir, changes), join(clone, changes));
       // Cold: the first plan after the ledger changed (or in a fresh clone) reads every record from git.
-      const recordsCache = join(clone, '.git', 'deployadvisor', 'ledger-records-v1.json');
+      const recordsCache = join(clone, '.git', 'deployadvisor', 'ledger-records-v2.json');
       const coldCommand = `rm -f "$0" && exec "$@"`;
       const [withLedger, without, cold] = measureGroup([
         { command: node, args: [CLI, ...ledgerArgs], validate: validatePlan },

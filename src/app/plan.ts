@@ -4,17 +4,17 @@ import { resolve } from 'node:path';
 import { createClassifier } from '../assess/context.js';
 import { deployCounts } from '../assess/deploy-history.js';
 import { deploysFrom } from '../assess/deploys.js';
-import type { CommitFacts } from '../assess/facts.js';
+import { foldPrior, type PriorProfile } from '../assess/factors/model.js';
 import type { HistoryCounts } from '../assess/factors/history.js';
 import { assessPlan } from '../assess/plan.js';
 import { scopeFacts } from '../assess/service-scope.js';
 import type { FailOn, Plan } from '../assess/plan-types.js';
 import type { SourceFacts } from '../assess/sources.js';
-import { readPriorChanges } from '../collect/change-profile.js';
 import { collectCoverage } from '../collect/coverage/index.js';
 import { collectGitFacts } from '../collect/git-facts.js';
 import { resolveCommit } from '../collect/range-base.js';
 import { knownCommit } from '../collect/repo-layout.js';
+import { priorProfile } from './prior-profile.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import type { Policy } from '../config/schema.js';
 import type { SourcesPolicy } from '../config/sources-schema.js';
@@ -215,11 +215,11 @@ async function readRange(
   env: string,
   ledgerBase: Awaited<ReturnType<typeof ledgerBaseOf>>,
   targetSha: string | null,
-): Promise<{ facts: Awaited<ReturnType<typeof collectGitFacts>>; prior: Promise<CommitFacts[]> }> {
+): Promise<{ facts: Awaited<ReturnType<typeof collectGitFacts>>; prior: Promise<PriorProfile> }> {
   const { git, layout } = workspace;
   const progress = await ports.progress('Reading git history');
   // The change profile needs only the base.
-  let prior: Promise<CommitFacts[]> = Promise.resolve([]);
+  let prior: Promise<PriorProfile> = Promise.resolve(foldPrior([]));
   try {
     const facts = await collectGitFacts(git, {
       target: request.target,
@@ -230,7 +230,7 @@ async function readRange(
       ledgerBase,
       ...(targetSha === null ? {} : { targetSha }),
       onBase: (baseSha) => {
-        prior = readPriorChanges(git, layout.gitDir, baseSha);
+        prior = priorProfile(git, layout.gitDir, baseSha);
         // Awaited by the caller; this only keeps a failure while git runs from being reported as unhandled.
         prior.catch(() => {});
       },
@@ -278,7 +278,7 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
   if (service !== null) facts = scopeFacts(facts, { name: service, paths: servicePaths(workspace, service) });
   const { isLowRiskChange } = createClassifier(policy);
   // Coverage and sources run side by side; Promise.all so neither can leave a rejection unhandled.
-  const [coverage, sources, history, priorChanges] = await Promise.all([
+  const [coverage, sources, history, profile] = await Promise.all([
     collectCoverage({
       git,
       repoRoot,
@@ -318,7 +318,7 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
     inputsDigest: digest,
     sources,
     history,
-    priorChanges,
+    prior: profile,
   });
   const record = request.record
     ? await planRecord(ports, workspace, env, plan, {

@@ -59,6 +59,20 @@ export class Ecdf {
   private readonly counts = new Float64Array(260);
   total = 0;
 
+  /** Its counts, to store (ChangeHistory.state). */
+  state(): number[] {
+    return [...this.counts];
+  }
+
+  static from(counts: readonly number[]): Ecdf {
+    const ecdf = new Ecdf();
+    counts.slice(0, ecdf.counts.length).forEach((count, i) => {
+      ecdf.counts[i] = count;
+      ecdf.total += count;
+    });
+    return ecdf;
+  }
+
   private static bucket(value: number): number {
     if (!(value > 0)) return 0;
     return Math.min(259, 1 + Math.floor(8 * Math.log2(1 + value)));
@@ -80,7 +94,7 @@ export class Ecdf {
   }
 }
 
-interface FileState {
+export interface FileState {
   last: number;
   /** Change times in the last RECENT_DAYS before the newest change seen (oldest first). */
   recent: number[];
@@ -98,10 +112,33 @@ export interface MeasuredChange {
  * `add` then folds the change in. Changes that are not scored (reverts, empty commits) are still added,
  * since they change the files' history.
  */
+/** A ChangeHistory as plain data (JSON), to cache what folding the earlier changes gave. */
+export interface HistoryState {
+  files: Array<[string, FileState]>;
+  authors: Array<[string, number]>;
+  ecdfs: Array<[ChangeFeature, number[]]>;
+}
+
 export class ChangeHistory {
   private readonly files = new Map<string, FileState>();
   private readonly authors = new Map<string, number>();
   private readonly ecdfs = new Map<ChangeFeature, Ecdf>(CHANGE_FEATURES.map((f) => [f, new Ecdf()]));
+
+  state(): HistoryState {
+    return {
+      files: [...this.files].map(([path, file]) => [path, { ...file, recent: [...file.recent] }]),
+      authors: [...this.authors],
+      ecdfs: [...this.ecdfs].map(([feature, ecdf]) => [feature, ecdf.state()]),
+    };
+  }
+
+  static from(state: HistoryState): ChangeHistory {
+    const history = new ChangeHistory();
+    for (const [path, file] of state.files) history.files.set(path, { ...file, recent: [...file.recent] });
+    for (const [author, count] of state.authors) history.authors.set(author, count);
+    for (const [feature, counts] of state.ecdfs) history.ecdfs.set(feature, Ecdf.from(counts));
+    return history;
+  }
 
   /** The raw features of a change as its history stood just before it. */
   raw(change: ChangeInput): Record<ChangeFeature, number> {

@@ -1,5 +1,6 @@
+import type { PriorProfile } from './factors/model.js';
 import type { Policy } from '../config/schema.js';
-import type { CommitFacts, CoverageFacts, GitFacts } from './facts.js';
+import type { CoverageFacts, GitFacts } from './facts.js';
 import type { HistoryCounts } from './factors/history.js';
 import type { FailOn, Plan } from './plan-types.js';
 import type { SourceFacts } from './sources.js';
@@ -22,6 +23,6 @@ export interface PlanInput {
   sources?: readonly SourceFacts[];
   /** Past deploys of the env, counted by cohort (absent or null: no ledger history was read). */
   history?: HistoryCounts | null;
-  /** The repository's changes before the range, newest first: what the risk model measures against. */
-  priorChanges?: readonly CommitFacts[];
+  /** The repository's changes before the range, folded: what the risk model measures against. */
+  prior?: PriorProfile;
 }

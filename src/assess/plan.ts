@@ -1,5 +1,5 @@
 import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
-import { assessModel, modelFactors, type ModelAssessment } from './factors/model.js';
+import { assessModel, foldPrior, modelFactors, type ModelAssessment } from './factors/model.js';
 import {
   assessPolicyFactors,
   POLICY_FACTORS,
@@ -46,7 +46,12 @@ function scoreFactors(
     const share = factor.max > 0 ? factor.points / factor.max : 0;
     shares[factor.id as PolicyFactor] = factor.id === 'tests' && noCoverage ? 0 : share;
   }
-  const model = assessModel(ctx, input.priorChanges ?? [], shares, pullRequestReview(input.sources) !== null);
+  const model = assessModel(
+    ctx,
+    input.prior ?? foldPrior([]),
+    shares,
+    pullRequestReview(input.sources) !== null,
+  );
   const estimate = model.result;
   const factors = [
     ...policyFactors.map((factor): Factor => {

@@ -11,8 +11,13 @@ describe('the ledger records cache', () => {
   let first: string;
   let second: string;
   const cli = (...args: string[]) => runCli(['--repo', repo.dir, ...args]);
-  const cacheFile = () => join(repo.dir, '.git', 'deployadvisor', 'ledger-records-v1.json');
+  const cacheFile = () => join(repo.dir, '.git', 'deployadvisor', 'ledger-records-v2.json');
   const tip = () => repo.git('rev-parse', 'refs/deployadvisor/ledger').trim();
+  const stored = () =>
+    JSON.parse(readFileSync(cacheFile(), 'utf8')) as {
+      key: { version: string; ref: string; tip: string };
+      value: unknown[];
+    };
   const listed = async () => {
     const run = await cli('--format', 'json', 'ledger', 'list');
     expect(run.code).toBe(0);
@@ -33,25 +38,28 @@ describe('the ledger records cache', () => {
 
   it('is written for the tip read, and read again only while the tip stays', async () => {
     expect(await listed()).toEqual([first]);
-    const cache = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { tip: string; records: unknown[] };
-    expect(cache.tip).toBe(tip());
-    expect(cache.records).toHaveLength(1);
+    const cache = stored();
+    expect(cache.key.tip).toBe(tip());
+    expect(cache.value).toHaveLength(1);
     // A new record moves the tip: the ledger is read from git again, and the cache follows.
     expect((await cli('record', 'succeeded', '--sha', second, '--at', '2026-02-02T10:00:00Z')).code).toBe(0);
     expect(await listed()).toEqual([first, second]);
-    expect((JSON.parse(readFileSync(cacheFile(), 'utf8')) as { tip: string }).tip).toBe(tip());
+    expect(stored().key.tip).toBe(tip());
   });
 
   it('a damaged cache is read around and written again; ledger verify never reads it', async () => {
     expect(await listed()).toEqual([first]);
     writeFileSync(cacheFile(), '{"ref": "refs/deployadvisor/ledger", "tip": ');
     expect(await listed()).toEqual([first]);
-    expect(JSON.parse(readFileSync(cacheFile(), 'utf8'))).toMatchObject({ tip: tip() });
+    expect(stored().key.tip).toBe(tip());
     // What a cache for this tip says is what commands that read records see (it is a memo of git's
     // objects, trusted like the other caches under .git/deployadvisor/); verify reads git itself.
-    const { version } = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { version: string };
+    const { version } = stored().key;
     const forTip = (records: unknown[], writtenBy: string) =>
-      JSON.stringify({ version: writtenBy, ref: 'refs/deployadvisor/ledger', tip: tip(), records });
+      JSON.stringify({
+        key: { version: writtenBy, ref: 'refs/deployadvisor/ledger', tip: tip() },
+        value: records,
+      });
     // Another version of the tool may read records differently: its cache is not used.
     writeFileSync(cacheFile(), forTip([], '0.0.1-other'));
     expect(await listed()).toEqual([first]);

@@ -74,26 +74,47 @@ function toInput(commit: CommitFacts) {
 }
 
 /**
- * Places each commit of the deploy among the repository's earlier changes (`prior`, newest first),
- * oldest commit first so each sees the ones before it, and scores the deploy.
+ * The repository's earlier changes folded into a history (what the deploy's commits are measured
+ * against), with the trailer keys they carry (lower case) and how many they were. Plain data once
+ * `history.state()` is taken, so a plan can cache it per base commit.
  */
-export function assessModel(
-  ctx: Context,
-  prior: readonly CommitFacts[],
-  shares: Partial<Record<PolicyFactor, number>>,
-  reviewKnown = false,
-): ModelAssessment {
+export interface PriorProfile {
+  history: ChangeHistory;
+  trailerKeys: ReadonlySet<string>;
+  count: number;
+}
+
+/** Folds the earlier changes (`prior`, newest first) into a profile, oldest first. */
+export function foldPrior(prior: readonly CommitFacts[]): PriorProfile {
   const history = new ChangeHistory();
-  const reviewKeys = new Set(ctx.policy.review.trailers.map((key) => key.toLowerCase()));
-  // Review counts where the repository shows it at all: trailers here, or pull-request reviews from CI.
-  let reviewSeen = reviewKnown || ctx.commits.some((view) => view.reviewed);
+  const trailerKeys = new Set<string>();
   for (let i = prior.length - 1; i >= 0; i--) {
     const commit = prior[i];
     if (commit === undefined) continue;
     const input = toInput(commit);
     history.add(input, history.raw(input));
-    if (!reviewSeen && commit.trailers.some((t) => reviewKeys.has(t.key.toLowerCase()))) reviewSeen = true;
+    for (const trailer of commit.trailers) trailerKeys.add(trailer.key.toLowerCase());
   }
+  return { history, trailerKeys, count: prior.length };
+}
+
+/**
+ * Places each commit of the deploy among the repository's earlier changes (`prior`: a fresh profile,
+ * which this extends), oldest commit first so each sees the ones before it, and scores the deploy.
+ */
+export function assessModel(
+  ctx: Context,
+  prior: PriorProfile,
+  shares: Partial<Record<PolicyFactor, number>>,
+  reviewKnown = false,
+): ModelAssessment {
+  const { history } = prior;
+  const reviewKeys = new Set(ctx.policy.review.trailers.map((key) => key.toLowerCase()));
+  // Review counts where the repository shows it at all: trailers here, or pull-request reviews from CI.
+  const reviewSeen =
+    reviewKnown ||
+    ctx.commits.some((view) => view.reviewed) ||
+    [...reviewKeys].some((key) => prior.trailerKeys.has(key));
   const commits: MeasuredCommit[] = [];
   const ordered = [...ctx.facts.commits]
     .filter((commit) => commit.parents.length <= 1)
@@ -111,7 +132,7 @@ export function assessModel(
     { change: model, deploy, weights: ctx.weights },
     { changes: commits.map((c) => c.x), shares, reviewSeen },
   );
-  return { result, commits, reviewSeen, source, model, deploy, profile: prior.length };
+  return { result, commits, reviewSeen, source, model, deploy, profile: prior.count };
 }
 
 /**
