@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
@@ -26,6 +28,24 @@ const zodEnglishOnly: EsbuildPlugin = {
 };
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+/**
+ * The sources' digest: caches of derived data (the change profile, the ledger's records) are keyed by
+ * it as well as by the version, so a build whose code reads or folds differently never trusts what
+ * another build stored, without anyone having to remember to bump a cache's file name.
+ */
+function sourceDigest(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(`${path}\0`).update(readFileSync(path)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex').slice(0, 16);
+}
 
 export default defineConfig({
   entry: { cli: 'src/cli.ts', training: 'src/assess/training.ts' },
@@ -61,5 +81,9 @@ export default defineConfig({
     options.legalComments = 'none';
     options.minifyWhitespace = true;
   },
-  define: { __DEPLOYADVISOR_VERSION__: JSON.stringify(version), 'import.meta.url': 'importMetaUrl' },
+  define: {
+    __DEPLOYADVISOR_VERSION__: JSON.stringify(version),
+    __DEPLOYADVISOR_BUILD__: JSON.stringify(sourceDigest('src')),
+    'import.meta.url': 'importMetaUrl',
+  },
 });

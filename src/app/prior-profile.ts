@@ -3,13 +3,13 @@ import { foldPrior, type PriorProfile } from '../assess/factors/model.js';
 import { PROFILE_CHANGES, readPriorChanges } from '../collect/change-profile.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import { readKeyed, writeKeyed } from '../collect/keyed-cache.js';
-import { VERSION } from '../version.js';
+import { BUILD } from '../version.js';
 
 /**
  * The change profile of a base commit, folded (what `changes-v1.jsonl` gives, after the risk model has
  * read the 1,000 changes before the base). It depends only on the base and the tool, so it is cached
  * per base: between two deploys every plan has the same base, and reads one small file instead of the
- * 1,000 changes. Bump the file's version when what the fold keeps changes.
+ * 1,000 changes. The key holds the build (version and source digest): another build may fold differently.
  */
 const PROFILE_CACHE = 'profile-v1.json';
 
@@ -37,7 +37,7 @@ export async function priorProfile(
   base: string | null,
 ): Promise<PriorProfile> {
   if (base === null) return foldPrior([]);
-  const key = { version: VERSION, base, changes: PROFILE_CHANGES };
+  const key = { build: BUILD, base, changes: PROFILE_CHANGES };
   const cached = await readKeyed(gitDir, PROFILE_CACHE, key);
   if (isStored(cached)) {
     try {

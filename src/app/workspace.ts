@@ -11,7 +11,7 @@ import { inEffect } from '../ledger/corrections.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import { readRecords } from '../ledger/store.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
-import { VERSION } from '../version.js';
+import { BUILD } from '../version.js';
 
 export interface Workspace {
   git: GitRunner;
@@ -193,7 +193,7 @@ export function environmentOf(workspace: Workspace, env: string | undefined): st
 export async function allLedgerRecords(workspace: Workspace): Promise<LedgerRecord[]> {
   return readRecords(workspace.git, workspace.loaded.policy.ledger.ref, {
     gitDir: workspace.layout.gitDir,
-    version: VERSION,
+    version: BUILD,
   });
 }
 

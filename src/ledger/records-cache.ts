@@ -4,14 +4,15 @@ import type { LedgerRecord } from './record.js';
 /**
  * The records of a ledger tip, as `readRecords` last read them, under `<git-dir>/deployadvisor/`. A
  * commit id names its whole history, so the same tip has the same records: a plan between two appends
- * (or between two deploys) skips reading and checking every record again. The tool's version is part of
- * the key (another version may read records differently). Deleting it only costs time; `ledger verify`
+ * (or between two deploys) skips reading and checking every record again. The tool's build (version
+ * and source digest, version.ts BUILD) is part of the key: another build may read records differently. Deleting it only costs time; `ledger verify`
  * never reads it.
  */
 const RECORDS_CACHE = 'ledger-records-v2.json';
 
 interface RecordsCacheKey {
   gitDir: string;
+  /** version.ts BUILD. */
   version: string;
   ref: string;
   tip: string;
