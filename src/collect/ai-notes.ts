@@ -1,4 +1,5 @@
 import type { GitRunner } from './git-runner.js';
+import { batchObjects } from './git-objects.js';
 
 /** Where git-ai keeps its authorship logs (Git AI Standard v3.0.0). */
 export const AI_NOTES_REF = 'refs/notes/ai';
@@ -33,17 +34,10 @@ export async function readAiNotes(
   const bytes = await git.runBytes(['cat-file', '--batch'], {
     input: `${wanted.map((w) => w.blob).join('\n')}\n`,
   });
-  let at = 0;
-  for (const { commit } of wanted) {
-    const end = bytes.indexOf(0x0a, at);
-    if (end === -1) break;
-    const header = bytes.subarray(at, end).toString('utf8');
-    at = end + 1;
-    const match = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-    if (match === null) continue; // missing object: as if there were no note
-    const size = Number(match[1]);
-    texts.set(commit, bytes.subarray(at, at + size).toString('utf8'));
-    at += size + 1;
-  }
+  // A missing object (or one that is not a blob) reads as if there were no note.
+  batchObjects(bytes, wanted.length).forEach((object, i) => {
+    const commit = wanted[i]?.commit;
+    if (object?.type === 'blob' && commit !== undefined) texts.set(commit, object.data.toString('utf8'));
+  });
   return { ref, present, texts };
 }

@@ -6,6 +6,7 @@ import type { Policy } from '../config/schema.js';
 import { pathMatcher } from '../assess/path-globs.js';
 import { findDownFile, isDownStep, isMigrationSupportFile } from '../assess/migration-files.js';
 import { readCommits } from './git-log.js';
+import { batchObjects } from './git-objects.js';
 import { readRangeDiff } from './range-diff.js';
 import type { GitRunner } from './git-runner.js';
 import { findBase, resolveCommit, type LedgerBase } from './range-base.js';
@@ -59,21 +60,10 @@ export async function readBlobs(
   const result = new Map<string, string | null>();
   if (specs.length === 0) return result;
   const stdout = await git.runBytes(['cat-file', '--batch'], { input: `${specs.join('\n')}\n` });
-  let at = 0;
-  for (const spec of specs) {
-    const end = stdout.indexOf(0x0a, at);
-    const header = stdout.subarray(at, end).toString('utf8');
-    at = end + 1;
-    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (match === null) {
-      result.set(spec, null);
-      continue;
-    }
-    const size = Number(match[2]);
-    const content = stdout.subarray(at, at + size);
-    at += size + 1;
-    result.set(spec, match[1] === 'blob' && size <= MAX_MIGRATION_BYTES ? content.toString('utf8') : null);
-  }
+  batchObjects(stdout, specs.length).forEach((object, i) => {
+    const blob = object?.type === 'blob' && object.data.length <= MAX_MIGRATION_BYTES ? object.data : null;
+    result.set(specs[i] ?? '', blob === null ? null : blob.toString('utf8'));
+  });
   return result;
 }
 

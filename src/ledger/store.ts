@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { GitRunner } from '../collect/git-runner.js';
 import { EXIT, UserError } from '../errors.js';
-import { batchObjects, treeEntries } from './git-objects.js';
+import { batchObjects, treeEntries } from '../collect/git-objects.js';
 import { memoRecords } from './records-cache.js';
 import { canonicalJson, recordSchema, redactDeep, type LedgerRecord, type RecordBody } from './record.js';
 
