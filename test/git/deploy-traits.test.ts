@@ -30,9 +30,15 @@ riskZones:
  * Six deploys: init; a payments feature (AI-assisted); docs; a fix of the feature's lines (SZZ); a
  * change that a later commit reverts; and the revert. Each is recorded with `record succeeded`.
  */
-function build() {
-  const repo = makeRepo('da-traits-');
+/** A repository removed after each test. */
+function tracked(prefix: string): TestRepo {
+  const repo = makeRepo(prefix);
   repos.push(repo);
+  return repo;
+}
+
+function build() {
+  const repo = tracked('da-traits-');
   repo.write('.deployadvisor.yml', POLICY);
   repo.write('src/base.ts', lines(3, 'base'));
   const init = repo.commit('init', { date: '2026-01-01T10:00:00Z' });
@@ -124,8 +130,7 @@ describe('deploy traits in ledger records', () => {
     expect(stored.stderr).not.toContain('git blame');
 
     // The same deploys written without traits: the history factor reads git, and says the same.
-    const bare = makeRepo('da-traits-bare-');
-    repos.push(bare);
+    const bare = tracked('da-traits-bare-');
     bare.git('fetch', '-q', repo.dir, 'main');
     bare.git('reset', '-q', '--hard', 'FETCH_HEAD');
     writeLedger(
@@ -199,8 +204,7 @@ describe('traits that no longer hold', () => {
   });
 
   it('a commit that reverts two keeps both links', async () => {
-    const repo = makeRepo('da-traits-two-reverts-');
-    repos.push(repo);
+    const repo = tracked('da-traits-two-reverts-');
     repo.write('.deployadvisor.yml', POLICY);
     repo.write('src/a.ts', lines(3, 'a'));
     const init = repo.commit('init', { date: '2026-01-01T10:00:00Z' });
@@ -225,8 +229,7 @@ describe('traits that no longer hold', () => {
   it('a shallow clone records no traits (what lies past its boundary is unknown)', async () => {
     const { repo, deploys } = build();
     await recordAll(repo, deploys.slice(0, 5));
-    const shallow = makeRepo('da-traits-shallow-');
-    repos.push(shallow);
+    const shallow = tracked('da-traits-shallow-');
     shallow.git('fetch', '-q', '--depth', '1', `file://${repo.dir}`, 'main');
     shallow.git('reset', '-q', '--hard', 'FETCH_HEAD');
     shallow.git('fetch', '-q', `file://${repo.dir}`, 'refs/deployadvisor/ledger:refs/deployadvisor/ledger');
@@ -268,8 +271,7 @@ describe('malformed traits', () => {
     ['a digest of the wrong length', { ...good, classifier: 'abc' }],
   ];
   it.each(hostile)('ledger verify names %s as a malformed record (exit 4)', async (_name, traits) => {
-    const repo = makeRepo('da-traits-bad-');
-    repos.push(repo);
+    const repo = tracked('da-traits-bad-');
     repo.write('src/a.ts', lines(2, 'a'));
     const sha = repo.commit('a', { date: '2026-01-01T10:00:00Z' });
     writeLedger(repo, [{ ...event('succeeded', sha, '2026-01-01T12:00:00Z'), traits } as never]);

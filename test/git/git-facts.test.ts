@@ -19,6 +19,15 @@ afterEach(() => {
 
 const policy = (extra: object = {}) => policySchema.parse(extra);
 
+/** collectGitFacts for HEAD of `dir`, to production. */
+const headFacts = (dir: string, options: { from?: string; policy?: object } = {}) =>
+  collectGitFacts(createGitRunner(dir), {
+    target: 'HEAD',
+    from: options.from,
+    env: 'production',
+    policy: policy(options.policy),
+  });
+
 describe('the git runner', () => {
   it('writes stdin, treats okExitCodes as answers and explains failures', async () => {
     const repo = track(makeRepo());
@@ -145,12 +154,7 @@ describe('collectGitFacts', () => {
     repo.git('rm', '-q', 'gone.ts');
     repo.writeLines('fresh.ts', 4, 'fresh content');
     repo.commit('change');
-    const facts = await collectGitFacts(createGitRunner(repo.dir), {
-      target: 'HEAD',
-      from: base,
-      env: 'production',
-      policy: policy(),
-    });
+    const facts = await headFacts(repo.dir, { from: base });
     const byPath = Object.fromEntries(facts.diff.map((file) => [file.path, file]));
     expect(byPath['a.ts']).toMatchObject({
       status: 'modified',
@@ -176,11 +180,8 @@ describe('collectGitFacts', () => {
     repo.git('tag', '-a', '-m', 'deployed', 'deploy/production/new');
     repo.writeLines('a.ts', 3);
     repo.commit('three');
-    const facts = await collectGitFacts(createGitRunner(repo.dir), {
-      target: 'HEAD',
-      from: undefined,
-      env: 'production',
-      policy: policy({ environments: { production: { deployedRef: 'deploy/production/*' } } }),
+    const facts = await headFacts(repo.dir, {
+      policy: { environments: { production: { deployedRef: 'deploy/production/*' } } },
     });
     expect(facts.base).toMatchObject({ sha: second, source: 'deployedRef', ref: 'deploy/production/new' });
     expect(facts.commits.map((c) => c.subject)).toEqual(['three']);
@@ -193,22 +194,12 @@ describe('collectGitFacts', () => {
     repo.git('checkout', '-q', '-b', 'feature');
     repo.writeLines('b.ts', 2);
     repo.commit('feature work');
-    const onFeature = await collectGitFacts(createGitRunner(repo.dir), {
-      target: 'HEAD',
-      from: undefined,
-      env: 'production',
-      policy: policy(),
-    });
+    const onFeature = await headFacts(repo.dir);
     expect(onFeature.base).toMatchObject({ sha: root, source: 'merge-base', ref: 'main' });
     expect(onFeature.commits).toHaveLength(1);
 
     repo.git('checkout', '-q', 'main');
-    const onMain = await collectGitFacts(createGitRunner(repo.dir), {
-      target: 'HEAD',
-      from: undefined,
-      env: 'production',
-      policy: policy(),
-    });
+    const onMain = await headFacts(repo.dir);
     expect(onMain.base).toMatchObject({ sha: null, source: 'root' });
     expect(onMain.commits).toHaveLength(1);
     expect(onMain.diagnostics.map((d) => d.id)).toContain('base-assumed-root');
@@ -218,11 +209,8 @@ describe('collectGitFacts', () => {
     const repo = track(makeRepo());
     repo.writeLines('a.ts', 1);
     repo.commit('one');
-    const facts = await collectGitFacts(createGitRunner(repo.dir), {
-      target: 'HEAD',
-      from: undefined,
-      env: 'production',
-      policy: policy({ environments: { production: { deployedRef: 'deploy/production/*' } } }),
+    const facts = await headFacts(repo.dir, {
+      policy: { environments: { production: { deployedRef: 'deploy/production/*' } } },
     });
     expect(facts.diagnostics.find((d) => d.id === 'deployed-ref-missing')?.message).toContain(
       'No ref matches deployedRef "deploy/production/*"',
@@ -271,12 +259,7 @@ describe('collectGitFacts', () => {
     repo.writeLines('a.ts', 2);
     repo.commit('two');
     repo.git('checkout', '-q', '--detach', 'HEAD~1');
-    const facts = await collectGitFacts(createGitRunner(repo.dir), {
-      target: 'HEAD',
-      from: undefined,
-      env: 'production',
-      policy: policy(),
-    });
+    const facts = await headFacts(repo.dir);
     expect(facts.head.detached).toBe(true);
     expect(facts.diagnostics.find((d) => d.id === 'detached-head')?.message).toContain('HEAD is detached');
   });
@@ -296,12 +279,7 @@ describe('the repository layout', () => {
     // A branch named HEAD makes `--symbolic-full-name HEAD` ambiguous: the branch is left to symbolic-ref.
     repo.git('update-ref', 'refs/heads/HEAD', 'HEAD');
     expect((await readRepoLayout(createGitRunner(repo.dir))).head).toEqual({ sha: first });
-    const facts = await collectGitFacts(createGitRunner(repo.dir), {
-      target: 'HEAD',
-      from: undefined,
-      env: 'production',
-      policy: policy(),
-    });
+    const facts = await headFacts(repo.dir);
     expect(facts.head.detached).toBe(false);
     repo.git('update-ref', '-d', 'refs/heads/HEAD');
     repo.git('checkout', '-q', '--detach');
