@@ -230,7 +230,7 @@ async function readRange(
       ledgerBase,
       ...(targetSha === null ? {} : { targetSha }),
       onBase: (baseSha) => {
-        prior = priorProfile(git, layout.gitDir, baseSha);
+        prior = priorProfile(git, layout, baseSha);
         // Awaited by the caller; this only keeps a failure while git runs from being reported as unhandled.
         prior.catch(() => {});
       },

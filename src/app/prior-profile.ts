@@ -3,6 +3,7 @@ import { foldPrior, type PriorProfile } from '../assess/factors/model.js';
 import { PROFILE_CHANGES, readPriorChanges } from '../collect/change-profile.js';
 import type { GitRunner } from '../collect/git-runner.js';
 import { readKeyed, writeKeyed } from '../collect/keyed-cache.js';
+import type { RepoLayout } from '../collect/repo-layout.js';
 import { BUILD } from '../version.js';
 
 /**
@@ -30,13 +31,18 @@ function isStored(value: unknown): value is StoredProfile {
   );
 }
 
-/** The folded profile of the changes before `base` (none from the root), cached per base. */
+/**
+ * The folded profile of the changes before `base` (none from the root), cached per base. Not in a
+ * shallow clone: there the changes before a base grow when the clone is deepened, the base staying.
+ */
 export async function priorProfile(
   git: GitRunner,
-  gitDir: string,
+  layout: Pick<RepoLayout, 'gitDir' | 'isShallow'>,
   base: string | null,
 ): Promise<PriorProfile> {
   if (base === null) return foldPrior([]);
+  const { gitDir } = layout;
+  if (layout.isShallow) return foldPrior(await readPriorChanges(git, gitDir, base));
   const key = { build: BUILD, base, changes: PROFILE_CHANGES };
   const cached = await readKeyed(gitDir, PROFILE_CACHE, key);
   if (isStored(cached)) {

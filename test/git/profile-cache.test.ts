@@ -1,4 +1,6 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -64,5 +66,17 @@ describe('the change profile cache', () => {
     cache.value = { count: 12, trailerKeys: [], history: { files: 'x', authors: [], ecdfs: [] } };
     writeFileSync(cacheFile(), JSON.stringify(cache));
     expect(await plan()).toBe(cold);
+  });
+
+  it('is not kept in a shallow clone, where the changes before a base grow as the clone deepens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'da-profile-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '4', `file://${repo.dir}`, dir]);
+      const shallow = await runPlanJson(dir, ['--from', base, '--offline']);
+      expect(shallow.code).not.toBe(2);
+      expect(existsSync(join(dir, '.git', 'deployadvisor', 'profile-v1.json'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
