@@ -214,7 +214,7 @@ async function readRange(
   request: PlanRequest,
   env: string,
   ledgerBase: Awaited<ReturnType<typeof ledgerBaseOf>>,
-  targetSha: string | null,
+  resolved: { target: string | null; from: string | null | undefined },
 ): Promise<{ facts: Awaited<ReturnType<typeof collectGitFacts>>; prior: Promise<PriorProfile> }> {
   const { git, layout } = workspace;
   const progress = await ports.progress('Reading git history');
@@ -228,7 +228,8 @@ async function readRange(
       policy: workspace.loaded.policy,
       layout,
       ledgerBase,
-      ...(targetSha === null ? {} : { targetSha }),
+      ...(resolved.target === null ? {} : { targetSha: resolved.target }),
+      fromSha: resolved.from,
       onBase: (baseSha) => {
         prior = priorProfile(git, layout, baseSha);
         // Awaited by the caller; this only keeps a failure while git runs from being reported as unhandled.
@@ -254,11 +255,12 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
 
   // The env's last successful deploy in the ledger is the base of the range (SPEC 3, rule 1).
   const service = serviceOf(workspace, request.service, env);
-  // The target resolves while the ledger is read; the history factor needs only the two, so it is read
-  // while git computes the range.
-  const [all, target] = await Promise.all([
+  // The target and --from resolve while the ledger is read; the history factor needs only the ledger and
+  // the target, so it is read while git computes the range.
+  const [all, target, fromSha] = await Promise.all([
     ledgerRecords(workspace),
     knownCommit(layout, request.target) ?? resolveCommit(git, request.target),
+    request.from === undefined ? undefined : resolveCommit(git, request.from),
   ]);
   const records = recordsOfService(all, service);
   const ledgerBase = await ledgerBaseOf(git, records, env);
@@ -272,7 +274,7 @@ export async function planDeploy(ports: AppPorts, request: PlanRequest): Promise
         );
   // Awaited below; this only keeps a failure while the range is read from being reported as unhandled.
   early?.catch(() => {});
-  const read = await readRange(ports, workspace, request, env, ledgerBase, target);
+  const read = await readRange(ports, workspace, request, env, ledgerBase, { target, from: fromSha });
   let facts = read.facts;
   const prior = read.prior;
   if (service !== null) facts = scopeFacts(facts, { name: service, paths: servicePaths(workspace, service) });

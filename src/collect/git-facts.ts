@@ -31,6 +31,8 @@ export interface GitFactsRequest {
   layout?: RepoLayout | undefined;
   /** `target` resolved already (by the caller, to start work that needs it); resolved here when absent. */
   targetSha?: string | undefined;
+  /** `from` resolved already (null: no such commit); resolved here when absent. */
+  fromSha?: string | null | undefined;
 }
 
 /** The current branch, or null when HEAD is detached. */

@@ -1,5 +1,6 @@
 import { DEPLOYED_COMMIT_MISSING, type Diagnostic, type RangeBase } from '../assess/facts.js';
-import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
+import { DEFAULT_ENVIRONMENT } from '../config/defaults.js';
+import type { Policy } from '../config/schema.js';
 import { GitError } from '../errors.js';
 import type { GitRunner } from './git-runner.js';
 
@@ -27,6 +28,8 @@ export async function resolveCommit(git: GitRunner, ref: string): Promise<string
 /** What findBase needs of a plan's request. */
 export interface BaseRequest {
   from: string | undefined;
+  /** `from` resolved already (null: no such commit), by a caller that asked git alongside other work. */
+  fromSha?: string | null | undefined;
   env: string;
   policy: Policy;
   ledgerBase?: LedgerBase | undefined;
@@ -141,7 +144,7 @@ export async function findBase(
       : await deployedRefBase(git, envPolicy.deployedRef, refDiagnostics);
 
   if (request.from !== undefined) {
-    const sha = await resolveCommit(git, request.from);
+    const sha = request.fromSha !== undefined ? request.fromSha : await resolveCommit(git, request.from);
     if (sha === null) {
       throw new GitError(
         `--from "${request.from}" is not a commit in this repository.`,
