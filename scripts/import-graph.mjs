@@ -16,7 +16,7 @@ export const LAYERS = [
   ['config', 'ledger/record.ts'],
   ['assess'],
   // Side effects; loading the policy reads files and git.
-  ['collect', 'config/load.ts'],
+  ['collect', 'config/load.ts', 'config/policy-cache.ts'],
   ['ledger'],
   ['app'],
   // Pure, but renders what the use cases return.

@@ -1,4 +1,5 @@
-import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
+import { DEFAULT_ENVIRONMENT } from '../config/defaults.js';
+import type { Policy } from '../config/schema.js';
 import { applyHistory, applyModel, ChangeScorer, scoreUnits } from '../assess/backtest-score.js';
 import {
   unitFlagRates,

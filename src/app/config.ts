@@ -1,7 +1,7 @@
 import { unmatchedGlobs, unshippableBands, type PolicyFinding } from '../assess/policy-check.js';
 import { trackedFiles } from '../collect/repo-detect.js';
 import type { LoadedPolicy } from '../config/load.js';
-import { dotted, inLineOrder, policyError } from '../config/policy-issues.js';
+import { dotted, inLineOrder, policyError } from '../config/issue-text.js';
 import type { PolicyIssue } from '../errors.js';
 import type { AppPorts, WorkspaceRequest } from './ports.js';
 import { openWorkspace } from './workspace.js';

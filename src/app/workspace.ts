@@ -43,7 +43,7 @@ export function pullRequestBase(env: AppPorts['env']): { branch: string; variabl
 async function pullRequestPolicy(
   git: GitRunner,
   base: { branch: string; variable: string },
-  load: { repoRoot: string; configPath: string | undefined; cwd: string },
+  load: { repoRoot: string; configPath: string | undefined; cwd: string; layout: RepoLayout },
 ): Promise<{ loaded: LoadedPolicy; diagnostics: Diagnostic[] }> {
   let ref: string | null = null;
   for (const candidate of [`origin/${base.branch}`, base.branch]) {
@@ -160,6 +160,7 @@ export async function openWorkspace(
       repoRoot,
       configPath: options.config,
       cwd: ports.cwd,
+      layout,
     });
     return { git, repoRoot, layout, loaded, diagnostics };
   }
@@ -169,6 +170,7 @@ export async function openWorkspace(
     policyRef: options.policyRef,
     git,
     cwd: ports.cwd,
+    layout,
   });
   return { git, repoRoot, layout, loaded, diagnostics: [] };
 }

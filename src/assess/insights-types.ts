@@ -1,4 +1,4 @@
-import { DAY_NAMES, type DayName } from '../config/time-schema.js';
+import { DAY_NAMES, type DayName } from '../config/defaults.js';
 
 /** What `deployadvisor insights` reports (JSON `deployadvisor.insights/1`); docs/insights.md describes it. */
 

@@ -1,4 +1,5 @@
-import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
+import { DEFAULT_ENVIRONMENT } from '../config/defaults.js';
+import type { Policy } from '../config/schema.js';
 import { assessModel, foldPrior, modelFactors, type ModelAssessment } from './factors/model.js';
 import {
   assessPolicyFactors,

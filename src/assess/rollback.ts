@@ -1,4 +1,5 @@
-import { DEFAULT_ENVIRONMENT, type Policy } from '../config/schema.js';
+import { DEFAULT_ENVIRONMENT } from '../config/defaults.js';
+import type { Policy } from '../config/schema.js';
 import type { Rollback, RollbackMigration } from './plan-types.js';
 import type { ZoneTouch } from './context.js';
 import { listSome } from './text.js';

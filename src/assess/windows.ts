@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { DAY_NAMES, type DayName, type FreezeSpec, type WindowSpec } from '../config/time-schema.js';
+import { DAY_NAMES, type DayName } from '../config/defaults.js';
+import type { FreezeSpec, WindowSpec } from '../config/time-schema.js';
 
 /** A half-open interval of instants in epoch milliseconds. */
 export interface Interval {

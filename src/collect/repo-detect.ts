@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathMatcher } from '../assess/path-globs.js';
 import { byText } from '../assess/text.js';
-import { DEFAULT_MIGRATION_PATHS } from '../config/schema.js';
+import { DEFAULT_MIGRATION_PATHS } from '../config/defaults.js';
 import { DEFAULT_COVERAGE_PATHS } from './coverage/index.js';
 import type { Detected } from '../config/init-template.js';
 import type { GitRunner } from './git-runner.js';

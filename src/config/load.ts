@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { notARegularFile } from '../collect/file-kind.js';
 import type { GitRunner } from '../collect/git-runner.js';
-import { policySchema, type Policy } from './schema.js';
+import type { RepoLayout } from '../collect/repo-layout.js';
+import { cachedPolicy } from './policy-cache.js';
+import type { Policy } from './schema.js';
 import { MAX_POLICY_BYTES, POLICY_FILE_NAMES, type PolicySource } from './source.js';
 
 export interface LoadedPolicy {
@@ -23,11 +26,33 @@ export interface LoadPolicyOptions {
   defaultsWhenAbsentAtRef?: boolean;
   git: GitRunner;
   cwd: string;
+  /**
+   * The repository's layout, when known: the parsed policy is then cached in its git directory, and in
+   * a SHA-1 repository a blob id is computed here instead of by a git process.
+   */
+  layout?: Pick<RepoLayout, 'gitDir' | 'head'> | undefined;
 }
 
-async function blobIdOf(git: GitRunner, text: string): Promise<string> {
+/** The git blob id of `text`, as `git hash-object --stdin` gives it. */
+async function blobIdOf(git: GitRunner, text: string, layout: LoadPolicyOptions['layout']): Promise<string> {
+  // A SHA-1 repository (HEAD's id has 40 digits): the id is the SHA-1 of a header and the bytes.
+  if (layout?.head?.sha.length === 40) {
+    const bytes = Buffer.from(text, 'utf8');
+    return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  }
   return (await git.run(['hash-object', '--stdin'], { input: text })).stdout.trim();
 }
+
+/** The validated policy of `text` (null: the embedded defaults); the schema loads only on a cache miss. */
+function policyOf(text: string | null, source: PolicySource, options: LoadPolicyOptions): Promise<Policy> {
+  return cachedPolicy(options.layout?.gitDir, text, async () =>
+    text === null
+      ? (await import('./schema.js')).policySchema.parse({})
+      : (await import('./parse.js')).parsePolicy(text, source),
+  );
+}
+
+const DEFAULTS: PolicySource = { kind: 'defaults', path: null, ref: null, blobSha: null };
 
 /**
  * The working-tree policy file's path and git blob id, without parsing it (to compare with the policy
@@ -48,14 +73,16 @@ export async function workingTreePolicyBlob(
     } catch {
       continue;
     }
-    return { path: relative(options.repoRoot, file), blobSha: await blobIdOf(options.git, text) };
+    return {
+      path: relative(options.repoRoot, file),
+      blobSha: await blobIdOf(options.git, text, options.layout),
+    };
   }
   return null;
 }
 
 /** The policy at a git ref (--policy-ref): the file must be there, and be a file. */
 async function loadAtRef(options: LoadPolicyOptions & { policyRef: string }): Promise<LoadedPolicy> {
-  const parser = () => import('./parse.js');
   const names =
     options.configPath === undefined
       ? POLICY_FILE_NAMES
@@ -81,14 +108,10 @@ async function loadAtRef(options: LoadPolicyOptions & { policyRef: string }): Pr
       ref: options.policyRef,
       blobSha: probe.stdout.trim(),
     };
-    const { parsePolicy } = await parser();
-    return { policy: parsePolicy(text, source), source, text };
+    return { policy: await policyOf(text, source, options), source, text };
   }
   if (options.defaultsWhenAbsentAtRef === true) {
-    return {
-      policy: policySchema.parse({}),
-      source: { kind: 'defaults', path: null, ref: null, blobSha: null },
-    };
+    return { policy: await policyOf(null, DEFAULTS, options), source: { ...DEFAULTS } };
   }
   throw new ConfigError(
     `--policy-ref ${options.policyRef}: no ${names.join(' or ')} at that ref.`,
@@ -98,8 +121,8 @@ async function loadAtRef(options: LoadPolicyOptions & { policyRef: string }): Pr
 
 /** Finds and loads the policy: --policy-ref, --config, the repo's file, or embedded defaults. */
 export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPolicy> {
-  // The YAML parser loads only when there is policy text to parse: without a policy file, never.
-  const parser = () => import('./parse.js');
+  // The YAML parser and the schemas load only when there is policy text to parse that the cache does
+  // not hold: without a policy file, only for the defaults' first plan.
   if (options.policyRef !== undefined) return loadAtRef({ ...options, policyRef: options.policyRef });
   const candidates =
     options.configPath === undefined
@@ -134,15 +157,13 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
       ref: null,
       blobSha: null,
     };
-    const { parsePolicy } = await parser();
-    if (size > MAX_POLICY_BYTES) parsePolicy('x'.repeat(MAX_POLICY_BYTES + 1), source);
+    if (size > MAX_POLICY_BYTES) {
+      (await import('./parse.js')).parsePolicy('x'.repeat(MAX_POLICY_BYTES + 1), source);
+    }
     const text = await readFile(file, 'utf8');
-    const policy = parsePolicy(text, source);
-    source.blobSha = await blobIdOf(options.git, text);
+    const policy = await policyOf(text, source, options);
+    source.blobSha = await blobIdOf(options.git, text, options.layout);
     return { policy, source, text };
   }
-  return {
-    policy: policySchema.parse({}),
-    source: { kind: 'defaults', path: null, ref: null, blobSha: null },
-  };
+  return { policy: await policyOf(null, DEFAULTS, options), source: { ...DEFAULTS } };
 }

@@ -2,7 +2,8 @@
 // there is policy text to parse: yaml takes tens of milliseconds to import.
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError, type PolicyIssue } from '../errors.js';
-import { describeIssue, dotted, policyError, positionIn, type KeyPath } from './policy-issues.js';
+import { dotted, policyError } from './issue-text.js';
+import { describeIssue, positionIn, type KeyPath } from './policy-issues.js';
 import { MAX_POLICY_BYTES, type PolicySource } from './source.js';
 import { policySchema, type Policy } from './schema.js';
 

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  DEFAULT_BRANCH,
+  DEFAULT_DEPLOY_MINUTES,
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_LOW_RISK_PATHS,
+  DEFAULT_MIGRATION_PATHS,
+} from './defaults.js';
 import { FACTOR_IDS, modelSchema } from './model-schema.js';
 import { glob, regex } from './pattern-schema.js';
 import { servicesSchemaOf } from './services-schema.js';
@@ -46,7 +53,11 @@ export type RiskZone = z.infer<typeof riskZoneSchema>;
 
 const environmentSchema = z
   .strictObject({
-    branch: z.string().min(1).default('main').describe('Branch deploys to this environment come from.'),
+    branch: z
+      .string()
+      .min(1)
+      .default(DEFAULT_BRANCH)
+      .describe('Branch deploys to this environment come from.'),
     deployedRef: z
       .string()
       .min(1)
@@ -59,7 +70,7 @@ const environmentSchema = z
       .int()
       .min(0)
       .max(24 * 60)
-      .default(15)
+      .default(DEFAULT_DEPLOY_MINUTES)
       .describe('How long a deploy takes; a deploy that would not finish inside the window waits.'),
     rollback: z
       .strictObject({
@@ -73,9 +84,6 @@ const environmentSchema = z
       .describe('How to undo a deploy to this environment.'),
   })
   .describe('One deploy target.');
-
-/** An environment the policy does not spell out: the schema's defaults (branch main, 15-min deploys). */
-export const DEFAULT_ENVIRONMENT: z.infer<typeof environmentSchema> = environmentSchema.parse({});
 
 const aiMarkerSchema = z.union(
   [
@@ -91,37 +99,6 @@ const aiMarkerSchema = z.union(
   ],
   { error: 'expected a regular expression string or { pattern, tool, in }' },
 );
-
-export const DEFAULT_MIGRATION_PATHS = [
-  'db/migrations/**',
-  'migrations/**',
-  '**/migrations/**',
-  'prisma/migrations/**',
-  'db/migrate/**',
-  'alembic/versions/**',
-  '**/db/changelog/**',
-  'src/main/resources/db/migration/**',
-];
-
-export const DEFAULT_LOW_RISK_PATHS = [
-  '**/*.md',
-  '**/*.mdx',
-  '**/*.rst',
-  '**/*.adoc',
-  'docs/**',
-  'LICENSE*',
-  'CHANGELOG*',
-  '**/*.{png,jpg,jpeg,gif,svg,ico,webp}',
-  '.github/ISSUE_TEMPLATE/**',
-  // Lock files are generated: their line counts say nothing about review or test effort.
-  '**/package-lock.json',
-  '**/yarn.lock',
-  '**/pnpm-lock.yaml',
-  '**/Cargo.lock',
-  '**/go.sum',
-  '**/poetry.lock',
-  '**/Gemfile.lock',
-];
 
 /** A section whose keys all have defaults: absent means every default applies. */
 const section = <T extends z.ZodType>(schema: T) => schema.prefault({} as never);

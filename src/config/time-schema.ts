@@ -3,9 +3,6 @@ import { z } from 'zod';
 
 /** Days, clock times, time zones, windows and freezes: how the policy says when. */
 
-export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type DayName = (typeof DAY_NAMES)[number];
-
 const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const DAY_SPEC = /^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?$/;
 

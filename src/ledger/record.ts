@@ -18,7 +18,6 @@ export const IMPORT_SOURCES = ['tag', 'github-deployment', 'github-release', 'gi
 export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-const sha = z.string().regex(SHA, 'expected a full commit id');
 
 /**
  * What a deploy shipped, stored in its record (docs/audit.md, "Deploy traits"). Checked by hand rather
@@ -93,111 +92,122 @@ function isDeployTraits(value: unknown): boolean {
 }
 
 /** One ledger record: stored as canonical JSON, one per commit on the ledger ref. */
-export const recordSchema = z.strictObject({
-  schema: z.literal('deployadvisor.record/1'),
-  /** 1, 2, 3, ... with no gaps. */
-  seq: z.number().int().min(1),
-  /** sha256 of the canonical JSON of this record without `id`. */
-  id: z.string().regex(/^[0-9a-f]{64}$/),
-  /** `id` of the previous record; null for the first. */
-  prev: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .nullable(),
-  type: z.enum(RECORD_TYPES),
-  env: z.string().min(1),
-  /** The commit deployed or planned. */
-  sha,
-  /** The base of the plan's range (what was deployed before), when known. */
-  base: sha.nullable(),
-  /** When it happened (ISO-8601 UTC). */
-  at: z.string(),
-  /** True when `record --at` put a past event in afterwards. */
-  backfilled: z.boolean(),
-  /** When it was written. */
-  recordedAt: z.string(),
-  actor: z.strictObject({
-    name: z.string(),
-    email: z.string(),
-    /** CI user, when run in CI (GITHUB_ACTOR, GITLAB_USER_LOGIN, CIRCLE_USERNAME). */
-    ci: z.string().nullable(),
-  }),
-  ciRunUrl: z.string().nullable(),
-  /** For plan and override records. */
-  plan: z
-    .strictObject({
-      verdict: z.enum(['GO', 'WAIT', 'BLOCK', 'INCONCLUSIVE']),
-      /** The verdict before an override. */
-      overriddenFrom: z.enum(['WAIT', 'BLOCK']).nullable(),
-      score: z.number(),
-      factors: z.array(
-        z.strictObject({ id: z.string(), points: z.number(), max: z.number(), summary: z.string() }),
-      ),
-      gates: z.array(z.strictObject({ id: z.string(), level: z.string(), title: z.string() })),
-      policyBlob: z.string().nullable(),
-      policySource: z.string(),
-      inputsDigest: z.string(),
-      sources: z.array(z.strictObject({ name: z.string(), status: z.string() })),
-    })
-    .nullable(),
-  /** The plan record (id) a deploy event belongs to. */
-  planId: z.string().nullable(),
-  /** Required for overrides, failures, rollbacks and voids. */
-  reason: z.string().nullable(),
-  /** For an outcome `verify --record` wrote: the id of the `started` record of the deploy it judged. */
-  deployId: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .optional(),
-  /** For an outcome `verify --record` wrote: what the metrics said (docs/verify.md). */
-  verification: z
-    .strictObject({
-      verdict: z.enum(['PASS', 'FAIL']),
-      window: z.strictObject({ from: z.string(), to: z.string() }),
-      metrics: z.array(
-        z.strictObject({
-          name: z.string(),
-          status: z.string(),
-          baseline: z.number().nullable(),
-          after: z.number().nullable(),
-          relativeShift: z.number().nullable(),
-          p: z.number().nullable(),
-        }),
-      ),
-    })
-    .optional(),
-  /**
-   * The `id` of the record this one corrects: a `void` takes it out of effect, a deploy event
-   * (`record --corrects`) stands in its place. Absent in records that correct nothing.
-   */
-  corrects: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .optional(),
-  /**
-   * 128 random bits drawn when the record is first appended, kept when it is re-appended: two clones
-   * recording the same event in the same second still write two records. Absent in records written
-   * before it existed, which verify as they are.
-   */
-  nonce: z
-    .string()
-    .regex(/^[0-9a-f]{32}$/)
-    .optional(),
-  /** The policy's service (monorepos) the record is about; absent: the repository as a whole. */
-  service: z.string().min(1).optional(),
-  /**
-   * Set by `ledger import`: where the deploy was found and its id there (tag name, deployment or
-   * release id), the key that makes a second import add nothing.
-   */
-  imported: z.strictObject({ source: z.enum(IMPORT_SOURCES), id: z.string().min(1) }).optional(),
-  /**
-   * What the deploy shipped, as the history factor compares it, stored when the event is recorded or
-   * imported so a plan reads it here instead of asking git for every past deploy's line counts
-   * (docs/audit.md). Absent in records written before it existed: those are read from git.
-   */
-  traits: z.custom<DeployTraits>(isDeployTraits, 'expected deploy traits (docs/audit.md)').optional(),
-});
-export type LedgerRecord = z.infer<typeof recordSchema>;
+const buildRecordSchema = (sha = z.string().regex(SHA, 'expected a full commit id')) =>
+  z.strictObject({
+    schema: z.literal('deployadvisor.record/1'),
+    /** 1, 2, 3, ... with no gaps. */
+    seq: z.number().int().min(1),
+    /** sha256 of the canonical JSON of this record without `id`. */
+    id: z.string().regex(/^[0-9a-f]{64}$/),
+    /** `id` of the previous record; null for the first. */
+    prev: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable(),
+    type: z.enum(RECORD_TYPES),
+    env: z.string().min(1),
+    /** The commit deployed or planned. */
+    sha,
+    /** The base of the plan's range (what was deployed before), when known. */
+    base: sha.nullable(),
+    /** When it happened (ISO-8601 UTC). */
+    at: z.string(),
+    /** True when `record --at` put a past event in afterwards. */
+    backfilled: z.boolean(),
+    /** When it was written. */
+    recordedAt: z.string(),
+    actor: z.strictObject({
+      name: z.string(),
+      email: z.string(),
+      /** CI user, when run in CI (GITHUB_ACTOR, GITLAB_USER_LOGIN, CIRCLE_USERNAME). */
+      ci: z.string().nullable(),
+    }),
+    ciRunUrl: z.string().nullable(),
+    /** For plan and override records. */
+    plan: z
+      .strictObject({
+        verdict: z.enum(['GO', 'WAIT', 'BLOCK', 'INCONCLUSIVE']),
+        /** The verdict before an override. */
+        overriddenFrom: z.enum(['WAIT', 'BLOCK']).nullable(),
+        score: z.number(),
+        factors: z.array(
+          z.strictObject({ id: z.string(), points: z.number(), max: z.number(), summary: z.string() }),
+        ),
+        gates: z.array(z.strictObject({ id: z.string(), level: z.string(), title: z.string() })),
+        policyBlob: z.string().nullable(),
+        policySource: z.string(),
+        inputsDigest: z.string(),
+        sources: z.array(z.strictObject({ name: z.string(), status: z.string() })),
+      })
+      .nullable(),
+    /** The plan record (id) a deploy event belongs to. */
+    planId: z.string().nullable(),
+    /** Required for overrides, failures, rollbacks and voids. */
+    reason: z.string().nullable(),
+    /** For an outcome `verify --record` wrote: the id of the `started` record of the deploy it judged. */
+    deployId: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+    /** For an outcome `verify --record` wrote: what the metrics said (docs/verify.md). */
+    verification: z
+      .strictObject({
+        verdict: z.enum(['PASS', 'FAIL']),
+        window: z.strictObject({ from: z.string(), to: z.string() }),
+        metrics: z.array(
+          z.strictObject({
+            name: z.string(),
+            status: z.string(),
+            baseline: z.number().nullable(),
+            after: z.number().nullable(),
+            relativeShift: z.number().nullable(),
+            p: z.number().nullable(),
+          }),
+        ),
+      })
+      .optional(),
+    /**
+     * The `id` of the record this one corrects: a `void` takes it out of effect, a deploy event
+     * (`record --corrects`) stands in its place. Absent in records that correct nothing.
+     */
+    corrects: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+    /**
+     * 128 random bits drawn when the record is first appended, kept when it is re-appended: two clones
+     * recording the same event in the same second still write two records. Absent in records written
+     * before it existed, which verify as they are.
+     */
+    nonce: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional(),
+    /** The policy's service (monorepos) the record is about; absent: the repository as a whole. */
+    service: z.string().min(1).optional(),
+    /**
+     * Set by `ledger import`: where the deploy was found and its id there (tag name, deployment or
+     * release id), the key that makes a second import add nothing.
+     */
+    imported: z.strictObject({ source: z.enum(IMPORT_SOURCES), id: z.string().min(1) }).optional(),
+    /**
+     * What the deploy shipped, as the history factor compares it, stored when the event is recorded or
+     * imported so a plan reads it here instead of asking git for every past deploy's line counts
+     * (docs/audit.md). Absent in records written before it existed: those are read from git.
+     */
+    traits: z.custom<DeployTraits>(isDeployTraits, 'expected deploy traits (docs/audit.md)').optional(),
+  });
+let built: ReturnType<typeof buildRecordSchema> | undefined;
+
+/**
+ * The record schema, built on first use: zod schemas take milliseconds to build, and a plan with no
+ * ledger, or whose records come from the records cache, validates none.
+ */
+export function recordSchema(): ReturnType<typeof buildRecordSchema> {
+  built ??= buildRecordSchema();
+  return built;
+}
+export type LedgerRecord = z.infer<ReturnType<typeof buildRecordSchema>>;
 export type RecordBody = Omit<LedgerRecord, 'id' | 'seq' | 'prev'>;
 
 /** JSON with sorted keys and no insignificant whitespace: the same record always has the same bytes. */

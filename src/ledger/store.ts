@@ -145,7 +145,7 @@ async function readEntries(
     let record: LedgerRecord | null = null;
     let problem: string | null = null;
     try {
-      const parsed = recordSchema.safeParse(JSON.parse(raw));
+      const parsed = recordSchema().safeParse(JSON.parse(raw));
       if (parsed.success) record = parsed.data;
       else
         problem = `malformed record: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(the record)'} ${i.message}`).join('; ')}`;

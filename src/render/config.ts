@@ -1,6 +1,6 @@
 import type { PolicyCheck } from '../app/config.js';
 import type { LoadedPolicy } from '../config/load.js';
-import { locatedText } from '../config/policy-issues.js';
+import { locatedText } from '../config/issue-text.js';
 import type { Rendered, RendererTable } from './formats.js';
 import { policyAnnotations } from './github-commands.js';
 

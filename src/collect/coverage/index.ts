@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { glob } from 'tinyglobby';
 import type { CoverageFacts, CoverageReport } from '../../assess/facts.js';
 import { UserError } from '../../errors.js';
 import { notARegularFile } from '../file-kind.js';
@@ -66,6 +65,8 @@ async function findReports(
     return { source: 'option', files };
   }
   if (request.globs.length > 0) {
+    // Loaded only for globs: tinyglobby's directory walker (fdir) loads picomatch from disk as it starts.
+    const { glob } = await import('tinyglobby');
     const files = await glob([...request.globs], {
       cwd: request.repoRoot,
       absolute: true,
