@@ -164,15 +164,25 @@ export async function collectGitFacts(git: GitRunner, request: GitFactsRequest):
   request.onBase?.(base.sha);
   // The log, the range diff and the dropped commits are independent: run the gits at once. Errors
   // surface as they did when they ran one after the other: the log's first.
+  const reading = readCommits(git, base.sha, targetSha);
   const [commitsResult, diffResult, droppedResult] = await Promise.allSettled([
-    readCommits(git, base.sha, targetSha),
+    reading,
     (async () => {
       // From the root, diff against the empty tree (its id depends on the repository's hash algorithm).
       const from =
         base.sha ?? (await git.run(['hash-object', '-t', 'tree', '--stdin'], { input: '' })).stdout.trim();
       return readRangeDiff(git, from, targetSha);
     })(),
-    readDropped(git, base, targetSha),
+    // A base that is a parent of a commit of the range is an ancestor of the target: nothing is dropped,
+    // and git need not count it (the common case). Otherwise git is asked once the log is read.
+    reading.then(
+      (commits) => {
+        const baseSha = base.sha;
+        const ancestor = baseSha !== null && commits.some((commit) => commit.parents.includes(baseSha));
+        return ancestor ? null : readDropped(git, base, targetSha);
+      },
+      () => null,
+    ),
   ]);
   if (commitsResult.status === 'rejected') throw commitsResult.reason;
   if (diffResult.status === 'rejected') throw diffResult.reason;
