@@ -23,7 +23,8 @@ export interface PolicyCheck {
  * every problem, warnings included, in line order.
  */
 export async function checkPolicy(ports: AppPorts, request: WorkspaceRequest): Promise<PolicyCheck> {
-  const { loaded, git } = await openWorkspace(ports, request, { history: false });
+  // The text is parsed and checked here, never taken from the policy cache: checking is the point.
+  const { loaded, git } = await openWorkspace(ports, request, { history: false, policyCache: false });
   const text = loaded.text;
   if (loaded.source.kind === 'defaults' || text === undefined) return { loaded, warnings: [] };
   const { policyLocator } = await import('../config/parse.js');

@@ -136,7 +136,7 @@ async function requireCommits(git: GitRunner, dir: string): Promise<void> {
 export async function openWorkspace(
   ports: Pick<AppPorts, 'cwd' | 'env' | 'log'>,
   options: WorkspaceRequest,
-  use: { pullRequestPolicy?: boolean; history?: boolean } = {},
+  use: { pullRequestPolicy?: boolean; history?: boolean; policyCache?: boolean } = {},
 ): Promise<Workspace> {
   const dir = await repoDirectory(ports, options);
   const log = ports.log;
@@ -171,6 +171,7 @@ export async function openWorkspace(
     git,
     cwd: ports.cwd,
     layout,
+    cache: use.policyCache !== false,
   });
   return { git, repoRoot, layout, loaded, diagnostics: [] };
 }

@@ -31,6 +31,8 @@ export interface LoadPolicyOptions {
    * a SHA-1 repository a blob id is computed here instead of by a git process.
    */
   layout?: Pick<RepoLayout, 'gitDir' | 'head'> | undefined;
+  /** false: parse and check the text even when the cache holds its policy (`config check`). */
+  cache?: boolean;
 }
 
 /** The git blob id of `text`, as `git hash-object --stdin` gives it. */
@@ -45,7 +47,8 @@ async function blobIdOf(git: GitRunner, text: string, layout: LoadPolicyOptions[
 
 /** The validated policy of `text` (null: the embedded defaults); the schema loads only on a cache miss. */
 function policyOf(text: string | null, source: PolicySource, options: LoadPolicyOptions): Promise<Policy> {
-  return cachedPolicy(options.layout?.gitDir, text, async () =>
+  const gitDir = options.cache === false ? undefined : options.layout?.gitDir;
+  return cachedPolicy(gitDir, text, async () =>
     text === null
       ? (await import('./schema.js')).policySchema.parse({})
       : (await import('./parse.js')).parsePolicy(text, source),

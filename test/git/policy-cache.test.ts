@@ -91,6 +91,28 @@ describe('the policy cache', () => {
   });
 });
 
+describe('config check', () => {
+  it('parses and checks the text itself, whatever the policy cache holds for it', async () => {
+    const repo = makeRepo();
+    try {
+      repo.write('.deployadvisor.yml', 'version: 1\nthresholds: { waitAt: 100, blockAt: 100 }\n');
+      repo.writeLines('src/app.ts', 5);
+      repo.commit('initial');
+      expect((await runCli(['--repo', repo.dir, 'config', 'check'])).code).toBe(0);
+      await runPlanJson(repo.dir, ['--offline']);
+      // The cached policy for this very text now says something else: a band that could never ship.
+      const file = join(repo.dir, '.git', 'deployadvisor', 'policy-v1.json');
+      const cache = JSON.parse(readFileSync(file, 'utf8')) as { value: { thresholds: object } };
+      cache.value.thresholds = { waitAt: 40, blockAt: 70 };
+      writeFileSync(file, JSON.stringify(cache));
+      const check = await runCli(['--repo', repo.dir, 'config', 'check']);
+      expect([check.code, check.stderr]).toEqual([0, '']);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
 describe('a policy survives the cache', () => {
   it('as JSON, key for key (no undefined values, no class instances)', () => {
     const texts = [
