@@ -136,14 +136,14 @@ async function walkAll(
         `^${range.to}`,
         '--',
       ];
-      for await (const commit of parseLog(workspace.git.stream(newer, '\0'))) {
+      for await (const commit of parseLog(workspace.git.batches(newer, '\0'))) {
         matcher.observe(commit);
         noteFix(found, commit);
       }
     }
     const args = ['log', '-z', ...diffArgs, '--no-ext-diff', '--no-textconv', `--format=${LOG_FORMAT}`];
     args.push('--end-of-options', range.revs, '--');
-    for await (const whole of parseLog(workspace.git.stream(args, '\0'))) {
+    for await (const whole of parseLog(workspace.git.batches(args, '\0'))) {
       const link = matcher.observe(whole);
       const commit = inService === null || whole.parents.length > 1 ? whole : serviceCommit(whole, inService);
       if (commit === null) {

@@ -55,7 +55,7 @@ export async function readPriorChanges(
       '--',
     ];
     const fresh: Cached[] = [];
-    for await (const commit of parseLog(git.stream(args, '\0', { input: `${missing.join('\n')}\n` }))) {
+    for await (const commit of parseLog(git.batches(args, '\0', { input: `${missing.join('\n')}\n` }))) {
       const { body: _body, ...kept } = commit;
       cache.set(commit.sha, kept);
       fresh.push(kept);

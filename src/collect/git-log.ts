@@ -60,52 +60,53 @@ function count(text: string): number | null {
  * `added\tdeleted\t` followed by two tokens, the old and the new path. `--raw --no-renames` output is
  * understood too (paths without line counts).
  */
-export async function* parseLog(tokens: AsyncIterable<string>): AsyncGenerator<CommitFacts> {
+export async function* parseLog(batches: AsyncIterable<readonly string[]>): AsyncGenerator<CommitFacts> {
   let current: CommitFacts | undefined;
   let rename: { added: number | null; deleted: number | null; oldPath?: string } | undefined;
   let rawPath = false;
-  for await (const raw of tokens) {
-    if (rename !== undefined) {
-      if (rename.oldPath === undefined) {
-        rename.oldPath = raw;
-      } else {
-        current?.files.push({
-          path: raw,
-          oldPath: rename.oldPath,
-          added: rename.added,
-          deleted: rename.deleted,
-        });
-        rename = undefined;
+  for await (const batch of batches)
+    for (const raw of batch) {
+      if (rename !== undefined) {
+        if (rename.oldPath === undefined) {
+          rename.oldPath = raw;
+        } else {
+          current?.files.push({
+            path: raw,
+            oldPath: rename.oldPath,
+            added: rename.added,
+            deleted: rename.deleted,
+          });
+          rename = undefined;
+        }
+        continue;
       }
-      continue;
+      const token = raw.startsWith('\n') ? raw.slice(1) : raw;
+      if (token.startsWith(RS)) {
+        if (current !== undefined) yield current;
+        current = parseHeader(token);
+        continue;
+      }
+      if (token === '' || current === undefined) continue;
+      // `--raw` (tree diffs only, no file contents): `:mode mode sha sha S`, then the path. Line counts
+      // are unknown, so they stay null, as for a binary file.
+      if (token.startsWith(':')) {
+        rawPath = true;
+        continue;
+      }
+      if (rawPath) {
+        rawPath = false;
+        current.files.push({ path: token, added: null, deleted: null });
+        continue;
+      }
+      const first = token.indexOf('\t');
+      const second = token.indexOf('\t', first + 1);
+      if (first === -1 || second === -1) continue;
+      const added = count(token.slice(0, first));
+      const deleted = count(token.slice(first + 1, second));
+      const path = token.slice(second + 1);
+      if (path === '') rename = { added, deleted };
+      else current.files.push({ path, added, deleted } satisfies FileChange);
     }
-    const token = raw.startsWith('\n') ? raw.slice(1) : raw;
-    if (token.startsWith(RS)) {
-      if (current !== undefined) yield current;
-      current = parseHeader(token);
-      continue;
-    }
-    if (token === '' || current === undefined) continue;
-    // `--raw` (tree diffs only, no file contents): `:mode mode sha sha S`, then the path. Line counts
-    // are unknown, so they stay null, as for a binary file.
-    if (token.startsWith(':')) {
-      rawPath = true;
-      continue;
-    }
-    if (rawPath) {
-      rawPath = false;
-      current.files.push({ path: token, added: null, deleted: null });
-      continue;
-    }
-    const first = token.indexOf('\t');
-    const second = token.indexOf('\t', first + 1);
-    if (first === -1 || second === -1) continue;
-    const added = count(token.slice(0, first));
-    const deleted = count(token.slice(first + 1, second));
-    const path = token.slice(second + 1);
-    if (path === '') rename = { added, deleted };
-    else current.files.push({ path, added, deleted } satisfies FileChange);
-  }
   if (current !== undefined) yield current;
 }
 
@@ -120,6 +121,6 @@ export async function readCommits(
   if (options.maxCount !== undefined) args.push(`--max-count=${options.maxCount}`);
   args.push('--end-of-options', base === null ? target : `${base}..${target}`, '--');
   const commits: CommitFacts[] = [];
-  for await (const commit of parseLog(git.stream(args, '\0'))) commits.push(commit);
+  for await (const commit of parseLog(git.batches(args, '\0'))) commits.push(commit);
   return commits;
 }

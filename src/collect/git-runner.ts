@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { GitError } from '../errors.js';
-import { splitStream } from './split-stream.js';
+import { splitBatches } from './split-stream.js';
 
 /**
  * The one way this tool talks to git: no shell, output streamed (no maxBuffer), paths unquoted,
@@ -46,6 +46,8 @@ export interface GitRunner {
   runBytes(args: readonly string[], options?: GitRunOptions): Promise<Buffer>;
   /** Runs git and yields its stdout split on `separator`, as it arrives. */
   stream(args: readonly string[], separator: string, options?: GitRunOptions): AsyncGenerator<string>;
+  /** The same records a chunk's worth at a time, for readers of many small ones (logs, patches). */
+  batches(args: readonly string[], separator: string, options?: GitRunOptions): AsyncGenerator<string[]>;
 }
 
 /** Turns git's stderr into a diagnostic a person can act on. */
@@ -163,20 +165,28 @@ export function createGitRunner(cwd: string, log?: (line: string) => void): GitR
     return code;
   }
 
-  async function* stream(
+  async function* batches(
     args: readonly string[],
     separator: string,
     options: GitRunOptions = {},
-  ): AsyncGenerator<string> {
+  ): AsyncGenerator<string[]> {
     const running = start(args, options);
     const { child } = running;
     try {
-      if (running.stdout !== null) yield* splitStream(running.stdout, separator);
+      if (running.stdout !== null) yield* splitBatches(running.stdout, separator);
     } finally {
       // The consumer stopped early (or threw): do not leave git running.
       if (child !== null && child.exitCode === null && child.signalCode === null) child.kill();
     }
     await check(running, args, options);
+  }
+
+  async function* stream(
+    args: readonly string[],
+    separator: string,
+    options: GitRunOptions = {},
+  ): AsyncGenerator<string> {
+    for await (const batch of batches(args, separator, options)) yield* batch;
   }
 
   async function runBytes(args: readonly string[], options: GitRunOptions = {}) {
@@ -190,6 +200,7 @@ export function createGitRunner(cwd: string, log?: (line: string) => void): GitR
   return {
     cwd,
     stream,
+    batches,
     async runBytes(args, options) {
       return (await runBytes(args, options)).stdout;
     },

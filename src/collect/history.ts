@@ -53,7 +53,7 @@ export async function readHistory(
     '--',
   ];
   const commits: CommitFacts[] = [];
-  for await (const commit of parseLog(git.stream(args, '\0', { input }))) commits.push(commit);
+  for await (const commit of parseLog(git.batches(args, '\0', { input }))) commits.push(commit);
   return { commits, missing };
 }
 
@@ -106,6 +106,6 @@ export async function readFirstParent(git: GitRunner, tip: string, sinceIso: str
   if (Date.parse(sinceIso) > 0) args.push(`--since=${sinceIso}`);
   args.push('--end-of-options', tip, '--');
   const commits: CommitFacts[] = [];
-  for await (const commit of parseLog(git.stream(args, '\0'))) commits.push(commit);
+  for await (const commit of parseLog(git.batches(args, '\0'))) commits.push(commit);
   return commits;
 }

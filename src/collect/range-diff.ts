@@ -28,29 +28,30 @@ export async function readRangeDiff(git: GitRunner, base: string, target: string
     target,
     '--',
   ];
-  return parseRangeDiff(git.stream(args, '\n'));
+  return parseRangeDiff(git.batches(args, '\n'));
 }
 
-/** Parses the output of `git diff --numstat --patch -U0 -z`, fed as newline-separated lines. */
-export async function parseRangeDiff(lines: AsyncIterable<string>): Promise<DiffFile[]> {
+/** Parses the output of `git diff --numstat --patch -U0 -z`, fed as batches of newline-separated lines. */
+export async function parseRangeDiff(batches: AsyncIterable<readonly string[]>): Promise<DiffFile[]> {
   const files: DiffFile[] = [];
   let inPatch = false;
   let index = -1;
   let numstat = '';
-  for await (const line of lines) {
-    if (!inPatch) {
-      // The numstat part is NUL-separated and ends with an empty token, then the patch begins.
-      numstat += `${line}\n`;
-      const end = numstat.indexOf('\0\0');
-      if (end === -1 && !numstat.startsWith('\0')) continue;
-      const rest = end === -1 ? numstat.slice(1) : numstat.slice(end + 2);
-      parseNumstat(end === -1 ? '' : numstat.slice(0, end + 1), files);
-      inPatch = true;
-      for (const patchLine of rest.split('\n')) index = patchLineInto(patchLine, files, index);
-      continue;
+  for await (const batch of batches)
+    for (const line of batch) {
+      if (!inPatch) {
+        // The numstat part is NUL-separated and ends with an empty token, then the patch begins.
+        numstat += `${line}\n`;
+        const end = numstat.indexOf('\0\0');
+        if (end === -1 && !numstat.startsWith('\0')) continue;
+        const rest = end === -1 ? numstat.slice(1) : numstat.slice(end + 2);
+        parseNumstat(end === -1 ? '' : numstat.slice(0, end + 1), files);
+        inPatch = true;
+        for (const patchLine of rest.split('\n')) index = patchLineInto(patchLine, files, index);
+        continue;
+      }
+      index = patchLineInto(line, files, index);
     }
-    index = patchLineInto(line, files, index);
-  }
   if (!inPatch) parseNumstat(numstat.replace(/\n$/, ''), files);
   return files;
 }

@@ -20,6 +20,19 @@ export async function* splitStream(
   separator: string,
   options: SplitOptions = {},
 ): AsyncGenerator<string> {
+  for await (const batch of splitBatches(chunks, separator, options)) yield* batch;
+}
+
+/**
+ * splitStream's records, a chunk's worth at a time: a reader of many small records (a log's tokens, a
+ * patch's lines) then pays the async machinery once per chunk, not once per record (on a 1,000-commit
+ * range that was tens of milliseconds of promises and garbage collection).
+ */
+export async function* splitBatches(
+  chunks: AsyncIterable<Uint8Array | string>,
+  separator: string,
+  options: SplitOptions = {},
+): AsyncGenerator<string[]> {
   const max = options.maxRecord ?? Infinity;
   const decoder = new TextDecoder();
   let pieces: string[] = [];
@@ -48,21 +61,25 @@ export async function* splitStream(
     }
     pieces.push(text);
   };
-  const split = function* (text: string): Generator<string> {
+  const split = (text: string): string[] => {
+    const records: string[] = [];
     let start = 0;
     for (let at = text.indexOf(separator); at !== -1; at = text.indexOf(separator, start)) {
       const record = take(text.slice(start, at));
-      if (record !== null) yield record;
+      if (record !== null) records.push(record);
       start = at + separator.length;
     }
     hold(start === 0 ? text : text.slice(start));
+    return records;
   };
   for await (const chunk of chunks) {
-    yield* split(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    const records = split(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    if (records.length > 0) yield records;
   }
-  yield* split(decoder.decode());
+  const last = split(decoder.decode());
   if (held > 0) {
     const record = take('');
-    if (record !== null) yield record;
+    if (record !== null) last.push(record);
   }
+  if (last.length > 0) yield last;
 }

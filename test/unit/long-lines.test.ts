@@ -4,7 +4,7 @@ import { readGoProfile } from '../../src/collect/coverage/go.js';
 import { readIstanbul } from '../../src/collect/coverage/json.js';
 import { readLcov } from '../../src/collect/coverage/lcov.js';
 import type { CoverageSink, LineHits } from '../../src/collect/coverage/types.js';
-import { splitStream } from '../../src/collect/split-stream.js';
+import { splitBatches, splitStream } from '../../src/collect/split-stream.js';
 
 /** Feeds `text` in chunks of `size` bytes, as a file or a pipe would. */
 function chunked(text: string | Buffer, size: number): Readable {
@@ -35,6 +35,12 @@ function collecting(): { sink: CoverageSink; files: Map<string, LineHits> } {
   };
 }
 
+async function batches4096(text: string): Promise<string[][]> {
+  const out: string[][] = [];
+  for await (const batch of splitBatches(chunked(text, 4096), '\0')) out.push(batch);
+  return out;
+}
+
 const plain = (files: Map<string, LineHits>) => Object.fromEntries([...files].map(([p, l]) => [p, [...l]]));
 
 describe('splitStream', () => {
@@ -52,6 +58,20 @@ describe('splitStream', () => {
     const out = await records(chunked(text, 100), { maxRecord: 1000, onDropped: (n) => dropped.push(n) });
     expect(out).toEqual(['short', 'after']);
     expect(dropped).toEqual([10_000, 5_000]);
+  });
+
+  it('splitBatches gives the same records a chunk at a time, none of its batches empty', async () => {
+    const text = `a\0bé\0\0${'c'.repeat(50)}\0last`;
+    for (const size of [1, 3, 16, 4096]) {
+      const batches: string[][] = [];
+      for await (const batch of splitBatches(chunked(text, size), '\0')) batches.push(batch);
+      expect(batches.flat()).toEqual(['a', 'bé', '', 'c'.repeat(50), 'last']);
+      expect(batches.every((batch) => batch.length > 0)).toBe(true);
+      // One batch per chunk that ends a record, at most: the async machinery runs once per chunk.
+      expect(batches.length).toBeLessThanOrEqual(Math.ceil(Buffer.byteLength(text) / size) + 1);
+    }
+    // One chunk: its records in one batch, and the unterminated last record at the end.
+    await expect(batches4096(text)).resolves.toEqual([['a', 'bé', '', 'c'.repeat(50)], ['last']]);
   });
 });
 
